@@ -1,0 +1,451 @@
+// `smpp://system_id:password@host:port?source=NAME` — an SMPP 3.4 transceiver (the `smpp` package).
+// One bound session is kept open with enquire_link; when it drops, it is re-established with exponential
+// backoff and sends answer `retry` meanwhile. Texts go as GSM 03.38 (data_coding 0) when every character
+// fits, UCS-2 (data_coding 8) otherwise, split into UDH-concatenated parts when too long for one SMS.
+// Delivery receipts (deliver_sm) reach the listeners; for a split text, one receipt per message.
+
+import { createRequire } from 'node:module';
+import { randomInt } from 'node:crypto';
+import type { Server, Socket } from 'node:net';
+import {
+  DEFAULT_TIMEOUT_MS,
+  errorText,
+  ReceiptListeners,
+  SILENT_LOGGER,
+  type DeliveryReceipt,
+  type OutgoingSms,
+  type ProviderOptions,
+  type SendOutcome,
+  type SmsProvider,
+} from './types.ts';
+
+// ---------------------------------------------------------------------------------------------------
+// The parts of the untyped `smpp` package this code uses
+
+export interface SmppPdu {
+  readonly command: string;
+  readonly command_status: number;
+  readonly sequence_number: number;
+  readonly [field: string]: unknown;
+  response(fields?: Record<string, unknown>): SmppPdu;
+}
+
+export interface SmppSession {
+  readonly socket: Socket;
+  send(pdu: SmppPdu, onResponse?: (response: SmppPdu) => void): boolean;
+  bind_transceiver(fields: Record<string, unknown>, onResponse: (response: SmppPdu) => void): boolean;
+  submit_sm(fields: Record<string, unknown>, onResponse: (response: SmppPdu) => void): boolean;
+  deliver_sm(fields: Record<string, unknown>, onResponse: (response: SmppPdu) => void): boolean;
+  enquire_link(fields: Record<string, unknown>, onResponse: (response: SmppPdu) => void): boolean;
+  unbind(fields: Record<string, unknown>, onResponse: (response: SmppPdu) => void): boolean;
+  close(onClosed?: () => void): void;
+  destroy(onClosed?: () => void): void;
+  on(event: 'connect' | 'close', listener: () => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+  on(event: string, listener: (pdu: SmppPdu) => void): this;
+}
+
+export interface SmppServer extends Server {
+  readonly sessions: SmppSession[];
+}
+
+export interface SmppLibrary {
+  connect(options: { host: string; port: number }): SmppSession;
+  createServer(listener: (session: SmppSession) => void): SmppServer;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly encodings: { readonly ASCII: { match(text: string): boolean } };
+  readonly gsmCoder: { encode(text: string, table: number): Buffer };
+}
+
+const smpp = createRequire(import.meta.url)('smpp') as SmppLibrary;
+
+// ---------------------------------------------------------------------------------------------------
+// Constants from SMPP 3.4
+
+const INTERFACE_VERSION_3_4 = 0x34;
+const TON_INTERNATIONAL = 1;
+const TON_ALPHANUMERIC = 5;
+const NPI_ISDN = 1;
+const NPI_UNKNOWN = 0;
+const DATA_CODING_DEFAULT_GSM = 0;
+const DATA_CODING_UCS2 = 8;
+const ESM_CLASS_UDH_INDICATOR = 0x40;
+const ESM_CLASS_MESSAGE_TYPE = 0x3c;
+const ESM_CLASS_DELIVERY_RECEIPT = 0x04;
+const REGISTERED_DELIVERY_FINAL = 1;
+const GSM_ESCAPE = 0x1b;
+
+/** Answers that mean "not now": retried after the given pause. Every other error status is final. */
+const RETRY_AFTER_MS_BY_STATUS = new Map<number, number>([
+  [smpp.errors.ESME_RTHROTTLED, 1_000],
+  [smpp.errors.ESME_RMSGQFUL, 5_000],
+]);
+
+const STATUS_NAMES = new Map(Object.entries(smpp.errors).map(([name, code]) => [code, name]));
+
+/** Receipt states: final ones map to a status, intermediate ones (ENROUTE, ACCEPTD, …) are not reported. */
+const FINAL_STATES: Readonly<Record<string, DeliveryReceipt['status']>> = {
+  DELIVRD: 'delivered',
+  UNDELIV: 'failed',
+  REJECTD: 'failed',
+  EXPIRED: 'failed',
+  DELETED: 'failed',
+  UNKNOWN: 'failed',
+};
+/** The message_state TLV (SMPP 3.4 §5.3.2.35) for receipts that carry it without a `stat:` text. */
+const MESSAGE_STATE_NAMES: Readonly<Record<number, string>> = { 2: 'DELIVRD', 3: 'EXPIRED', 4: 'DELETED', 5: 'UNDELIV', 7: 'UNKNOWN', 8: 'REJECTD' };
+
+const SPLIT_TEXT_RECEIPT_TTL_MS = 7 * 24 * 3600 * 1000;
+
+// ---------------------------------------------------------------------------------------------------
+// Encoding and splitting
+
+export interface SmsParts {
+  readonly dataCoding: number;
+  /** Encoded payloads, each with its UDH when the text is split. */
+  readonly payloads: readonly Buffer[];
+}
+
+/**
+ * GSM 03.38 (one octet per septet, extension characters take two) when every character fits: 160
+ * septets in one SMS, 153 per part when split. Otherwise UCS-2: 70 characters, 67 per part.
+ * A part never ends inside an escape sequence or a surrogate pair.
+ */
+export function splitSms(text: string, reference: number): SmsParts {
+  const gsm = !text.includes('\x1b') && smpp.encodings.ASCII.match(text);
+  const encoded = gsm ? smpp.gsmCoder.encode(text, 0) : utf16be(text);
+  const single = gsm ? 160 : 140;
+  const perPart = gsm ? 153 : 134;
+  const dataCoding = gsm ? DATA_CODING_DEFAULT_GSM : DATA_CODING_UCS2;
+  if (encoded.length <= single) return { dataCoding, payloads: [encoded] };
+  const chunks: Buffer[] = [];
+  for (let start = 0; start < encoded.length; ) {
+    let end = Math.min(start + perPart, encoded.length);
+    if (end < encoded.length) {
+      if (gsm && encoded[end - 1] === GSM_ESCAPE) end -= 1;
+      if (!gsm && isHighSurrogate(encoded.readUInt16BE(end - 2))) end -= 2;
+    }
+    chunks.push(encoded.subarray(start, end));
+    start = end;
+  }
+  const header = (index: number) => Buffer.from([0x05, 0x00, 0x03, reference & 0xff, chunks.length, index + 1]);
+  return { dataCoding, payloads: chunks.map((chunk, index) => Buffer.concat([header(index), chunk])) };
+}
+
+function utf16be(text: string): Buffer {
+  return Buffer.from(text, 'utf16le').swap16();
+}
+
+function isHighSurrogate(codeUnit: number): boolean {
+  return codeUnit >= 0xd800 && codeUnit <= 0xdbff;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The provider
+
+export interface SmppOptions extends ProviderOptions {
+  /** enquire_link period while bound; 30 s by default. */
+  enquireLinkIntervalMs?: number;
+  /** First reconnection delay, doubled after every failed attempt up to `maxReconnectDelayMs`; 1 s by default. */
+  reconnectDelayMs?: number;
+  /** 30 s by default. */
+  maxReconnectDelayMs?: number;
+}
+
+interface SmppAddress {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  source: string;
+}
+
+export function parseSmppUrl(url: URL): SmppAddress {
+  const systemId = decodeURIComponent(url.username);
+  if (!url.hostname || !systemId) throw new TypeError('an SMPP URL reads smpp://system_id:password@host:port?source=NAME');
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 2775,
+    systemId,
+    password: decodeURIComponent(url.password),
+    source: url.searchParams.get('source') ?? '',
+  };
+}
+
+type SubmitAnswer = { status: number; messageId: string } | { lost: string };
+
+interface SplitTextReceipts {
+  readonly firstPartId: string;
+  readonly waiting: Set<string>;
+  readonly sentAt: number;
+  reported: boolean;
+}
+
+export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProvider {
+  const address = parseSmppUrl(url);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const enquireLinkIntervalMs = options.enquireLinkIntervalMs ?? 30_000;
+  const reconnectDelayMs = options.reconnectDelayMs ?? 1_000;
+  const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 30_000;
+  const logger = options.logger ?? SILENT_LOGGER;
+  const where = { host: address.host, port: address.port, systemId: address.systemId };
+  const listeners = new ReceiptListeners(logger);
+
+  let state: 'connecting' | 'bound' | 'disconnected' | 'closed' = 'connecting';
+  let session: SmppSession | null = null;
+  let lastError = 'not connected yet';
+  let failedAttempts = 0;
+  let reconnectAt = 0;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let enquireLinkTimer: NodeJS.Timeout | undefined;
+  let enquireLinkAnswerTimer: NodeJS.Timeout | undefined;
+  let concatenationReference = randomInt(256);
+  const inFlight = new Set<(answer: SubmitAnswer) => void>();
+  const stateWaiters = new Set<() => void>();
+  const splitTexts = new Map<string, SplitTextReceipts>();
+
+  function connect(): void {
+    state = 'connecting';
+    const current = smpp.connect({ host: address.host, port: address.port });
+    session = current;
+    const bindTimer = setTimeout(() => {
+      lastError = `not bound within ${timeoutMs} ms`;
+      current.destroy();
+    }, timeoutMs);
+    current.on('connect', () => {
+      current.bind_transceiver(
+        { system_id: address.systemId, password: address.password, interface_version: INTERFACE_VERSION_3_4 },
+        (response) => {
+          clearTimeout(bindTimer);
+          if (session !== current) return;
+          if (response.command_status !== 0) {
+            lastError = `bind refused: ${statusName(response.command_status)}`;
+            logger.warn({ ...where, status: statusName(response.command_status) }, 'SMPP bind refused');
+            current.destroy();
+            return;
+          }
+          state = 'bound';
+          failedAttempts = 0;
+          logger.info(where, 'SMPP transceiver bound');
+          startKeepAlive(current);
+          notifyStateChange();
+        },
+      );
+    });
+    current.on('error', (error) => {
+      lastError = errorText(error);
+      current.destroy();
+    });
+    current.on('close', () => {
+      clearTimeout(bindTimer);
+      if (session === current) connectionLost();
+    });
+    current.on('deliver_sm', (pdu) => receiveDeliver(current, pdu));
+    current.on('enquire_link', (pdu) => current.send(pdu.response()));
+    current.on('unbind', (pdu) => {
+      lastError = 'the gateway unbound';
+      current.send(pdu.response());
+      current.close();
+    });
+  }
+
+  function connectionLost(): void {
+    session = null;
+    stopKeepAlive();
+    for (const settle of [...inFlight]) settle({ lost: `SMPP connection lost: ${lastError}` });
+    const delay = Math.min(maxReconnectDelayMs, reconnectDelayMs * 2 ** failedAttempts);
+    failedAttempts += 1;
+    state = 'disconnected';
+    reconnectAt = Date.now() + delay;
+    reconnectTimer = setTimeout(connect, delay);
+    logger.warn({ ...where, err: lastError, reconnectInMs: delay }, 'SMPP gateway not connected');
+    notifyStateChange();
+  }
+
+  function startKeepAlive(current: SmppSession): void {
+    enquireLinkTimer = setInterval(() => {
+      clearTimeout(enquireLinkAnswerTimer);
+      enquireLinkAnswerTimer = setTimeout(() => {
+        lastError = `no enquire_link_resp within ${timeoutMs} ms`;
+        current.destroy();
+      }, timeoutMs);
+      current.enquire_link({}, () => clearTimeout(enquireLinkAnswerTimer));
+    }, enquireLinkIntervalMs);
+  }
+
+  function stopKeepAlive(): void {
+    clearInterval(enquireLinkTimer);
+    clearTimeout(enquireLinkAnswerTimer);
+  }
+
+  function notifyStateChange(): void {
+    for (const wake of [...stateWaiters]) wake();
+  }
+
+  function waitForStateChange(deadline: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        stateWaiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+      stateWaiters.add(wake);
+    });
+  }
+
+  function submit(fields: Record<string, unknown>, deadline: number): Promise<SubmitAnswer> {
+    return new Promise((resolve) => {
+      const current = session;
+      if (state !== 'bound' || !current) return resolve({ lost: `SMPP gateway not connected: ${lastError}` });
+      const settle = (answer: SubmitAnswer) => {
+        clearTimeout(timer);
+        inFlight.delete(settle);
+        resolve(answer);
+      };
+      const timer = setTimeout(() => settle({ lost: `no submit_sm_resp within ${timeoutMs} ms` }), Math.max(0, deadline - Date.now()));
+      inFlight.add(settle);
+      const written = current.submit_sm(fields, (response) =>
+        settle({ status: response.command_status, messageId: typeof response.message_id === 'string' ? response.message_id : '' }),
+      );
+      if (!written) settle({ lost: 'SMPP connection is not writable' });
+    });
+  }
+
+  async function send(sms: OutgoingSms): Promise<SendOutcome> {
+    const deadline = Date.now() + timeoutMs;
+    while (state === 'connecting' && Date.now() < deadline) await waitForStateChange(deadline);
+    if (state === 'closed') return { kind: 'retry', error: 'SMS provider is closed' };
+    if (state !== 'bound') {
+      return { kind: 'retry', error: `SMPP gateway not connected: ${lastError}`, retryAfterMs: Math.max(0, reconnectAt - Date.now()) };
+    }
+    concatenationReference = (concatenationReference + 1) % 256;
+    const { dataCoding, payloads } = splitSms(sms.text, concatenationReference);
+    if (payloads.length > 255) return { kind: 'failed', error: `text too long: ${payloads.length} SMS parts` };
+    const sender = (sms.sender ?? address.source).replace(/^\+/, '');
+    const common = {
+      source_addr_ton: sender === '' ? 0 : /^\d+$/.test(sender) ? TON_INTERNATIONAL : TON_ALPHANUMERIC,
+      source_addr_npi: /^\d+$/.test(sender) ? NPI_ISDN : NPI_UNKNOWN,
+      source_addr: sender,
+      dest_addr_ton: TON_INTERNATIONAL,
+      dest_addr_npi: NPI_ISDN,
+      destination_addr: sms.to.replace(/^\+/, ''),
+      esm_class: payloads.length > 1 ? ESM_CLASS_UDH_INDICATOR : 0,
+      registered_delivery: REGISTERED_DELIVERY_FINAL,
+      data_coding: dataCoding,
+    };
+    const partIds: string[] = [];
+    for (const [index, payload] of payloads.entries()) {
+      for (;;) {
+        const answer = await submit({ ...common, short_message: payload }, deadline);
+        if ('lost' in answer) {
+          logger.warn({ messageId: sms.id, part: index + 1, parts: payloads.length, err: answer.lost }, 'SMS not submitted');
+          return { kind: 'retry', error: answer.lost };
+        }
+        if (answer.status === 0) {
+          partIds.push(answer.messageId);
+          break;
+        }
+        const retryAfterMs = RETRY_AFTER_MS_BY_STATUS.get(answer.status);
+        // A later part is retried in place, so the recipient does not get the first parts twice.
+        if (retryAfterMs !== undefined && index > 0 && Date.now() + retryAfterMs < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+          continue;
+        }
+        const error = `SMPP submit_sm refused: ${statusName(answer.status)}`;
+        logger.warn({ messageId: sms.id, part: index + 1, parts: payloads.length, status: statusName(answer.status) }, 'SMS refused by the gateway');
+        return retryAfterMs === undefined ? { kind: 'failed', error } : { kind: 'retry', error, retryAfterMs };
+      }
+    }
+    if (partIds.length > 1) rememberSplitText(partIds);
+    logger.info({ messageId: sms.id, providerMessageId: partIds[0], parts: partIds.length }, 'SMS submitted');
+    return { kind: 'accepted', providerMessageId: partIds[0] || null };
+  }
+
+  function rememberSplitText(partIds: string[]): void {
+    const now = Date.now();
+    for (const [id, entry] of splitTexts) if (now - entry.sentAt > SPLIT_TEXT_RECEIPT_TTL_MS) splitTexts.delete(id);
+    const entry: SplitTextReceipts = { firstPartId: partIds[0], waiting: new Set(partIds), sentAt: now, reported: false };
+    for (const id of partIds) splitTexts.set(id, entry);
+  }
+
+  function receiveDeliver(current: SmppSession, pdu: SmppPdu): void {
+    current.send(pdu.response());
+    // Only delivery receipts are of interest; replies from phones are not taken.
+    if (((Number(pdu.esm_class) || 0) & ESM_CLASS_MESSAGE_TYPE) !== ESM_CLASS_DELIVERY_RECEIPT) return;
+    const receipt = parseReceipt(pdu);
+    if (!receipt) {
+      logger.warn(where, 'unreadable SMPP delivery receipt');
+      return;
+    }
+    if (receipt === 'intermediate') return;
+    const split = splitTexts.get(receipt.providerMessageId);
+    if (!split) {
+      listeners.emit(receipt);
+      return;
+    }
+    splitTexts.delete(receipt.providerMessageId);
+    split.waiting.delete(receipt.providerMessageId);
+    if (split.reported || (receipt.status === 'delivered' && split.waiting.size > 0)) return;
+    split.reported = true;
+    listeners.emit({ ...receipt, providerMessageId: split.firstPartId });
+  }
+
+  connect();
+
+  return {
+    kind: 'smpp',
+    send,
+    onDeliveryReceipt: (listener) => listeners.add(listener),
+    async close() {
+      if (state === 'closed') return;
+      const current = session;
+      const wasBound = state === 'bound';
+      state = 'closed';
+      session = null;
+      clearTimeout(reconnectTimer);
+      stopKeepAlive();
+      for (const settle of [...inFlight]) settle({ lost: 'SMS provider closed' });
+      notifyStateChange();
+      if (!current) return;
+      if (wasBound) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(timeoutMs, 1_000));
+          const done = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          if (!current.unbind({}, done)) done();
+        });
+      }
+      await new Promise<void>((resolve) => {
+        if (current.socket.destroyed) resolve();
+        else current.destroy(resolve);
+      });
+    },
+  };
+}
+
+function statusName(status: number): string {
+  return `${STATUS_NAMES.get(status) ?? 'ESME error'} (0x${status.toString(16).padStart(8, '0')})`;
+}
+
+/** `id:<id> sub:… dlvrd:… submit date:… done date:… stat:<STATE> err:<code> text:…` (SMPP 3.4 appendix B), or the TLVs. */
+function parseReceipt(pdu: SmppPdu): DeliveryReceipt | 'intermediate' | null {
+  const text = messageText(pdu.short_message) || messageText(pdu.message_payload);
+  const id = (typeof pdu.receipted_message_id === 'string' && pdu.receipted_message_id) || /\bid:(\S+)/i.exec(text)?.[1];
+  const state = /\bstat:(\w+)/i.exec(text)?.[1]?.toUpperCase() ?? MESSAGE_STATE_NAMES[Number(pdu.message_state)];
+  if (!id || !state) return null;
+  const status = FINAL_STATES[state];
+  if (!status) return 'intermediate';
+  if (status === 'delivered') return { providerMessageId: id, status };
+  const code = /\berr:(\w+)/i.exec(text)?.[1];
+  return { providerMessageId: id, status, error: code && !/^0+$/.test(code) ? `${state} err:${code}` : state };
+}
+
+function messageText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('latin1');
+  if (value !== null && typeof value === 'object' && 'message' in value) return messageText(value.message);
+  return '';
+}
