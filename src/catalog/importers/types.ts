@@ -1,0 +1,32 @@
+// The normalised result of every catalogue importer (JSON operation body, YML feed, iiko nomenclature).
+// Parsers are pure: they never touch the database; the import service upserts what they return.
+
+import type { ValidationMessage } from '../../shared/errors.ts';
+
+export interface CatalogCategory {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface CatalogProduct {
+  id: string;
+  name: string;
+  description: string | null;
+  /** kopecks */
+  price: number | null;
+  /** kopecks */
+  oldPrice: number | null;
+  isAvailable: boolean;
+  categoryIds: string[];
+  customFields: Record<string, unknown>;
+  sku?: string | null;
+}
+
+export interface CatalogUpload {
+  externalSystem: string | null;
+  categories: CatalogCategory[];
+  products: CatalogProduct[];
+  /** One message per rejected item or dropped reference, each with the location of the offending field. */
+  errors: ValidationMessage[];
+}
