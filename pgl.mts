@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+let t=Date.now();
+const a = new PGlite('memory://'); await a.waitReady; console.log('start', Date.now()-t);
+t=Date.now();
+const b = new PGlite('memory://'); await b.waitReady; console.log('start2', Date.now()-t);
+t=Date.now();
+const dump = await b.dumpDataDir('none'); console.log('dump', Date.now()-t, dump.size);
+t=Date.now();
+const c = new PGlite('memory://', {loadDataDir: dump}); await c.waitReady; console.log('load', Date.now()-t);

@@ -1,0 +1,32 @@
+// The admin API under /api/admin (bearer admin token): project configuration and the operation log.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+import { exportProject } from '../project/project.service.ts';
+import { queryOperationLog } from '../protocol/protocol.repository.ts';
+import { adminGuard } from './auth.ts';
+
+const operationLogQuery = z.object({
+  operation: z.string().optional(),
+  status: z.string().optional(),
+  integrationPoint: z.string().optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  beforeId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
+  await server.register(async (admin) => {
+    admin.addHook('onRequest', adminGuard(app));
+
+    admin.get('/api/admin/project', async () => exportProject(app.db));
+
+    admin.get('/api/admin/operation-log', async (request, reply) => {
+      const parsed = operationLogQuery.safeParse(request.query);
+      if (!parsed.success) return reply.status(400).send({ error: 'invalid query', issues: parsed.error.issues });
+      const items = await queryOperationLog(app.db, parsed.data);
+      return { items, nextBeforeId: items.length === parsed.data.limit ? items[items.length - 1].id : null };
+    });
+  });
+}

@@ -1,0 +1,15 @@
+// What every part of a running process shares: configuration, database, the project, a logger, a clock.
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import type { ProjectStore } from './project/project-store.ts';
+
+export interface AppContext {
+  config: Config;
+  db: Db;
+  databaseKind: 'pglite' | 'postgres';
+  project: ProjectStore;
+  logger: Logger;
+  /** the current time; tests pass a fixed clock */
+  now: () => Date;
+}

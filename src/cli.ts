@@ -1,0 +1,169 @@
+// `regulars start | init | apply | export | keys | log` — the command line of a Regulars installation.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import YAML from 'yaml';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openApp, startServer } from './main.ts';
+import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
+import { queryOperationLog } from './protocol/protocol.repository.ts';
+
+const print = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+async function withApp<T>(work: (opened: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
+  const opened = await openApp(config(), { logger: (await import('pino')).default({ level: 'warn' }) });
+  try {
+    printSecrets(opened.init);
+    return await work(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+function printSecrets(init: { applied: unknown; secretKey: string | null; adminToken: string | null }) {
+  if (init.applied) print('The iiko preset was applied (integration point "iiko").');
+  if (init.secretKey) print(`Secret key of integration point "iiko" (shown once, store it now): ${init.secretKey}`);
+  if (init.adminToken) print(`Admin token (shown once, store it now): ${init.adminToken}`);
+}
+
+function readProjectFile(path: string): unknown {
+  const text = readFileSync(path, 'utf8');
+  return path.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+}
+
+const program = new Command();
+program.name('regulars').description('Regulars: self-hosted loyalty for restaurants, Mindbox v3 compatible').showHelpAfterError();
+
+program
+  .command('start', { isDefault: true })
+  .description('start the server (API and workers) with the configuration from the environment')
+  .option('--role <role>', 'api, worker or all')
+  .action(async (options: { role?: string }) => {
+    const base = config();
+    const role = options.role ?? base.role;
+    if (!['api', 'worker', 'all'].includes(role)) throw new Error('--role must be api, worker or all');
+    const running = await startServer({ ...base, role: role as Config['role'] });
+    printSecrets(running.init);
+    print(`Regulars is running (${running.database.kind === 'pglite' ? `embedded database in ${base.dataDir}` : 'PostgreSQL'}, role ${role}).`);
+    if (running.url) {
+      print(`API: ${running.url}/v3/operations/sync?endpointId=iiko&operation=Offline.CheckCustomer`);
+      print('Integration point (endpointId): iiko');
+      print(`Health: ${running.url}/health`);
+    }
+    const shutdown = async () => {
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+
+program
+  .command('init')
+  .description('prepare the database: migrations and the iiko preset (creates nothing twice)')
+  .option('--preset <name>', 'the preset to apply', 'iiko')
+  .option('--no-phone-confirmation', 'the integration point does not confirm phones')
+  .action(async (options: { preset: string; phoneConfirmation: boolean }) => {
+    if (options.preset !== 'iiko') throw new Error(`unknown preset "${options.preset}" (known: iiko)`);
+    const base = config();
+    const opened = await openApp({ ...base, phoneConfirmation: base.phoneConfirmation && options.phoneConfirmation });
+    try {
+      printSecrets(opened.init);
+      print(opened.init.applied ? 'The database is ready.' : 'The database was already initialised; nothing was changed.');
+    } finally {
+      await opened.close();
+    }
+  });
+
+program
+  .command('apply <file>')
+  .description('validate a project file (YAML or JSON) and apply it in one transaction')
+  .action(async (file: string) => {
+    await withApp(async ({ app }) => {
+      try {
+        const report = await applyProject(app.db, readProjectFile(file));
+        for (const id of report.created) print(`created   ${id}`);
+        for (const id of report.changed) print(`changed   ${id}`);
+        print(`unchanged ${report.unchanged.length} entities`);
+        print(`project version ${report.version}`);
+      } catch (error) {
+        if (error instanceof ProjectValidationError) {
+          process.stderr.write(`${error.message}\nNothing was applied.\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      }
+    });
+  });
+
+program
+  .command('export')
+  .description('print the current project (YAML, or JSON with --json)')
+  .option('--json', 'JSON instead of YAML')
+  .action(async (options: { json?: boolean }) => {
+    await withApp(async ({ app }) => {
+      const project = await exportProject(app.db);
+      process.stdout.write(options.json ? `${JSON.stringify(project, null, 2)}\n` : YAML.stringify(project));
+    });
+  });
+
+const keys = program.command('keys').description("manage integration points' secret keys");
+keys
+  .command('list')
+  .action(async () =>
+    withApp(async ({ app }) => {
+      for (const key of await listSecretKeys(app.db))
+        print(`${key.id}  ${key.integration_point}  ${key.revoked_at ? 'revoked' : 'live   '}  ${key.label}`);
+    }),
+  );
+keys
+  .command('add <integrationPoint>')
+  .option('--label <label>', 'what the key is for', 'added by regulars keys add')
+  .action(async (integrationPoint: string, options: { label: string }) =>
+    withApp(async ({ app }) => print(`New secret key (shown once): ${await addSecretKey(app.db, integrationPoint, options.label)}`)),
+  );
+keys
+  .command('revoke <id>')
+  .action(async (id: string) =>
+    withApp(async ({ app }) => print((await revokeSecretKey(app.db, id)) ? 'revoked' : 'no live key with that id')),
+  );
+
+program
+  .command('log')
+  .description('show the newest operation log entries (phones and codes masked)')
+  .option('--operation <name>')
+  .option('--status <status>')
+  .option('--limit <n>', 'how many', '20')
+  .option('--json', 'full entries as JSON lines')
+  .action(async (options: { operation?: string; status?: string; limit: string; json?: boolean }) =>
+    withApp(async ({ app }) => {
+      const entries = await queryOperationLog(app.db, { operation: options.operation, status: options.status, limit: Number(options.limit) || 20 });
+      for (const entry of entries) {
+        if (options.json) print(JSON.stringify(entry));
+        else
+          print(
+            `${entry.at.toISOString()}  ${entry.mode.padEnd(5)}  ${String(entry.http_status).padEnd(3)}  ${entry.status.padEnd(27)}  ${entry.integration_point ?? '-'}  ${entry.operation ?? '-'}  ${entry.duration_ms} ms`,
+          );
+      }
+    }),
+  );
+
+program.parseAsync().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
+

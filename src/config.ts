@@ -1,0 +1,77 @@
+// The only reader of process.env. Parsed once, validated with zod, frozen.
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REGULARS_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  REGULARS_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  REGULARS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REGULARS_SMS_URL: z
+    .string()
+    .regex(/^(outbox:|smpp:\/\/|https?:\/\/)/, 'must be outbox:, smpp://… or http(s)://…')
+    .default('outbox:'),
+  REGULARS_PHONE_CONFIRMATION: flag.default(true),
+  REGULARS_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  REGULARS_BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(64),
+  REGULARS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(8000),
+  REGULARS_OPERATION_LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  REGULARS_WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
+  REGULARS_TIMEZONE: z.string().min(1).default('Europe/Moscow'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly secretKey: string | null;
+  readonly adminToken: string | null;
+  readonly smsUrl: string;
+  readonly phoneConfirmation: boolean;
+  readonly role: 'all' | 'api' | 'worker';
+  readonly bodyLimitBytes: number;
+  readonly rateLimitPerMinute: number;
+  readonly operationLogRetentionDays: number;
+  readonly workerPollMs: number;
+  readonly timeZone: string;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.REGULARS_DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? null,
+    secretKey: e.REGULARS_SECRET_KEY ?? null,
+    adminToken: e.REGULARS_ADMIN_TOKEN ?? null,
+    smsUrl: e.REGULARS_SMS_URL,
+    phoneConfirmation: e.REGULARS_PHONE_CONFIRMATION,
+    role: e.REGULARS_ROLE,
+    bodyLimitBytes: Math.round(e.REGULARS_BODY_LIMIT_MB * 1024 * 1024),
+    rateLimitPerMinute: e.REGULARS_RATE_LIMIT_PER_MINUTE,
+    operationLogRetentionDays: e.REGULARS_OPERATION_LOG_RETENTION_DAYS,
+    workerPollMs: e.REGULARS_WORKER_POLL_MS,
+    timeZone: e.REGULARS_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+  });
+}

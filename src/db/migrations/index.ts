@@ -1,0 +1,7 @@
+// Every migration of every module, by name. Names sort in the order they must run.
+import type { Migration } from 'kysely';
+import * as foundation from './0001_foundation.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': foundation,
+};

@@ -1,0 +1,122 @@
+// Kysely table types. Each module's tables are declared here so queries stay typed end to end.
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, T | string, T | string>;
+/** numeric columns come back as text; write them with toNumericString */
+export type Numeric = ColumnType<string, string | number, string | number>;
+
+export interface ProjectEntitiesTable {
+  kind: string;
+  system_name: string;
+  definition: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface ProjectStateTable {
+  id: number;
+  version: number;
+  preset: string | null;
+  initialized_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IntegrationPointKeysTable {
+  id: string;
+  integration_point: string;
+  key_hash: string;
+  label: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface AdminTokensTable {
+  id: string;
+  token_hash: string;
+  label: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface ProtocolTransactionsTable {
+  transaction_id: string;
+  integration_point: string;
+  operation: string;
+  response: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface AsyncOperationsTable {
+  id: string;
+  integration_point: string;
+  operation: string;
+  transaction_id: string | null;
+  device_uuid: string | null;
+  body: Json<unknown>;
+  status: 'pending' | 'done' | 'failed' | 'parked';
+  attempts: Generated<number>;
+  available_at: Timestamp;
+  result: Json<Record<string, unknown>> | null;
+  last_error: string | null;
+  received_at: Timestamp;
+  processed_at: Timestamp | null;
+}
+
+export interface OperationLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  integration_point: string | null;
+  operation: string | null;
+  mode: string;
+  status: string;
+  http_status: number;
+  duration_ms: number;
+  transaction_id: string | null;
+  request_id: string;
+  error_id: string | null;
+  request: Json<unknown> | null;
+  response: Json<unknown> | null;
+  notes: Json<unknown> | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<'pending' | 'done' | 'parked'>;
+  attempts: Generated<number>;
+  available_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  processed_at: Timestamp | null;
+}
+
+export interface CustomersTable {
+  id: Generated<number>;
+  mobile_phone: string | null;
+  is_mobile_phone_confirmed: Generated<boolean>;
+  pending_mobile_phone: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  middle_name: string | null;
+  birth_date: string | null;
+  sex: string | null;
+  discount_card: string | null;
+  custom_fields: Json<Record<string, unknown>>;
+  registered_via: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  project_entities: ProjectEntitiesTable;
+  project_state: ProjectStateTable;
+  integration_point_keys: IntegrationPointKeysTable;
+  admin_tokens: AdminTokensTable;
+  protocol_transactions: ProtocolTransactionsTable;
+  async_operations: AsyncOperationsTable;
+  operation_log: OperationLogTable;
+  outbox: OutboxTable;
+  customers: CustomersTable;
+}

@@ -1,0 +1,75 @@
+// Process entry: config → database → migrations → preset → server and workers.
+import pino, { type Logger } from 'pino';
+import type { AppContext } from './app-context.ts';
+import type { Config } from './config.ts';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
+import { startWorker, type Worker } from './jobs/worker.ts';
+import { ProjectStore } from './project/project-store.ts';
+import { initProject, type InitResult } from './project/project.service.ts';
+import { buildServer } from './server.ts';
+
+export interface OpenOptions {
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export interface OpenedApp {
+  app: AppContext;
+  database: DatabaseHandle;
+  init: InitResult;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it and makes sure the project exists (applying the iiko preset on first start). */
+export async function openApp(config: Config, options: OpenOptions = {}): Promise<OpenedApp> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(database.db);
+    const init = await initProject(database.db, {
+      preset: 'iiko',
+      presetOptions: { phoneConfirmation: config.phoneConfirmation },
+      secretKey: config.secretKey,
+      adminToken: config.adminToken,
+    });
+    const project = await ProjectStore.open(database.db);
+    const app: AppContext = { config, db: database.db, databaseKind: database.kind, project, logger, now: options.now ?? (() => new Date()) };
+    return { app, database, init, close: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export interface RunningServer extends OpenedApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const PROJECT_REFRESH_MS = 5000;
+
+/** Starts the API and/or the worker, as the configured role says. */
+export async function startServer(config: Config, options: OpenOptions = {}): Promise<RunningServer> {
+  const opened = await openApp(config, options);
+  const { app } = opened;
+  const server = config.role === 'worker' ? null : await buildServer(app);
+  let url = '';
+  if (server) {
+    url = await server.listen({ port: config.port, host: config.host });
+  }
+  const worker: Worker | null = config.role === 'api' ? null : startWorker(app);
+  const refresh = setInterval(() => {
+    app.project.refreshIfStale().catch((error) => app.logger.warn({ err: error }, 'could not refresh the project'));
+  }, PROJECT_REFRESH_MS);
+  refresh.unref();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(refresh);
+    await server?.close();
+    await worker?.stop();
+    await opened.close();
+  };
+  return { ...opened, url, stop, close: stop };
+}

@@ -1,0 +1,13 @@
+// GetCustomer (Offline.CheckCustomer): find a guest by phone, card or ids and show their profile.
+import { findCustomer, toWireCustomer } from '../customers/customers.service.ts';
+import { validationError } from '../shared/errors.ts';
+import type { OperationHandler } from './types.ts';
+
+export const getCustomer: OperationHandler = async (request) => {
+  const lookup = await findCustomer(request.db, request.project, request.body.customer);
+  if (lookup.status === 'NoIdentifiers') {
+    throw validationError({ location: '/customer', message: 'give the guest\'s mobilePhone, discountCard.ids.number or ids' });
+  }
+  if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } } };
+  return { body: { customer: { processingStatus: 'Found', ...toWireCustomer(lookup.customer) } } };
+};

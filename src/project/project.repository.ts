@@ -1,0 +1,83 @@
+// All SQL of the project module: stored entities, the project version, secret keys and admin tokens.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+
+export interface StoredEntity {
+  kind: string;
+  system_name: string;
+  definition: Record<string, unknown>;
+}
+
+export async function listEntities(db: Db): Promise<StoredEntity[]> {
+  return db.selectFrom('project_entities').select(['kind', 'system_name', 'definition']).orderBy('kind').orderBy('system_name').execute();
+}
+
+export async function upsertEntity(db: Db, entity: StoredEntity): Promise<void> {
+  await db
+    .insertInto('project_entities')
+    .values({ kind: entity.kind, system_name: entity.system_name, definition: JSON.stringify(entity.definition) })
+    .onConflict((oc) =>
+      oc.columns(['kind', 'system_name']).doUpdateSet({ definition: JSON.stringify(entity.definition), updated_at: sql`now()` }),
+    )
+    .execute();
+}
+
+export async function readProjectState(db: Db): Promise<{ version: number; preset: string | null } | undefined> {
+  return db.selectFrom('project_state').select(['version', 'preset']).where('id', '=', 1).executeTakeFirst();
+}
+
+/** Bumps the project version (locking the state row so concurrent applies queue up). */
+export async function bumpProjectVersion(db: Db, preset: string | null): Promise<number> {
+  const current = await db.selectFrom('project_state').select('version').where('id', '=', 1).forUpdate().executeTakeFirst();
+  if (!current) {
+    await db.insertInto('project_state').values({ id: 1, version: 1, preset }).execute();
+    return 1;
+  }
+  const version = current.version + 1;
+  await db.updateTable('project_state').set({ version, updated_at: sql`now()` }).where('id', '=', 1).execute();
+  return version;
+}
+
+export async function insertSecretKey(db: Db, integrationPoint: string, keyHash: string, label: string): Promise<string> {
+  const id = randomUUID();
+  await db.insertInto('integration_point_keys').values({ id, integration_point: integrationPoint, key_hash: keyHash, label }).execute();
+  return id;
+}
+
+export async function liveKeyHashes(db: Db, integrationPoint: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('integration_point_keys')
+    .select('key_hash')
+    .where('integration_point', '=', integrationPoint)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.key_hash);
+}
+
+export async function listSecretKeys(db: Db) {
+  return db
+    .selectFrom('integration_point_keys')
+    .select(['id', 'integration_point', 'label', 'created_at', 'revoked_at'])
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function revokeSecretKey(db: Db, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('integration_point_keys')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function insertAdminToken(db: Db, tokenHash: string, label: string): Promise<void> {
+  await db.insertInto('admin_tokens').values({ id: randomUUID(), token_hash: tokenHash, label }).execute();
+}
+
+export async function liveAdminTokenHashes(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('admin_tokens').select('token_hash').where('revoked_at', 'is', null).execute();
+  return rows.map((row) => row.token_hash);
+}

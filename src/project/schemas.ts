@@ -1,0 +1,311 @@
+// The project as code: every entity kind of the product, as an operator writes it in a project file.
+// Behaviour of kinds that later modules own (segments, scenarios, promotions) is validated here too,
+// so `regulars apply` refuses a bad file before anything is written.
+import { z } from 'zod';
+import { couponPoolSchema, promotionSchema } from '../loyalty/promotions.schemas.ts';
+
+const SYSTEM_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+export const systemName = z
+  .string({ error: 'must be a text' })
+  .regex(SYSTEM_NAME, 'a system name starts with a Latin letter and has only Latin letters, digits, ".", "_" and "-"')
+  .max(100, 'a system name has at most 100 characters');
+const label = z.string({ error: 'must be a text' }).trim().min(1, 'must not be empty').max(250);
+
+export const integrationPointSchema = z
+  .object({
+    systemName,
+    name: label,
+    preset: z.enum(['Other', 'Website', 'MobileApp']).default('Other'),
+    brand: systemName.optional(),
+    pointOfContact: z.string().min(1).optional(),
+    phoneConfirmation: z.boolean().default(false),
+  })
+  .strict();
+
+export const LINE_STATUS_CATEGORIES = ['CheckedOut', 'Paid', 'Delivered', 'Cancelled', 'Return'] as const;
+export const orderLineStatusSchema = z
+  .object({ externalId: systemName, name: label, category: z.enum(LINE_STATUS_CATEGORIES) })
+  .strict();
+
+export const externalSystemSchema = z.object({ systemName, name: label }).strict();
+
+export const CUSTOM_FIELD_TYPES = ['String', 'Integer', 'Decimal', 'Boolean', 'Date', 'DateTime', 'Enum', 'ExternalIdentifier'] as const;
+export const CUSTOM_FIELD_ENTITIES = ['Customer', 'Order', 'OrderLine', 'Product'] as const;
+export const customFieldSchema = z
+  .object({
+    entity: z.enum(CUSTOM_FIELD_ENTITIES),
+    systemName,
+    name: label.optional(),
+    type: z.enum(CUSTOM_FIELD_TYPES),
+    multiValued: z.boolean().default(false),
+    enumValues: z.array(z.string().min(1).max(250)).optional(),
+  })
+  .strict()
+  .superRefine((field, ctx) => {
+    if (field.type === 'Enum' && !field.enumValues?.length)
+      ctx.addIssue({ code: 'custom', path: ['enumValues'], message: 'an Enum field lists its values' });
+    if (field.type !== 'Enum' && field.enumValues)
+      ctx.addIssue({ code: 'custom', path: ['enumValues'], message: 'only Enum fields have values' });
+    if (field.type === 'ExternalIdentifier' && field.entity !== 'Order' && field.entity !== 'Customer')
+      ctx.addIssue({ code: 'custom', path: ['type'], message: 'ExternalIdentifier fields belong to Order or Customer' });
+  });
+
+export const balanceTypeSchema = z
+  .object({
+    systemName,
+    name: label,
+    description: z.string().max(1000).optional(),
+    fractional: z.boolean().default(false),
+    activationDelayHours: z.number().int().min(0).max(24 * 366).default(0),
+    lifetimeDays: z.number().int().positive().max(36600).nullable().default(365),
+    refundSpentOnReturn: z.boolean().default(true),
+  })
+  .strict();
+
+export const smsConnectionSchema = z
+  .object({
+    systemName,
+    /** outbox:, smpp://… or http(s)://…; absent means REGULARS_SMS_URL */
+    url: z.string().regex(/^(outbox:|smpp:\/\/|https?:\/\/)/, 'must be outbox:, smpp://… or http(s)://…').optional(),
+    sender: z.string().min(1).max(11).optional(),
+  })
+  .strict();
+
+export const mailingSchema = z
+  .object({
+    systemName,
+    name: label,
+    channel: z.literal('sms').default('sms'),
+    connection: systemName,
+    template: z.string().min(1, 'a template must not be empty').max(2000),
+  })
+  .strict();
+
+export const OPERATION_TYPES = [
+  'RegisterCustomer',
+  'SendAuthorizationCode',
+  'ResendConfirmationCode',
+  'GetCustomer',
+  'CheckAuthorizationCode',
+  'ConfirmMobilePhone',
+  'CalculateAuthorizedCart',
+  'CreateAuthorizedOrder',
+  'CalculateAnonymousCart',
+  'CreateAnonymousOrder',
+  'SaveOfflineOrder',
+  'ChangeOrderStatus',
+  'ReturnOrder',
+  'EditCustomer',
+  'ImportProductCatalog',
+] as const;
+export type OperationType = (typeof OPERATION_TYPES)[number];
+
+export const CODE_LIFETIMES = { '5m': 5 * 60, '1h': 3600, '1d': 86400, '30d': 30 * 86400 } as const;
+const codeLifetime = z.enum(Object.keys(CODE_LIFETIMES) as [keyof typeof CODE_LIFETIMES]);
+const codeLength = z.number().int().min(4).max(8);
+
+/** Settings each operation type understands, with their defaults. */
+export const operationSettingsSchemas = {
+  RegisterCustomer: z.object({ codeLength: codeLength.default(4), codeLifetime: codeLifetime.default('1d') }).strict(),
+  SendAuthorizationCode: z
+    .object({ generateCode: z.boolean().default(true), codeLength: codeLength.default(4), codeLifetime: codeLifetime.default('5m') })
+    .strict(),
+  ResendConfirmationCode: z
+    .object({ sendSms: z.boolean().optional(), codeLength: codeLength.default(4), codeLifetime: codeLifetime.default('1d') })
+    .strict(),
+  GetCustomer: z.object({ balanceTypes: z.array(systemName).default([]) }).strict(),
+  CheckAuthorizationCode: z.object({}).strict(),
+  ConfirmMobilePhone: z.object({}).strict(),
+  CalculateAuthorizedCart: z.object({ balanceType: systemName.optional() }).strict(),
+  CreateAuthorizedOrder: z.object({ balanceType: systemName.optional(), defaultLineStatus: systemName.optional() }).strict(),
+  CalculateAnonymousCart: z.object({}).strict(),
+  CreateAnonymousOrder: z.object({ defaultLineStatus: systemName.optional() }).strict(),
+  SaveOfflineOrder: z.object({ balanceType: systemName.optional(), defaultLineStatus: systemName.optional() }).strict(),
+  ChangeOrderStatus: z.object({}).strict(),
+  ReturnOrder: z.object({}).strict(),
+  EditCustomer: z.object({}).strict(),
+  ImportProductCatalog: z.object({ externalSystem: systemName.optional() }).strict(),
+} satisfies Record<OperationType, z.ZodType>;
+
+export const operationSchema = z
+  .object({
+    systemName,
+    type: z.enum(OPERATION_TYPES),
+    integrationPoints: z.array(systemName).min(1, 'an operation is allowed on at least one integration point'),
+    mode: z.enum(['sync', 'async', 'both']).default('both'),
+    rateLimitPerMinute: z.number().int().positive().optional(),
+    settings: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .transform((operation, ctx) => {
+    const parsed = operationSettingsSchemas[operation.type].safeParse(operation.settings);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', path: ['settings', ...issue.path.map(String)], message: issue.message });
+      return z.NEVER;
+    }
+    return { ...operation, settings: parsed.data as Record<string, unknown> };
+  });
+
+const amountRange = { atLeast: z.number().min(0).optional(), below: z.number().min(0).optional() };
+export const segmentConditionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('paidTotal'), windowDays: z.number().int().positive(), ...amountRange }).strict(),
+  z.object({ type: z.literal('orderCount'), windowDays: z.number().int().positive(), ...amountRange }).strict(),
+  z.object({ type: z.literal('customField'), field: systemName, equals: z.union([z.string(), z.number(), z.boolean()]) }).strict(),
+  z.object({ type: z.literal('phoneConfirmed'), equals: z.boolean().default(true) }).strict(),
+  z.object({ type: z.literal('registeredWithinDays'), days: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('pointsAvailable'), balanceType: systemName, ...amountRange }).strict(),
+  z.object({ type: z.literal('visitedVenue'), pointOfContact: z.string().min(1), windowDays: z.number().int().positive() }).strict(),
+]);
+export const segmentSchema = z
+  .object({
+    systemName,
+    name: label,
+    match: z.enum(['all', 'any']).default('all'),
+    conditions: z.array(segmentConditionSchema).min(1, 'a segment has at least one condition'),
+  })
+  .strict();
+
+export const SCENARIO_EVENTS = [
+  'customerRegistered',
+  'authorizationCodeRequested',
+  'phoneConfirmed',
+  'customerChanged',
+  'orderCreated',
+  'orderPaid',
+  'orderReturned',
+  'enteredSegment',
+  'leftSegment',
+] as const;
+export type ScenarioEvent = (typeof SCENARIO_EVENTS)[number];
+
+export const scenarioConditionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('inSegment'), segment: systemName }).strict(),
+  z.object({ type: z.literal('notInSegment'), segment: systemName }).strict(),
+  z.object({ type: z.literal('fromOperation'), operation: systemName }).strict(),
+  z.object({ type: z.literal('fieldEquals'), field: systemName, value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).strict(),
+  z.object({ type: z.literal('phoneConfirmed'), equals: z.boolean().default(true) }).strict(),
+]);
+export const scenarioStepSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sendMailing'), mailing: systemName }).strict(),
+  z.object({ type: z.literal('setCustomField'), field: systemName, value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).strict(),
+  z
+    .object({
+      type: z.literal('changeBalance'),
+      balanceType: systemName,
+      amount: z.number().refine((n) => n !== 0, 'the amount is not 0'),
+      lifetimeDays: z.number().int().positive().optional(),
+      reason: z.string().min(1, 'a balance change gives a reason a person can read'),
+    })
+    .strict(),
+  z.object({ type: z.literal('generateAuthorizationCode'), lifetime: codeLifetime.default('5m'), length: codeLength.default(4) }).strict(),
+  z
+    .object({
+      type: z.literal('callWebhook'),
+      url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+      secret: z.string().min(16, 'a webhook secret has at least 16 characters'),
+      maxAttempts: z.number().int().min(1).max(20).default(5),
+    })
+    .strict(),
+]);
+export const scenarioSchema = z
+  .object({
+    systemName,
+    name: label,
+    transactional: z.boolean().default(false),
+    trigger: z
+      .object({ event: z.enum(SCENARIO_EVENTS), segments: z.array(systemName).optional() })
+      .strict()
+      .superRefine((trigger, ctx) => {
+        const segmentEvent = trigger.event === 'enteredSegment' || trigger.event === 'leftSegment';
+        if (segmentEvent && !trigger.segments?.length)
+          ctx.addIssue({ code: 'custom', path: ['segments'], message: 'a segment trigger names its segments' });
+        if (!segmentEvent && trigger.segments)
+          ctx.addIssue({ code: 'custom', path: ['segments'], message: 'only segment triggers name segments' });
+      }),
+    branches: z
+      .array(
+        z
+          .object({
+            name: z.string().optional(),
+            conditions: z.array(scenarioConditionSchema).default([]),
+            steps: z.array(scenarioStepSchema).min(1, 'a branch has at least one step'),
+          })
+          .strict(),
+      )
+      .min(1, 'a scenario has at least one branch'),
+  })
+  .strict();
+
+export const projectSettingsSchema = z
+  .object({
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone, e.g. Europe/Moscow')
+      .default('Europe/Moscow'),
+    codeMaxAttempts: z.number().int().min(1).max(20).default(5),
+    codeMinIntervalSeconds: z.number().int().min(0).default(30),
+    codesPerPhonePerHour: z.number().int().min(1).default(5),
+  })
+  .strict();
+
+export const projectSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    settings: projectSettingsSchema.default(projectSettingsSchema.parse({})),
+    integrationPoints: z.array(integrationPointSchema).default([]),
+    orderLineStatuses: z.array(orderLineStatusSchema).default([]),
+    externalSystems: z.array(externalSystemSchema).default([]),
+    customFields: z.array(customFieldSchema).default([]),
+    balanceTypes: z.array(balanceTypeSchema).default([]),
+    smsConnections: z.array(smsConnectionSchema).default([]),
+    mailings: z.array(mailingSchema).default([]),
+    operations: z.array(operationSchema).default([]),
+    segments: z.array(segmentSchema).default([]),
+    scenarios: z.array(scenarioSchema).default([]),
+    couponPools: z.array(couponPoolSchema).default([]),
+    promotions: z.array(promotionSchema).default([]),
+  })
+  .strict();
+
+export type ProjectDefinition = z.output<typeof projectSchema>;
+export type ProjectInput = z.input<typeof projectSchema>;
+export type ProjectSettings = ProjectDefinition['settings'];
+export type IntegrationPointDefinition = ProjectDefinition['integrationPoints'][number];
+export type OrderLineStatusDefinition = ProjectDefinition['orderLineStatuses'][number];
+export type ExternalSystemDefinition = ProjectDefinition['externalSystems'][number];
+export type CustomFieldDefinition = ProjectDefinition['customFields'][number];
+export type BalanceTypeDefinition = ProjectDefinition['balanceTypes'][number];
+export type SmsConnectionDefinition = ProjectDefinition['smsConnections'][number];
+export type MailingDefinition = ProjectDefinition['mailings'][number];
+export type OperationDefinition = ProjectDefinition['operations'][number];
+export type SegmentDefinition = ProjectDefinition['segments'][number];
+export type SegmentCondition = SegmentDefinition['conditions'][number];
+export type ScenarioDefinition = ProjectDefinition['scenarios'][number];
+export type ScenarioCondition = z.output<typeof scenarioConditionSchema>;
+export type ScenarioStep = z.output<typeof scenarioStepSchema>;
+
+/** The entity kinds stored one row each, with the key that names an entity within its kind. */
+export const ENTITY_KINDS = {
+  integrationPoints: (e: IntegrationPointDefinition) => e.systemName,
+  orderLineStatuses: (e: OrderLineStatusDefinition) => e.externalId,
+  externalSystems: (e: ExternalSystemDefinition) => e.systemName,
+  customFields: (e: CustomFieldDefinition) => `${e.entity}.${e.systemName}`,
+  balanceTypes: (e: BalanceTypeDefinition) => e.systemName,
+  smsConnections: (e: SmsConnectionDefinition) => e.systemName,
+  mailings: (e: MailingDefinition) => e.systemName,
+  operations: (e: OperationDefinition) => e.systemName,
+  segments: (e: SegmentDefinition) => e.systemName,
+  scenarios: (e: ScenarioDefinition) => e.systemName,
+  couponPools: (e: { systemName: string }) => e.systemName,
+  promotions: (e: { systemName: string }) => e.systemName,
+} as const;
+export type EntityKind = keyof typeof ENTITY_KINDS;
+export const ENTITY_KIND_NAMES = Object.keys(ENTITY_KINDS) as EntityKind[];

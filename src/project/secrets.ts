@@ -1,0 +1,16 @@
+// Secret keys and admin tokens: random, shown once, stored as SHA-256 hashes, compared in constant time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export function generateSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function secretMatchesHash(secret: string, hash: string): boolean {
+  const actual = Buffer.from(hashSecret(secret), 'hex');
+  const expected = Buffer.from(hash, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

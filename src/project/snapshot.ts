@@ -1,0 +1,94 @@
+// A validated project held in memory: what every request consults to find its integration point,
+// operation, balance types and rules. Built from the stored entities; never mutated.
+import type {
+  BalanceTypeDefinition,
+  CustomFieldDefinition,
+  IntegrationPointDefinition,
+  MailingDefinition,
+  OperationDefinition,
+  OrderLineStatusDefinition,
+  ProjectDefinition,
+  ScenarioDefinition,
+  SegmentDefinition,
+  SmsConnectionDefinition,
+} from './schemas.ts';
+
+export class ProjectSnapshot {
+  readonly definition: ProjectDefinition;
+  readonly version: number;
+  private readonly integrationPointsByName: Map<string, IntegrationPointDefinition>;
+  private readonly operationsByName: Map<string, OperationDefinition>;
+  private readonly balanceTypesByName: Map<string, BalanceTypeDefinition>;
+  private readonly lineStatusesById: Map<string, OrderLineStatusDefinition>;
+  private readonly mailingsByName: Map<string, MailingDefinition>;
+  private readonly connectionsByName: Map<string, SmsConnectionDefinition>;
+  private readonly segmentsByName: Map<string, SegmentDefinition>;
+
+  constructor(definition: ProjectDefinition, version: number) {
+    this.definition = definition;
+    this.version = version;
+    const byName = <T>(list: T[], key: (item: T) => string) => new Map(list.map((item) => [key(item), item]));
+    this.integrationPointsByName = byName(definition.integrationPoints, (e) => e.systemName);
+    this.operationsByName = byName(definition.operations, (e) => e.systemName);
+    this.balanceTypesByName = byName(definition.balanceTypes, (e) => e.systemName);
+    this.lineStatusesById = byName(definition.orderLineStatuses, (e) => e.externalId);
+    this.mailingsByName = byName(definition.mailings, (e) => e.systemName);
+    this.connectionsByName = byName(definition.smsConnections, (e) => e.systemName);
+    this.segmentsByName = byName(definition.segments, (e) => e.systemName);
+  }
+
+  get settings() {
+    return this.definition.settings;
+  }
+
+  integrationPoint(systemName: string): IntegrationPointDefinition | undefined {
+    return this.integrationPointsByName.get(systemName);
+  }
+
+  operation(systemName: string): OperationDefinition | undefined {
+    return this.operationsByName.get(systemName);
+  }
+
+  balanceType(systemName: string): BalanceTypeDefinition | undefined {
+    return this.balanceTypesByName.get(systemName);
+  }
+
+  lineStatus(externalId: string): OrderLineStatusDefinition | undefined {
+    return this.lineStatusesById.get(externalId);
+  }
+
+  lineStatusesOf(category: OrderLineStatusDefinition['category']): OrderLineStatusDefinition[] {
+    return this.definition.orderLineStatuses.filter((status) => status.category === category);
+  }
+
+  mailing(systemName: string): MailingDefinition | undefined {
+    return this.mailingsByName.get(systemName);
+  }
+
+  smsConnection(systemName: string): SmsConnectionDefinition | undefined {
+    return this.connectionsByName.get(systemName);
+  }
+
+  segment(systemName: string): SegmentDefinition | undefined {
+    return this.segmentsByName.get(systemName);
+  }
+
+  customFields(entity: CustomFieldDefinition['entity']): CustomFieldDefinition[] {
+    return this.definition.customFields.filter((field) => field.entity === entity);
+  }
+
+  customField(entity: CustomFieldDefinition['entity'], systemName: string): CustomFieldDefinition | undefined {
+    return this.definition.customFields.find((field) => field.entity === entity && field.systemName === systemName);
+  }
+
+  /** Order custom fields of type ExternalIdentifier: the keys an order may be found by in `order.ids`. */
+  orderIdentifierFields(): string[] {
+    return this.customFields('Order')
+      .filter((field) => field.type === 'ExternalIdentifier')
+      .map((field) => field.systemName);
+  }
+
+  scenariosFor(event: ScenarioDefinition['trigger']['event']): ScenarioDefinition[] {
+    return this.definition.scenarios.filter((scenario) => scenario.trigger.event === event);
+  }
+}

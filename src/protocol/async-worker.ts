@@ -1,0 +1,88 @@
+// Executes calls accepted through /v3/operations/async. The handler's writes and the "done" mark commit in
+// one transaction, so a crash (even kill -9) before the commit leaves the call pending and it runs again;
+// after the commit it never runs twice. Refusals are recorded; unexpected failures retry, then park.
+import type { AppContext } from '../app-context.ts';
+import { inTransaction } from '../db/database.ts';
+import { isAppError } from '../shared/errors.ts';
+import type { BodyFormat } from './codec.ts';
+import { errorEnvelope } from './envelope.ts';
+import { executeOperation, logCall, type ResolvedCall } from './pipeline.ts';
+import * as repository from './protocol.repository.ts';
+
+const MAX_ATTEMPTS = 8;
+const backoffMs = (attempts: number) => Math.min(60_000, 500 * 2 ** attempts);
+
+interface StoredBody {
+  format: BodyFormat;
+  xmlRoot: string | null;
+  body: Record<string, unknown>;
+  raw: string | null;
+}
+
+/** Processes one due async call; false when there was none. */
+export async function processNextAsyncOperation(app: AppContext): Promise<boolean> {
+  let claimed: Awaited<ReturnType<typeof repository.claimAsyncOperation>>;
+  let resolved: ResolvedCall | null = null;
+  const notes: string[] = [];
+  const started = performance.now();
+  try {
+    const outcome = await inTransaction(app.db, async (trx) => {
+      claimed = await repository.claimAsyncOperation(trx);
+      if (!claimed) return null;
+      const row = claimed;
+      const project = app.project.current;
+      const integrationPoint = project.integrationPoint(row.integration_point);
+      const operation = project.operation(row.operation);
+      if (!integrationPoint || !operation) {
+        await repository.finishAsyncOperation(trx, row.id, { status: 'failed', error: `operation "${row.operation}" or integration point "${row.integration_point}" no longer exists` });
+        return { row, envelope: null };
+      }
+      const stored = row.body as unknown as StoredBody;
+      resolved = {
+        integrationPoint,
+        operation,
+        transactionId: row.transaction_id,
+        deviceUUID: row.device_uuid,
+        decoded: { format: stored.format, xmlRoot: stored.xmlRoot, body: stored.body, raw: stored.raw ?? '' },
+      };
+      const envelope = await executeOperation({ ...app, db: trx }, resolved, 'async', notes, async (inner, answer) => {
+        await repository.finishAsyncOperation(inner, row.id, { status: 'done', result: answer.body });
+      });
+      return { row, envelope };
+    });
+    if (!outcome) return false;
+    if (outcome.envelope) {
+      await logCall(app, { at: app.now(), resolved, envelope: outcome.envelope, mode: 'async', durationMs: performance.now() - started, notes });
+    }
+    return true;
+  } catch (error) {
+    const row = claimed!;
+    if (!row) throw error;
+    const envelope = errorEnvelope(error);
+    if (isAppError(error)) {
+      await repository.finishAsyncOperation(app.db, row.id, { status: 'failed', result: envelope.body, error: error.message });
+    } else {
+      const attempts = row.attempts + 1;
+      app.logger.error({ err: error, asyncOperation: row.id, attempts }, 'async operation failed unexpectedly');
+      await repository.finishAsyncOperation(app.db, row.id, {
+        status: attempts >= MAX_ATTEMPTS ? 'parked' : 'pending',
+        result: envelope.body,
+        error: (error as Error).message,
+        retryInMs: backoffMs(attempts),
+      });
+    }
+    await logCall(app, {
+      at: app.now(),
+      resolved,
+      envelope,
+      mode: 'async',
+      durationMs: performance.now() - started,
+      notes,
+      integrationPoint: row.integration_point,
+      operation: row.operation,
+      transactionId: row.transaction_id,
+      requestBody: (row.body as unknown as StoredBody).body,
+    });
+    return true;
+  }
+}

@@ -1,0 +1,107 @@
+// JSON and XML bodies of the Mindbox v3 protocol. XML requests have the root <operation>, answers the
+// root <result>; a JSON array is an XML wrapper element holding singular items (<lines><line/></lines>).
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { protocolError } from '../shared/errors.ts';
+
+export type BodyFormat = 'json' | 'xml';
+
+export interface DecodedBody {
+  format: BodyFormat;
+  /** the operation body: the JSON object, or the content of the XML root element */
+  body: Record<string, unknown>;
+  /** the XML root element's name (operation, yml_catalog, …) */
+  xmlRoot: string | null;
+  raw: string;
+}
+
+const SINGULAR_OVERRIDES: Record<string, string> = {
+  bonusPoints: 'bonusPointsItem',
+  ids: 'id',
+  content: 'contentItem',
+};
+
+export function singularOf(wrapper: string): string {
+  if (SINGULAR_OVERRIDES[wrapper]) return SINGULAR_OVERRIDES[wrapper];
+  if (wrapper.endsWith('ies')) return `${wrapper.slice(0, -3)}y`;
+  if (wrapper.endsWith('sses')) return wrapper.slice(0, -2);
+  if (wrapper.endsWith('s')) return wrapper.slice(0, -1);
+  return `${wrapper}Item`;
+}
+
+export function formatOf(contentType: string | undefined): BodyFormat | null {
+  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (type === 'application/json' || type === 'text/json' || type === '') return 'json';
+  if (type === 'application/xml' || type === 'text/xml') return 'xml';
+  return null;
+}
+
+export function answerFormatOf(accept: string | undefined, requestFormat: BodyFormat | null): BodyFormat {
+  const wanted = (accept ?? '').toLowerCase();
+  if (wanted.includes('xml')) return 'xml';
+  if (wanted.includes('json')) return 'json';
+  return requestFormat ?? 'json';
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: false,
+});
+
+/** Turns wrapper elements back into arrays: {lines: {line: x}} → {lines: [x]}. */
+function unwrapArrays(node: unknown, key: string | null): unknown {
+  if (Array.isArray(node)) return node.map((item) => unwrapArrays(item, key));
+  if (!node || typeof node !== 'object') return node;
+  const entries = Object.entries(node as Record<string, unknown>);
+  if (key && entries.length === 1 && entries[0][0] === singularOf(key)) {
+    const items = entries[0][1];
+    return (Array.isArray(items) ? items : [items]).map((item) => unwrapArrays(item, null));
+  }
+  return Object.fromEntries(entries.map(([name, value]) => [name, unwrapArrays(value, name)]));
+}
+
+export function decodeBody(raw: string, format: BodyFormat): DecodedBody {
+  if (raw.trim() === '') return { format, body: {}, xmlRoot: null, raw };
+  if (format === 'json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (error) {
+      throw protocolError(`the body is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw protocolError('the JSON body must be an object');
+    return { format, body: parsed as Record<string, unknown>, xmlRoot: null, raw };
+  }
+  const valid = XMLValidator.validate(raw);
+  if (valid !== true) throw protocolError(`the body is not valid XML: ${valid.err.msg} (line ${valid.err.line})`);
+  if (/<!DOCTYPE/i.test(raw)) throw protocolError('XML bodies with a DOCTYPE are not accepted');
+  const document = parser.parse(raw) as Record<string, unknown>;
+  const roots = Object.keys(document).filter((name) => !name.startsWith('?'));
+  if (roots.length !== 1) throw protocolError('the XML body must have exactly one root element');
+  const root = roots[0];
+  const content = document[root];
+  const body = content && typeof content === 'object' ? (unwrapArrays(content, null) as Record<string, unknown>) : {};
+  return { format, body, xmlRoot: root, raw };
+}
+
+const builder = new XMLBuilder({ ignoreAttributes: true, format: false, suppressEmptyNode: false, processEntities: true });
+
+function wrapArrays(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(wrapArrays);
+  if (!node || typeof node !== 'object' || node instanceof Date) return node;
+  return Object.fromEntries(
+    Object.entries(node as Record<string, unknown>)
+      .filter(([, value]) => value !== undefined && value !== null)
+      .map(([name, value]) => [name, Array.isArray(value) ? { [singularOf(name)]: value.map(wrapArrays) } : wrapArrays(value)]),
+  );
+}
+
+export function encodeAnswer(answer: Record<string, unknown>, format: BodyFormat): { contentType: string; payload: string } {
+  if (format === 'json') return { contentType: 'application/json; charset=utf-8', payload: JSON.stringify(answer) };
+  const xml = builder.build({ result: wrapArrays(answer) }) as string;
+  return { contentType: 'application/xml; charset=utf-8', payload: `<?xml version="1.0" encoding="utf-8"?>${xml}` };
+}

@@ -1,0 +1,157 @@
+// SQL of the protocol layer: idempotency records, the async intake queue and the operation log.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+
+export async function isTransactionKnown(db: Db, transactionId: string): Promise<boolean> {
+  const [done, queued] = await Promise.all([
+    db.selectFrom('protocol_transactions').select('transaction_id').where('transaction_id', '=', transactionId).executeTakeFirst(),
+    db.selectFrom('async_operations').select('id').where('transaction_id', '=', transactionId).executeTakeFirst(),
+  ]);
+  return done !== undefined || queued !== undefined;
+}
+
+/**
+ * For execution: a sync call checks both the finished records and the async queue; the async worker
+ * executing a queued call checks only the finished records (its own queue row holds the key).
+ */
+export async function isTransactionKnownForExecution(db: Db, transactionId: string, mode: 'sync' | 'async'): Promise<boolean> {
+  if (mode === 'sync') return isTransactionKnown(db, transactionId);
+  const done = await db
+    .selectFrom('protocol_transactions')
+    .select('transaction_id')
+    .where('transaction_id', '=', transactionId)
+    .executeTakeFirst();
+  return done !== undefined;
+}
+
+export async function recordTransaction(
+  db: Db,
+  record: { transactionId: string; integrationPoint: string; operation: string; response: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .insertInto('protocol_transactions')
+    .values({
+      transaction_id: record.transactionId,
+      integration_point: record.integrationPoint,
+      operation: record.operation,
+      response: JSON.stringify(record.response),
+    })
+    .execute();
+}
+
+export async function enqueueAsyncOperation(
+  db: Db,
+  call: { integrationPoint: string; operation: string; transactionId: string | null; deviceUUID: string | null; body: unknown },
+): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('async_operations')
+    .values({
+      id,
+      integration_point: call.integrationPoint,
+      operation: call.operation,
+      transaction_id: call.transactionId,
+      device_uuid: call.deviceUUID,
+      body: JSON.stringify(call.body),
+      status: 'pending',
+    })
+    .execute();
+  return id;
+}
+
+/** Claims the oldest due async operation; the row stays locked until the caller's transaction ends. */
+export async function claimAsyncOperation(db: Db) {
+  return db
+    .selectFrom('async_operations')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('available_at', '<=', sql<Date>`now()`)
+    .orderBy('received_at')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+export async function finishAsyncOperation(
+  db: Db,
+  id: string,
+  outcome: { status: 'done' | 'failed' | 'parked' | 'pending'; result?: Record<string, unknown>; error?: string; retryInMs?: number },
+): Promise<void> {
+  await db
+    .updateTable('async_operations')
+    .set({
+      status: outcome.status,
+      result: outcome.result ? JSON.stringify(outcome.result) : null,
+      last_error: outcome.error ?? null,
+      attempts: sql`attempts + 1`,
+      processed_at: outcome.status === 'pending' ? null : sql`now()`,
+      available_at: sql`now() + ${`${outcome.retryInMs ?? 0} milliseconds`}::interval`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export interface OperationLogEntry {
+  at: Date;
+  integrationPoint: string | null;
+  operation: string | null;
+  mode: string;
+  status: string;
+  httpStatus: number;
+  durationMs: number;
+  transactionId: string | null;
+  requestId: string;
+  errorId: string | null;
+  request: unknown;
+  response: unknown;
+  notes: string[];
+}
+
+export async function insertOperationLog(db: Db, entry: OperationLogEntry): Promise<void> {
+  await db
+    .insertInto('operation_log')
+    .values({
+      at: entry.at,
+      integration_point: entry.integrationPoint,
+      operation: entry.operation,
+      mode: entry.mode,
+      status: entry.status,
+      http_status: entry.httpStatus,
+      duration_ms: Math.round(entry.durationMs),
+      transaction_id: entry.transactionId,
+      request_id: entry.requestId,
+      error_id: entry.errorId,
+      request: JSON.stringify(entry.request ?? null),
+      response: JSON.stringify(entry.response ?? null),
+      notes: entry.notes.length ? JSON.stringify(entry.notes) : null,
+    })
+    .execute();
+}
+
+export interface OperationLogQuery {
+  operation?: string;
+  status?: string;
+  integrationPoint?: string;
+  from?: Date;
+  to?: Date;
+  beforeId?: number;
+  limit: number;
+}
+
+export async function queryOperationLog(db: Db, query: OperationLogQuery) {
+  let select = db.selectFrom('operation_log').selectAll().orderBy('id', 'desc').limit(query.limit);
+  if (query.operation) select = select.where('operation', '=', query.operation);
+  if (query.status) select = select.where('status', '=', query.status);
+  if (query.integrationPoint) select = select.where('integration_point', '=', query.integrationPoint);
+  if (query.from) select = select.where('at', '>=', query.from);
+  if (query.to) select = select.where('at', '<', query.to);
+  if (query.beforeId) select = select.where('id', '<', query.beforeId);
+  return select.execute();
+}
+
+export async function deleteOperationLogBefore(db: Db, cutoff: Date): Promise<number> {
+  const result = await db.deleteFrom('operation_log').where('at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,75 @@
+// The HTTP server: the Mindbox v3 protocol, health, and the admin API. Bodies are read as text and
+// decoded by the protocol layer so that every malformed request gets a protocol answer, never a stack trace.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from './app-context.ts';
+import { registerAdminRoutes } from './admin/routes.ts';
+import { isDatabaseReachable } from './db/database.ts';
+import { encodeAnswer, answerFormatOf, formatOf } from './protocol/codec.ts';
+import { errorEnvelope } from './protocol/envelope.ts';
+import { handleProtocolCall } from './protocol/pipeline.ts';
+import { RateLimiter } from './protocol/rate-limit.ts';
+import { protocolError } from './shared/errors.ts';
+
+export async function buildServer(app: AppContext): Promise<FastifyInstance> {
+  const server = Fastify({
+    loggerInstance: app.logger as FastifyBaseLogger,
+    bodyLimit: app.config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+  });
+  const rateLimiter = new RateLimiter();
+
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  server.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const isProtocol = request.url.startsWith('/v3/');
+    const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    const known = typeof error.statusCode === 'number' && error.statusCode < 500;
+    if (!known) request.log.error({ err: error }, 'request failed');
+    if (isProtocol) {
+      const envelope = errorEnvelope(
+        tooLarge
+          ? protocolError(`the body is larger than ${app.config.bodyLimitBytes} bytes; send large catalogues in parts or raise REGULARS_BODY_LIMIT_MB`, 'payload_too_large')
+          : known
+            ? protocolError(error.message)
+            : error,
+      );
+      const format = answerFormatOf(request.headers.accept, formatOf(request.headers['content-type']));
+      const { contentType, payload } = encodeAnswer(envelope.body, format);
+      return reply.status(envelope.httpStatus).type(contentType).send(payload);
+    }
+    return reply.status(known ? error.statusCode! : 500).send({ error: known ? error.message : 'internal error', requestId: request.id });
+  });
+
+  server.setNotFoundHandler((request, reply) => reply.status(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+  server.get('/health', async (_request, reply) => {
+    const reachable = await isDatabaseReachable(app.db);
+    return reply.status(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'database unreachable', database: app.databaseKind });
+  });
+
+  server.post<{ Params: { mode: string } }>('/v3/operations/:mode', async (request, reply) => {
+    const mode = request.params.mode;
+    if (mode !== 'sync' && mode !== 'async') return reply.status(404).send();
+    const answer = await handleProtocolCall(
+      app,
+      {
+        mode,
+        query: request.query as Record<string, unknown>,
+        authorization: request.headers.authorization,
+        contentType: request.headers['content-type'],
+        accept: request.headers.accept,
+        raw: typeof request.body === 'string' ? request.body : '',
+        requestId: request.id,
+      },
+      rateLimiter,
+    );
+    const { contentType, payload } = encodeAnswer(answer.body, answer.format);
+    if (answer.retryAfterSeconds) reply.header('retry-after', String(answer.retryAfterSeconds));
+    return reply.status(answer.httpStatus).type(contentType).send(payload);
+  });
+
+  await registerAdminRoutes(server, app);
+  return server;
+}

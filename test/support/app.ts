@@ -1,0 +1,102 @@
+// An in-process Regulars for service and protocol tests: a fresh migrated database with the iiko preset,
+// the real Fastify server driven through inject (no sockets), a fixed or moving clock.
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../src/app-context.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { drainWork } from '../../src/jobs/worker.ts';
+import { ProjectStore } from '../../src/project/project-store.ts';
+import { initProject } from '../../src/project/project.service.ts';
+import { buildServer } from '../../src/server.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export const TEST_SECRET_KEY = 'test-secret-key-0123456789';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface CallOptions {
+  mode?: 'sync' | 'async';
+  transactionId?: string;
+  format?: 'json' | 'xml';
+  endpointId?: string;
+  secretKey?: string | null;
+  raw?: string;
+}
+
+export interface TestApp {
+  app: AppContext;
+  database: TestDatabase;
+  server: FastifyInstance;
+  /** the clock the app sees; move it with `clock.set(...)` */
+  clock: { now: Date; set(date: Date | string): void; advance(ms: number): void };
+  call(operation: string, body?: unknown, options?: CallOptions): Promise<{ httpStatus: number; body: any; text: string }>;
+  admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ httpStatus: number; body: any }>;
+  /** runs async calls and outbox jobs until nothing is due */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(options: { now?: Date | string; env?: Record<string, string>; phoneConfirmation?: boolean } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config: Config = loadConfig({ LOG_LEVEL: 'silent', REGULARS_WORKER_POLL_MS: '20', ...options.env });
+  await initProject(database.db, {
+    preset: 'iiko',
+    presetOptions: { phoneConfirmation: options.phoneConfirmation ?? true },
+    secretKey: TEST_SECRET_KEY,
+    adminToken: TEST_ADMIN_TOKEN,
+  });
+  const clock = {
+    now: new Date(options.now ?? '2026-11-29T12:00:00Z'),
+    set(date: Date | string) {
+      this.now = new Date(date);
+    },
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const app: AppContext = {
+    config,
+    db: database.db,
+    databaseKind: database.kind,
+    project: await ProjectStore.open(database.db),
+    logger: pino({ level: 'silent' }),
+    now: () => clock.now,
+  };
+  const server = await buildServer(app);
+  await server.ready();
+  return {
+    app,
+    database,
+    server,
+    clock,
+    async call(operation, body = {}, callOptions = {}) {
+      const format = callOptions.format ?? 'json';
+      const query = new URLSearchParams({ endpointId: callOptions.endpointId ?? 'iiko', operation });
+      if (callOptions.transactionId) query.set('transactionId', callOptions.transactionId);
+      const headers: Record<string, string> = { 'content-type': format === 'xml' ? 'application/xml' : 'application/json' };
+      if (callOptions.secretKey !== null) headers.authorization = `SecretKey ${callOptions.secretKey ?? TEST_SECRET_KEY}`;
+      const response = await server.inject({
+        method: 'POST',
+        url: `/v3/operations/${callOptions.mode ?? 'sync'}?${query}`,
+        headers,
+        payload: callOptions.raw ?? (format === 'xml' ? String(body) : JSON.stringify(body)),
+      });
+      const text = response.body;
+      const parsed = format === 'json' && text ? JSON.parse(text) : text;
+      return { httpStatus: response.statusCode, body: parsed, text };
+    },
+    async admin(method, url, body) {
+      const response = await server.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        payload: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { httpStatus: response.statusCode, body: response.body ? JSON.parse(response.body) : null };
+    },
+    drain: () => drainWork(app),
+    async close() {
+      await server.close();
+      await database.close();
+    },
+  };
+}

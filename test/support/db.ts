@@ -1,0 +1,66 @@
+// A fresh, migrated database for one test: PGlite in memory (loaded from a migrated snapshot that is
+// made once and cached on disk, since booting PGlite and migrating takes seconds), or a schema of its
+// own on the PostgreSQL server named by TEST_DATABASE_URL (dropped afterwards).
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, migrateToLatest, type DatabaseHandle } from '../../src/db/database.ts';
+import { migrations } from '../../src/db/migrations/index.ts';
+
+export const testDatabaseUrl: string | null = process.env.TEST_DATABASE_URL || null;
+
+export interface TestDatabase extends DatabaseHandle {
+  /** what to pass to a server process so it uses the same database (PostgreSQL only) */
+  env: Record<string, string>;
+}
+
+function migrationsFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const [name, migration] of Object.entries(migrations)) hash.update(name).update(String(migration.up));
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function migratedSnapshot(): Promise<Blob> {
+  const path = join(tmpdir(), `regulars-pglite-${migrationsFingerprint()}.tar`);
+  if (existsSync(path)) return new Blob([readFileSync(path)]);
+  const handle = await openDatabase({ dataDir: 'memory://' });
+  try {
+    await migrateToLatest(handle.db);
+    const dump = await handle.pglite!.dumpDataDir('none');
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, Buffer.from(await dump.arrayBuffer()));
+    renameSync(temporary, path);
+    return dump;
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (!testDatabaseUrl) {
+    const handle = await openDatabase({ dataDir: 'memory://', loadDataDir: await migratedSnapshot() });
+    await migrateToLatest(handle.db);
+    return { ...handle, env: {} };
+  }
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const handle = await openDatabase({ url: testDatabaseUrl, schema, poolSize: 4 });
+  await migrateToLatest(handle.db);
+  const url = new URL(testDatabaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    ...handle,
+    env: { DATABASE_URL: url.toString() },
+    close: async () => {
+      await handle.close();
+      const client = new pg.Client({ connectionString: testDatabaseUrl });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
