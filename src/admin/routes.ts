@@ -1,10 +1,13 @@
-// The admin API under /api/admin (bearer admin token): project configuration and the operation log.
+// The admin API under /api/admin (bearer admin token). Each module adds its routes in its own file and
+// one line to `moduleRoutes`.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { exportProject } from '../project/project.service.ts';
 import { queryOperationLog } from '../protocol/protocol.repository.ts';
 import { adminGuard } from './auth.ts';
+
+export type AdminRoutes = (admin: FastifyInstance, app: AppContext) => void | Promise<void>;
 
 const operationLogQuery = z.object({
   operation: z.string().optional(),
@@ -16,17 +19,22 @@ const operationLogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
+const coreRoutes: AdminRoutes = (admin, app) => {
+  admin.get('/api/admin/project', async () => exportProject(app.db));
+
+  admin.get('/api/admin/operation-log', async (request, reply) => {
+    const parsed = operationLogQuery.safeParse(request.query);
+    if (!parsed.success) return reply.status(400).send({ error: 'invalid query', issues: parsed.error.issues });
+    const items = await queryOperationLog(app.db, parsed.data);
+    return { items, nextBeforeId: items.length === parsed.data.limit ? items[items.length - 1].id : null };
+  });
+};
+
+const moduleRoutes: AdminRoutes[] = [coreRoutes];
+
 export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
   await server.register(async (admin) => {
     admin.addHook('onRequest', adminGuard(app));
-
-    admin.get('/api/admin/project', async () => exportProject(app.db));
-
-    admin.get('/api/admin/operation-log', async (request, reply) => {
-      const parsed = operationLogQuery.safeParse(request.query);
-      if (!parsed.success) return reply.status(400).send({ error: 'invalid query', issues: parsed.error.issues });
-      const items = await queryOperationLog(app.db, parsed.data);
-      return { items, nextBeforeId: items.length === parsed.data.limit ? items[items.length - 1].id : null };
-    });
+    for (const routes of moduleRoutes) await routes(admin, app);
   });
 }
