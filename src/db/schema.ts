@@ -109,6 +109,31 @@ export interface CustomersTable {
   updated_at: Timestamp;
 }
 
+export interface CatalogCategoriesTable {
+  external_system: string;
+  id: string;
+  name: string;
+  parent_id: string | null;
+  is_available: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CatalogProductsTable {
+  external_system: string;
+  id: string;
+  name: string;
+  description: string | null;
+  price: Numeric | null;
+  old_price: Numeric | null;
+  is_available: Generated<boolean>;
+  category_ids: ColumnType<string[], string[] | undefined, string[]>;
+  custom_fields: Json<Record<string, unknown>>;
+  sku: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   project_entities: ProjectEntitiesTable;
   project_state: ProjectStateTable;
@@ -119,4 +144,6 @@ export interface Database {
   operation_log: OperationLogTable;
   outbox: OutboxTable;
   customers: CustomersTable;
+  catalog_categories: CatalogCategoriesTable;
+  catalog_products: CatalogProductsTable;
 }

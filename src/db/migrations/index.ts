@@ -1,7 +1,9 @@
 // Every migration of every module, by name. Names sort in the order they must run.
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
+import * as catalog from './0301_catalog.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0301_catalog': catalog,
 };
