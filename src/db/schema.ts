@@ -134,6 +134,54 @@ export interface CatalogProductsTable {
   updated_at: Timestamp;
 }
 
+export type LedgerEntryKind = 'accrual' | 'spend' | 'accrualReversal' | 'spendRefund' | 'expiry' | 'adjustment';
+export type LedgerSource = 'operation' | 'scenario' | 'admin' | 'system';
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  customer_id: number;
+  balance_type: string;
+  kind: LedgerEntryKind;
+  /** signed points in the balance type's units (whole points, or points with 2 decimals) */
+  amount: Numeric;
+  active_from: Timestamp | null;
+  expires_at: Timestamp | null;
+  order_id: number | null;
+  source: LedgerSource;
+  operation: string | null;
+  actor: string | null;
+  reason: string;
+  related_entry_id: number | null;
+  at: Timestamp;
+}
+
+export interface PointLotsTable {
+  id: Generated<number>;
+  customer_id: number;
+  balance_type: string;
+  entry_id: number;
+  order_id: number | null;
+  active_from: Timestamp;
+  expires_at: Timestamp | null;
+  amount: Numeric;
+  remaining: Numeric;
+}
+
+export interface PointLotMovesTable {
+  id: Generated<number>;
+  lot_id: number;
+  entry_id: number;
+  /** negative: taken from the lot; positive: given back to it */
+  amount: Numeric;
+}
+
+export interface PointBalancesTable {
+  customer_id: number;
+  balance_type: string;
+  total: Numeric;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   project_entities: ProjectEntitiesTable;
   project_state: ProjectStateTable;
@@ -146,4 +194,8 @@ export interface Database {
   customers: CustomersTable;
   catalog_categories: CatalogCategoriesTable;
   catalog_products: CatalogProductsTable;
+  ledger_entries: LedgerEntriesTable;
+  point_lots: PointLotsTable;
+  point_lot_moves: PointLotMovesTable;
+  point_balances: PointBalancesTable;
 }

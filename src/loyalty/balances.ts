@@ -1,0 +1,112 @@
+// A guest's balances as the protocol shows them (`balances[]`, `bonusPointsInfo[].balance`), computed
+// from the ledger: the balance row's total, the lots that are not active yet (blocked) and the points
+// that expire soonest. Lots past their expiry that the expiry task has not processed yet already count
+// as gone, so a guest never sees points that can no longer be spent.
+import type { Db } from '../db/database.ts';
+import type { BalanceTypeDefinition } from '../project/schemas.ts';
+import type { ProjectSnapshot } from '../project/snapshot.ts';
+import { fromNumeric, toDecimal } from '../shared/money.ts';
+import * as repository from './ledger.repository.ts';
+
+/** Decimal places of a balance type's points: whole points, or hundredths for fractional types. */
+export function pointScale(balanceType: Pick<BalanceTypeDefinition, 'fractional'>): 0 | 2 {
+  return balanceType.fractional ? 2 : 0;
+}
+
+/** A balance in the balance type's minor units (whole points, or hundredths of a point). */
+export interface BalanceMinor {
+  balanceType: BalanceTypeDefinition;
+  total: number;
+  available: number;
+  blocked: number;
+  /** the points that expire soonest: all of them that expire on the same local date */
+  nearestExpiration: { total: number; expiresAt: Date; date: string } | null;
+}
+
+export interface WireBalance {
+  systemName: string;
+  balanceType: { ids: { systemName: string }; name: string };
+  total: number;
+  available: number;
+  blocked: number;
+  nearestExpiration?: { total: number; date: string };
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** 'YYYY-MM-DD' of a moment on the wall clock of a time zone. */
+export function localDate(moment: Date, timeZone: string): string {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(moment);
+}
+
+/** Balances in minor units for the named balance types (unknown names are left out), in the order asked. */
+export async function customerBalancesMinor(
+  db: Db,
+  project: ProjectSnapshot,
+  customerId: number,
+  balanceTypeSystemNames: string[],
+  now: Date,
+): Promise<BalanceMinor[]> {
+  const types = balanceTypeSystemNames
+    .map((name) => project.balanceType(name))
+    .filter((type): type is BalanceTypeDefinition => type !== undefined);
+  if (types.length === 0) return [];
+  const names = types.map((type) => type.systemName);
+  const [totals, lots] = await Promise.all([repository.balanceTotals(db, customerId, names), repository.openLots(db, customerId, names)]);
+  return types.map((type) => summarize(type, totals.get(type.systemName), lots, now, project.settings.timeZone));
+}
+
+function summarize(type: BalanceTypeDefinition, storedTotal: string | undefined, lots: repository.OpenLotRow[], now: Date, timeZone: string): BalanceMinor {
+  const scale = pointScale(type);
+  let total = fromNumeric(storedTotal ?? '0', scale);
+  let blocked = 0;
+  let nearest: { total: number; expiresAt: Date; date: string } | null = null;
+  const at = now.getTime();
+  for (const lot of lots) {
+    if (lot.balance_type !== type.systemName) continue;
+    const remaining = fromNumeric(lot.remaining, scale);
+    if (lot.expires_at !== null && lot.expires_at.getTime() <= at) {
+      total -= remaining;
+      continue;
+    }
+    if (lot.active_from.getTime() > at) blocked += remaining;
+    if (lot.expires_at === null) continue;
+    const date = localDate(lot.expires_at, timeZone);
+    // lots come soonest-expiring first, so the first date seen is the nearest one
+    if (nearest === null) nearest = { total: remaining, expiresAt: lot.expires_at, date };
+    else if (nearest.date === date) nearest.total += remaining;
+  }
+  return { balanceType: type, total, available: total - blocked, blocked, nearestExpiration: nearest };
+}
+
+/** The balance in the protocol's shape: decimal points, `nearestExpiration` only when some points expire. */
+export function toWireBalance(balance: BalanceMinor): WireBalance {
+  const scale = pointScale(balance.balanceType);
+  const points = (units: number) => toDecimal(units, scale);
+  return {
+    systemName: balance.balanceType.systemName,
+    balanceType: { ids: { systemName: balance.balanceType.systemName }, name: balance.balanceType.name },
+    total: points(balance.total),
+    available: points(balance.available),
+    blocked: points(balance.blocked),
+    ...(balance.nearestExpiration === null
+      ? {}
+      : { nearestExpiration: { total: points(balance.nearestExpiration.total), date: balance.nearestExpiration.date } }),
+  };
+}
+
+/** Wire-ready `balances[]` of a guest for the named balance types (e.g. the GetCustomer operation's settings). */
+export async function customerBalances(
+  db: Db,
+  project: ProjectSnapshot,
+  customerId: number,
+  balanceTypeSystemNames: string[],
+  now: Date,
+): Promise<WireBalance[]> {
+  return (await customerBalancesMinor(db, project, customerId, balanceTypeSystemNames, now)).map(toWireBalance);
+}

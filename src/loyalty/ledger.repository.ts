@@ -1,0 +1,183 @@
+// All SQL of the points ledger: entries, lots, lot moves and balance rows.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { LedgerEntryKind, LedgerSource } from '../db/schema.ts';
+
+export interface OpenLotRow {
+  id: number;
+  balance_type: string;
+  order_id: number | null;
+  active_from: Date;
+  expires_at: Date | null;
+  remaining: string;
+}
+
+export async function balanceTotals(db: Db, customerId: number, balanceTypes: string[]): Promise<Map<string, string>> {
+  if (balanceTypes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('point_balances')
+    .select(['balance_type', 'total'])
+    .where('customer_id', '=', customerId)
+    .where('balance_type', 'in', balanceTypes)
+    .execute();
+  return new Map(rows.map((row) => [row.balance_type, row.total]));
+}
+
+/** Lots that still hold points, in the order spending takes them: soonest expiry first, never-expiring last. */
+export async function openLots(db: Db, customerId: number, balanceTypes: string[]): Promise<OpenLotRow[]> {
+  if (balanceTypes.length === 0) return [];
+  return db
+    .selectFrom('point_lots')
+    .select(['id', 'balance_type', 'order_id', 'active_from', 'expires_at', 'remaining'])
+    .where('customer_id', '=', customerId)
+    .where('balance_type', 'in', balanceTypes)
+    .where('remaining', '>', '0')
+    .orderBy(sql`expires_at asc nulls last`)
+    .orderBy('id')
+    .execute();
+}
+
+/** Creates the balance row when missing and locks it until the transaction ends; returns its total. */
+export async function lockBalance(db: Db, customerId: number, balanceType: string): Promise<string> {
+  await db
+    .insertInto('point_balances')
+    .values({ customer_id: customerId, balance_type: balanceType, total: '0' })
+    .onConflict((oc) => oc.columns(['customer_id', 'balance_type']).doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('point_balances')
+    .select('total')
+    .where('customer_id', '=', customerId)
+    .where('balance_type', '=', balanceType)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return row.total;
+}
+
+export async function addToBalance(db: Db, customerId: number, balanceType: string, amount: string, at: Date): Promise<void> {
+  await db
+    .updateTable('point_balances')
+    .set({ total: sql`total + ${amount}::numeric`, updated_at: at })
+    .where('customer_id', '=', customerId)
+    .where('balance_type', '=', balanceType)
+    .execute();
+}
+
+export interface NewEntry {
+  customer_id: number;
+  balance_type: string;
+  kind: LedgerEntryKind;
+  amount: string;
+  active_from?: Date | null;
+  expires_at?: Date | null;
+  order_id?: number | null;
+  source: LedgerSource;
+  operation?: string | null;
+  actor?: string | null;
+  reason: string;
+  related_entry_id?: number | null;
+  at: Date;
+}
+
+export async function insertEntry(db: Db, entry: NewEntry): Promise<number> {
+  const row = await db.insertInto('ledger_entries').values(entry).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertLot(
+  db: Db,
+  lot: { customer_id: number; balance_type: string; entry_id: number; order_id: number | null; active_from: Date; expires_at: Date | null; amount: string; remaining: string },
+): Promise<number> {
+  const row = await db.insertInto('point_lots').values(lot).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Moves points out of (negative) or back into (positive) lots on behalf of one entry. */
+export async function moveLots(db: Db, entryId: number, moves: { lotId: number; amount: string }[]): Promise<void> {
+  if (moves.length === 0) return;
+  await db
+    .insertInto('point_lot_moves')
+    .values(moves.map((move) => ({ lot_id: move.lotId, entry_id: entryId, amount: move.amount })))
+    .execute();
+  for (const move of moves) {
+    await db
+      .updateTable('point_lots')
+      .set({ remaining: sql`remaining + ${move.amount}::numeric` })
+      .where('id', '=', move.lotId)
+      .execute();
+  }
+}
+
+export interface LotMoveRow {
+  lot_id: number;
+  entry_id: number;
+  amount: string;
+  expires_at: Date | null;
+}
+
+/** The moves of these entries with the expiry of the lot each touched, oldest first. */
+export async function movesOfEntries(db: Db, entryIds: number[]): Promise<LotMoveRow[]> {
+  if (entryIds.length === 0) return [];
+  return db
+    .selectFrom('point_lot_moves as m')
+    .innerJoin('point_lots as l', 'l.id', 'm.lot_id')
+    .select(['m.lot_id', 'm.entry_id', 'm.amount', 'l.expires_at'])
+    .where('m.entry_id', 'in', entryIds)
+    .orderBy('m.id')
+    .execute();
+}
+
+export interface EntryRow {
+  id: number;
+  customer_id: number;
+  balance_type: string;
+  kind: LedgerEntryKind;
+  amount: string;
+  active_from: Date | null;
+  expires_at: Date | null;
+  order_id: number | null;
+  source: LedgerSource;
+  operation: string | null;
+  actor: string | null;
+  reason: string;
+  related_entry_id: number | null;
+  at: Date;
+}
+
+export async function entriesOfOrder(db: Db, orderId: number, kinds: LedgerEntryKind[]): Promise<EntryRow[]> {
+  return db.selectFrom('ledger_entries').selectAll().where('order_id', '=', orderId).where('kind', 'in', kinds).orderBy('id').execute();
+}
+
+export async function entriesOfCustomer(
+  db: Db,
+  customerId: number,
+  options: { balanceType?: string; beforeId?: number; limit: number },
+): Promise<EntryRow[]> {
+  let query = db.selectFrom('ledger_entries').selectAll().where('customer_id', '=', customerId);
+  if (options.balanceType) query = query.where('balance_type', '=', options.balanceType);
+  if (options.beforeId) query = query.where('id', '<', options.beforeId);
+  return query.orderBy('id', 'desc').limit(options.limit).execute();
+}
+
+/** Guests and balance types that have lots past their expiry still holding points. */
+export async function balancesWithExpiredLots(db: Db, now: Date, limit: number): Promise<{ customer_id: number; balance_type: string }[]> {
+  return db
+    .selectFrom('point_lots')
+    .select(['customer_id', 'balance_type'])
+    .where('remaining', '>', '0')
+    .where('expires_at', '<=', now)
+    .groupBy(['customer_id', 'balance_type'])
+    .limit(limit)
+    .execute();
+}
+
+/** Sum of every entry per guest and balance type next to the balance row (for the consistency check). */
+export async function ledgerDiscrepancies(db: Db): Promise<{ customer_id: number; balance_type: string; ledger: string; balance: string }[]> {
+  const { rows } = await sql<{ customer_id: number; balance_type: string; ledger: string; balance: string }>`
+    select coalesce(l.customer_id, b.customer_id) as customer_id, coalesce(l.balance_type, b.balance_type) as balance_type,
+           coalesce(l.sum, 0)::text as ledger, coalesce(b.total, 0)::text as balance
+    from (select customer_id, balance_type, sum(amount) as sum from ledger_entries group by customer_id, balance_type) l
+    full join point_balances b on b.customer_id = l.customer_id and b.balance_type = l.balance_type
+    where coalesce(l.sum, 0) <> coalesce(b.total, 0)`.execute(db);
+  return rows;
+}
