@@ -70,11 +70,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return { db, kind: 'pglite', pglite, close: () => db.destroy() };
 }
 
+/**
+ * Runs the migrations not yet applied, in the connection's current schema (named explicitly, or Kysely
+ * would find its bookkeeping tables in another schema of the same database and skip creating them).
+ */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     allowUnorderedMigrations: true,
+    migrationTableSchema: rows[0].schema,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

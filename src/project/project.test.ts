@@ -1,0 +1,151 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase } from '../../test/support/db.ts';
+import { iikoPreset } from './presets/iiko.ts';
+import { applyProject, exportProject, initProject, loadProject, ProjectValidationError, verifyAdminToken, verifySecretKey } from './project.service.ts';
+import { validateProject } from './validate.ts';
+
+const SEED_OPERATIONS = [
+  'Offline.RegisterCustomer',
+  'Offline.SendMobilePhoneAuthorizationCode',
+  'Offline.ResendMobilePhoneConfirmationCode',
+  'Offline.CheckCustomer',
+  'Offline.CheckMobilePhoneAuthorizationCode',
+  'Offline.ConfirmMobilePhone',
+  'Offline.AuthorizedPreorder',
+  'Offline.CreateAuthorizedOrder',
+  'Offline.AnonymousPreorder',
+  'Offline.CreateAnonymousOrder',
+  'Offline.SaveOfflineOrder',
+  'Offline.ChangeStatus',
+  'Offline.Return',
+  'Offline.EditCustomer',
+  'Offline.SendProductCatalog',
+];
+
+describe('the iiko preset', () => {
+  test('has every entity of the seed document with its exact system name', () => {
+    const validation = validateProject(iikoPreset({ phoneConfirmation: true }));
+    assert.ok(validation.ok, JSON.stringify(!validation.ok && validation.problems));
+    const project = validation.project;
+    assert.deepEqual(project.integrationPoints.map((p) => [p.systemName, p.preset, p.phoneConfirmation]), [['iiko', 'Other', true]]);
+    assert.deepEqual(
+      project.orderLineStatuses.map((s) => [s.externalId, s.category]),
+      [['iikoCheckedOut', 'CheckedOut'], ['iikoPaid', 'Paid'], ['iikoReturn', 'Return']],
+    );
+    assert.deepEqual(project.externalSystems.map((e) => e.systemName), ['iiko']);
+    assert.deepEqual(
+      project.customFields.map((f) => [f.entity, f.systemName, f.type]),
+      [['Order', 'iikoOrderId', 'ExternalIdentifier'], ['Order', 'Waiter', 'String'], ['Customer', 'Rank', 'String']],
+    );
+    assert.deepEqual(project.balanceTypes.map((b) => [b.systemName, b.fractional, b.activationDelayHours, b.lifetimeDays]), [['Bonus', false, 0, 365]]);
+    assert.deepEqual(project.smsConnections.map((c) => c.systemName), ['default']);
+    assert.deepEqual(
+      project.mailings.map((m) => [m.systemName, m.template]),
+      [
+        ['AuthorizationCodeSms', 'Код авторизации: ${Recipient.AuthentificationCode}'],
+        ['PhoneConfirmationSms', 'Код подтверждения: ${Recipient.MobilePhoneConfirmationCode}'],
+      ],
+    );
+    assert.deepEqual(project.operations.map((o) => o.systemName).sort(), [...SEED_OPERATIONS].sort());
+    assert.ok(project.operations.every((o) => o.integrationPoints.join() === 'iiko'));
+    assert.deepEqual(project.segments.map((s) => s.systemName).sort(), ['RankBronze', 'RankGold', 'RankSilver']);
+    assert.deepEqual(project.scenarios.map((s) => [s.systemName, s.trigger.event]), [
+      ['Rank', 'enteredSegment'],
+      ['AuthorizationCodeSms', 'authorizationCodeRequested'],
+      ['PhoneConfirmationSms', 'customerRegistered'],
+    ]);
+    assert.deepEqual(project.scenarios[0].branches.map((b) => b.steps[0]), [
+      { type: 'setCustomField', field: 'Rank', value: 'Gold' },
+      { type: 'setCustomField', field: 'Rank', value: 'Silver' },
+      { type: 'setCustomField', field: 'Rank', value: 'Bronze' },
+    ]);
+    assert.equal(iikoPreset({ phoneConfirmation: false }).integrationPoints?.[0].phoneConfirmation, false);
+  });
+});
+
+describe('applying a project file', () => {
+  test('lists every problem with its path and writes nothing', async () => {
+    const db = await createTestDatabase();
+    try {
+      const bad = {
+        integrationPoints: [{ systemName: 'iiko', name: 'Касса' }],
+        operations: [{ systemName: 'Offline.CheckCustomer', type: 'GetCustomer', integrationPoints: ['pos'], settings: { balanceTypes: ['Nope'] } }],
+        mailings: [{ systemName: 'M', name: 'M', connection: 'default', template: 'Код: ${Recipient.Cod}' }],
+        balanceTypes: [{ systemName: '9bad', name: 'x' }],
+      };
+      await assert.rejects(applyProject(db.db, bad), (error: unknown) => {
+        assert.ok(error instanceof ProjectValidationError);
+        assert.deepEqual(error.problems.map((p) => p.path), ['/balanceTypes/0/systemName']);
+        return true;
+      });
+      const good = { ...bad, balanceTypes: [] };
+      await assert.rejects(applyProject(db.db, good), (error: unknown) => {
+        assert.ok(error instanceof ProjectValidationError);
+        const paths = error.problems.map((p) => p.path);
+        assert.deepEqual(paths, ['/operations/0/integrationPoints/0', '/operations/0/settings/balanceTypes/0', '/mailings/0/connection', '/mailings/0/template']);
+        assert.match(error.problems[3].message, /Recipient\.Cod.*line 1, column/);
+        return true;
+      });
+      assert.equal((await db.db.selectFrom('project_entities').select('kind').execute()).length, 0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('is idempotent, reports what changed, and export → apply on an empty database reproduces it', async () => {
+    const first = await createTestDatabase();
+    const second = await createTestDatabase();
+    try {
+      const report = await applyProject(first.db, iikoPreset({ phoneConfirmation: true }));
+      assert.ok(report.created.includes('operations/Offline.CheckCustomer'));
+      assert.equal(report.changed.length, 0);
+      const again = await applyProject(first.db, iikoPreset({ phoneConfirmation: true }));
+      assert.deepEqual([again.created, again.changed], [[], []]);
+      assert.equal(again.version, report.version);
+      const changed = await applyProject(first.db, { integrationPoints: iikoPreset({ phoneConfirmation: false }).integrationPoints });
+      assert.deepEqual(changed.changed, ['integrationPoints/iiko']);
+      assert.equal(changed.version, report.version + 1);
+
+      const exported = await exportProject(first.db);
+      await applyProject(second.db, JSON.parse(JSON.stringify(exported)));
+      assert.deepEqual(await exportProject(second.db), exported);
+      assert.equal((await loadProject(second.db)).integrationPoint('iiko')?.phoneConfirmation, false);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
+
+describe('first start', () => {
+  test('creates the key and token once, hashed; a second start changes nothing', async () => {
+    const db = await createTestDatabase();
+    try {
+      const first = await initProject(db.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey: null, adminToken: null });
+      assert.ok(first.applied && first.secretKey && first.adminToken);
+      assert.equal(await verifySecretKey(db.db, 'iiko', first.secretKey), true);
+      assert.equal(await verifySecretKey(db.db, 'iiko', 'guess'), false);
+      assert.equal(await verifyAdminToken(db.db, first.adminToken), true);
+      const stored = await db.db.selectFrom('integration_point_keys').select('key_hash').execute();
+      assert.equal(stored.length, 1);
+      assert.notEqual(stored[0].key_hash, first.secretKey);
+      const second = await initProject(db.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey: null, adminToken: null });
+      assert.deepEqual(second, { applied: null, secretKey: null, adminToken: null });
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('uses REGULARS_SECRET_KEY when given and never prints it back', async () => {
+    const db = await createTestDatabase();
+    try {
+      const result = await initProject(db.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey: 'configured-secret-key-123', adminToken: 'configured-admin-token-123' });
+      assert.equal(result.secretKey, null);
+      assert.equal(result.adminToken, null);
+      assert.equal(await verifySecretKey(db.db, 'iiko', 'configured-secret-key-123'), true);
+    } finally {
+      await db.close();
+    }
+  });
+});
