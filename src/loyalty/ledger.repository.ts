@@ -5,6 +5,7 @@ import type { LedgerEntryKind, LedgerSource } from '../db/schema.ts';
 
 export interface OpenLotRow {
   id: number;
+  entry_id: number;
   balance_type: string;
   order_id: number | null;
   active_from: Date;
@@ -28,7 +29,7 @@ export async function openLots(db: Db, customerId: number, balanceTypes: string[
   if (balanceTypes.length === 0) return [];
   return db
     .selectFrom('point_lots')
-    .select(['id', 'balance_type', 'order_id', 'active_from', 'expires_at', 'remaining'])
+    .select(['id', 'entry_id', 'balance_type', 'order_id', 'active_from', 'expires_at', 'remaining'])
     .where('customer_id', '=', customerId)
     .where('balance_type', 'in', balanceTypes)
     .where('remaining', '>', '0')
@@ -148,13 +149,19 @@ export async function entriesOfOrder(db: Db, orderId: number, kinds: LedgerEntry
   return db.selectFrom('ledger_entries').selectAll().where('order_id', '=', orderId).where('kind', 'in', kinds).orderBy('id').execute();
 }
 
+/** A guest's entries, newest first, each with the balance right after it. */
 export async function entriesOfCustomer(
   db: Db,
   customerId: number,
   options: { balanceType?: string; beforeId?: number; limit: number },
-): Promise<EntryRow[]> {
-  let query = db.selectFrom('ledger_entries').selectAll().where('customer_id', '=', customerId);
-  if (options.balanceType) query = query.where('balance_type', '=', options.balanceType);
+): Promise<(EntryRow & { balance_after: string })[]> {
+  let history = db
+    .selectFrom('ledger_entries')
+    .selectAll()
+    .select(sql<string>`sum(amount) over (partition by balance_type order by id)`.as('balance_after'))
+    .where('customer_id', '=', customerId);
+  if (options.balanceType) history = history.where('balance_type', '=', options.balanceType);
+  let query = db.selectFrom(history.as('h')).selectAll();
   if (options.beforeId) query = query.where('id', '<', options.beforeId);
   return query.orderBy('id', 'desc').limit(options.limit).execute();
 }
