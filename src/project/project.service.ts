@@ -108,7 +108,12 @@ export async function initProject(
     }
     const project = await loadProject(trx);
     for (const point of project.definition.integrationPoints) {
-      if ((await repository.liveKeyHashes(trx, point.systemName)).length > 0) continue;
+      if ((await repository.liveKeyHashes(trx, point.systemName)).length > 0) {
+        // a key set in the configuration later is added as one more live key (rotation), never silently ignored
+        if (options.secretKey && !(await verifySecretKey(trx, point.systemName, options.secretKey)))
+          await repository.insertSecretKey(trx, point.systemName, hashSecret(options.secretKey), 'from REGULARS_SECRET_KEY');
+        continue;
+      }
       const key = options.secretKey ?? generateSecret();
       await repository.insertSecretKey(trx, point.systemName, hashSecret(key), options.secretKey ? 'from REGULARS_SECRET_KEY' : 'generated on first start');
       result.secretKey = options.secretKey ? null : key;

@@ -93,7 +93,7 @@ describe('the server process', () => {
     } finally {
       await worker.stop();
     }
-    const log = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'log', '--limit', '200', '--json'], {
+    const log = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'log', '--status', 'Success', '--limit', '500', '--json'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...localEnv, REGULARS_SECRET_KEY: key, LOG_LEVEL: 'silent' },
       encoding: 'utf8',
