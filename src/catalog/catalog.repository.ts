@@ -53,3 +53,157 @@ export async function findProductsWithAncestors(
   `.execute(db);
   return result.rows;
 }
+
+export interface CategoryRow {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface ProductRow {
+  id: string;
+  name: string;
+  description: string | null;
+  /** numeric text, or null */
+  price: string | null;
+  oldPrice: string | null;
+  isAvailable: boolean;
+  categoryIds: string[];
+  customFields: Record<string, unknown>;
+  sku: string | null;
+}
+
+export interface UpsertCounts {
+  created: number;
+  changed: number;
+}
+
+function countUpserted(rows: { inserted: boolean }[]): UpsertCounts {
+  const created = rows.filter((row) => row.inserted).length;
+  return { created, changed: rows.length - created };
+}
+
+/** Inserts new categories and updates those that differ (available again when they were not). */
+export async function upsertCategories(db: Db, externalSystem: string, rows: CategoryRow[], now: Date): Promise<UpsertCounts> {
+  if (rows.length === 0) return { created: 0, changed: 0 };
+  const result = await db
+    .insertInto('catalog_categories')
+    .values(
+      rows.map((row) => ({
+        external_system: externalSystem,
+        id: row.id,
+        name: row.name,
+        parent_id: row.parentId,
+        is_available: true,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict
+        .columns(['external_system', 'id'])
+        .doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          parent_id: eb.ref('excluded.parent_id'),
+          is_available: eb.ref('excluded.is_available'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }))
+        .where(
+          sql<boolean>`(catalog_categories.name, catalog_categories.parent_id, catalog_categories.is_available)
+            is distinct from (excluded.name, excluded.parent_id, excluded.is_available)`,
+        ),
+    )
+    // xmax is 0 on a freshly inserted row version and set on an updated one
+    .returning(sql<boolean>`xmax = 0`.as('inserted'))
+    .execute();
+  return countUpserted(result);
+}
+
+/** Inserts new products and updates those where any field differs; unchanged rows are not touched. */
+export async function upsertProducts(db: Db, externalSystem: string, rows: ProductRow[], now: Date): Promise<UpsertCounts> {
+  if (rows.length === 0) return { created: 0, changed: 0 };
+  const result = await db
+    .insertInto('catalog_products')
+    .values(
+      rows.map((row) => ({
+        external_system: externalSystem,
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        price: row.price,
+        old_price: row.oldPrice,
+        is_available: row.isAvailable,
+        category_ids: row.categoryIds,
+        custom_fields: JSON.stringify(row.customFields),
+        sku: row.sku,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict
+        .columns(['external_system', 'id'])
+        .doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          description: eb.ref('excluded.description'),
+          price: eb.ref('excluded.price'),
+          old_price: eb.ref('excluded.old_price'),
+          is_available: eb.ref('excluded.is_available'),
+          category_ids: eb.ref('excluded.category_ids'),
+          custom_fields: eb.ref('excluded.custom_fields'),
+          sku: eb.ref('excluded.sku'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }))
+        .where(
+          sql<boolean>`(catalog_products.name, catalog_products.description, catalog_products.price, catalog_products.old_price,
+              catalog_products.is_available, catalog_products.category_ids, catalog_products.custom_fields, catalog_products.sku)
+            is distinct from (excluded.name, excluded.description, excluded.price, excluded.old_price,
+              excluded.is_available, excluded.category_ids, excluded.custom_fields, excluded.sku)`,
+        ),
+    )
+    .returning(sql<boolean>`xmax = 0`.as('inserted'))
+    .execute();
+  return countUpserted(result);
+}
+
+export async function listAvailableCategoryIds(db: Db, externalSystem: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('catalog_categories')
+    .select('id')
+    .where('external_system', '=', externalSystem)
+    .where('is_available', '=', true)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function listAvailableProductIds(db: Db, externalSystem: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('catalog_products')
+    .select('id')
+    .where('external_system', '=', externalSystem)
+    .where('is_available', '=', true)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function markCategoriesUnavailable(db: Db, externalSystem: string, ids: string[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('catalog_categories')
+    .set({ is_available: false, updated_at: now })
+    .where('external_system', '=', externalSystem)
+    .where('id', '=', sql<string>`any(${ids}::text[])`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function markProductsUnavailable(db: Db, externalSystem: string, ids: string[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('catalog_products')
+    .set({ is_available: false, updated_at: now })
+    .where('external_system', '=', externalSystem)
+    .where('id', '=', sql<string>`any(${ids}::text[])`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

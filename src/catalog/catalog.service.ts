@@ -1,7 +1,11 @@
 // The catalogue's rules: what other modules may ask of it and how uploads are saved.
-import type { Db } from '../db/database.ts';
-import { fromNumeric } from '../shared/money.ts';
-import { findProductsWithAncestors } from './catalog.repository.ts';
+import { inTransaction, type Db } from '../db/database.ts';
+import type { CustomFieldDefinition } from '../project/schemas.ts';
+import type { ValidationMessage } from '../shared/errors.ts';
+import { fromNumeric, toNumericString } from '../shared/money.ts';
+import * as repository from './catalog.repository.ts';
+import type { CatalogProduct, CatalogUpload } from './importers/types.ts';
+import { checkProductCustomFields, customFieldLocation } from './product-fields.ts';
 
 export interface ResolvedProduct {
   name: string;
@@ -23,7 +27,7 @@ export async function resolveProducts(
   productIds: string[],
 ): Promise<Map<string, ResolvedProduct>> {
   const unique = [...new Set(productIds)];
-  const rows = await findProductsWithAncestors(db, externalSystem, unique);
+  const rows = await repository.findProductsWithAncestors(db, externalSystem, unique);
   return new Map(
     rows.map((row) => [
       row.id,
@@ -47,4 +51,157 @@ export function unknownProductNote(externalSystem: string, productIds: string[])
   const shown = unique.slice(0, 20).map((id) => `"${id}"`).join(', ');
   const more = unique.length > 20 ? ` and ${unique.length - 20} more` : '';
   return `products unknown to the ${externalSystem} catalogue (calculated without product promotions): ${shown}${more}`;
+}
+
+/** Rows per INSERT … ON CONFLICT: bounded memory and statement size whatever the catalogue's size. */
+export const IMPORT_BATCH_SIZE = 1000;
+
+export interface ImportCounts {
+  /** items in the upload, valid or not (duplicates counted once) */
+  received: number;
+  created: number;
+  changed: number;
+  unchanged: number;
+  /** available before, absent from this full upload, now unavailable */
+  madeUnavailable: number;
+  /** sent but invalid: not saved, and their stored rows (if any) are left as they were */
+  rejected: number;
+}
+
+export interface CatalogImportResult {
+  externalSystem: string;
+  products: ImportCounts;
+  categories: ImportCounts;
+  /** every problem found, each with its location in the upload */
+  messages: ValidationMessage[];
+}
+
+export interface ImportOptions {
+  externalSystem: string;
+  /** the project's custom fields of entity Product */
+  productFields: CustomFieldDefinition[];
+  now: Date;
+  /**
+   * true (the default) for a whole catalogue: what is not in it becomes unavailable. false for a
+   * partial upload (e.g. an iiko nomenclature answer for a later revision): only what is in it changes.
+   */
+  full?: boolean;
+  /** called after each batch of products with how many of them are saved */
+  onProgress?: (saved: number, total: number) => void;
+}
+
+function toProductRow(product: CatalogProduct, customFields: Record<string, unknown>): repository.ProductRow {
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    price: product.price === null ? null : toNumericString(product.price),
+    oldPrice: product.oldPrice === null ? null : toNumericString(product.oldPrice),
+    isAvailable: product.isAvailable,
+    categoryIds: product.categoryIds,
+    customFields,
+    sku: product.sku ?? null,
+  };
+}
+
+async function inBatches<T>(items: T[], work: (batch: T[], saved: number) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += IMPORT_BATCH_SIZE) {
+    const batch = items.slice(start, start + IMPORT_BATCH_SIZE);
+    await work(batch, start + batch.length);
+  }
+}
+
+/** Available ids that are neither in the upload nor among its rejected items. */
+function absentFrom(available: string[], present: Iterable<string>, rejected: string[]): string[] {
+  const keep = new Set(present);
+  for (const id of rejected) keep.add(id);
+  return available.filter((id) => !keep.has(id));
+}
+
+/**
+ * Saves a parsed catalogue in one transaction (the caller's, or a new one): categories and products
+ * are upserted in bounded batches, and on a full upload everything available that the upload does not
+ * mention becomes unavailable. Nothing is ever deleted. Products whose custom fields do not match the
+ * project's definitions are rejected like any other invalid item.
+ */
+export async function importCatalog(db: Db, upload: CatalogUpload, options: ImportOptions): Promise<CatalogImportResult> {
+  const { externalSystem, now } = options;
+  const full = options.full ?? true;
+  const messages: ValidationMessage[] = [...upload.errors];
+  const definitions = new Map(options.productFields.map((field) => [field.systemName, field]));
+
+  const rejectedProductIds = [...upload.rejectedProductIds];
+  const productRows: repository.ProductRow[] = [];
+  for (const product of upload.products) {
+    const checked = checkProductCustomFields(product.customFields, definitions);
+    if (checked.errors === undefined) {
+      productRows.push(toProductRow(product, checked.value));
+      continue;
+    }
+    const idLocation = upload.productLocations.get(product.id) ?? '';
+    for (const error of checked.errors) {
+      messages.push({
+        location: customFieldLocation(idLocation, error.field),
+        message: `product "${product.id}": ${error.message}; the product is not saved`,
+      });
+    }
+    rejectedProductIds.push(product.id);
+  }
+
+  return inTransaction(db, async (trx) => {
+    const categories = { created: 0, changed: 0, madeUnavailable: 0 };
+    await inBatches(upload.categories, async (batch) => {
+      const counts = await repository.upsertCategories(trx, externalSystem, batch, now);
+      categories.created += counts.created;
+      categories.changed += counts.changed;
+    });
+
+    const products = { created: 0, changed: 0, madeUnavailable: 0 };
+    await inBatches(productRows, async (batch, saved) => {
+      const counts = await repository.upsertProducts(trx, externalSystem, batch, now);
+      products.created += counts.created;
+      products.changed += counts.changed;
+      options.onProgress?.(saved, productRows.length);
+    });
+
+    if (full) {
+      const goneCategories = absentFrom(
+        await repository.listAvailableCategoryIds(trx, externalSystem),
+        upload.categories.map((category) => category.id),
+        upload.rejectedCategoryIds,
+      );
+      await inBatches(goneCategories, async (batch) => {
+        categories.madeUnavailable += await repository.markCategoriesUnavailable(trx, externalSystem, batch, now);
+      });
+      const goneProducts = absentFrom(
+        await repository.listAvailableProductIds(trx, externalSystem),
+        productRows.map((row) => row.id),
+        rejectedProductIds,
+      );
+      await inBatches(goneProducts, async (batch) => {
+        products.madeUnavailable += await repository.markProductsUnavailable(trx, externalSystem, batch, now);
+      });
+    }
+
+    return {
+      externalSystem,
+      products: {
+        received: upload.products.length + upload.rejectedProductIds.length,
+        created: products.created,
+        changed: products.changed,
+        unchanged: productRows.length - products.created - products.changed,
+        madeUnavailable: products.madeUnavailable,
+        rejected: rejectedProductIds.length,
+      },
+      categories: {
+        received: upload.categories.length + upload.rejectedCategoryIds.length,
+        created: categories.created,
+        changed: categories.changed,
+        unchanged: upload.categories.length - categories.created - categories.changed,
+        madeUnavailable: categories.madeUnavailable,
+        rejected: upload.rejectedCategoryIds.length,
+      },
+      messages,
+    };
+  });
 }

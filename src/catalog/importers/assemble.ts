@@ -37,7 +37,20 @@ export function assembleCatalog(
 ): CatalogUpload {
   const categories = acceptCategories(categoryDrafts, errors);
   const products = acceptProducts(productDrafts, categories, errors, productNoun);
-  return { externalSystem, categories: [...categories.values()], products, errors };
+  const accepted = new Set(products.map((product) => product.id));
+  const productLocations = new Map<string, string>();
+  for (const draft of productDrafts) {
+    if (accepted.has(draft.id) && !productLocations.has(draft.id)) productLocations.set(draft.id, draft.idLocation);
+  }
+  return {
+    externalSystem,
+    categories: [...categories.values()],
+    products,
+    errors,
+    rejectedCategoryIds: [...new Set(categoryDrafts.map((draft) => draft.id))].filter((id) => !categories.has(id)),
+    rejectedProductIds: [...new Set(productDrafts.map((draft) => draft.id))].filter((id) => !accepted.has(id)),
+    productLocations,
+  };
 }
 
 function acceptCategories(drafts: CategoryDraft[], errors: ValidationMessage[]): Map<string, CatalogCategory> {

@@ -84,6 +84,13 @@ describe('parseJsonCatalog: valid catalogues', () => {
         { id: 'bread', name: 'Хлеб', description: null, price: null, oldPrice: null, isAvailable: true, categoryIds: [], customFields: {} },
       ],
       errors: [],
+      rejectedCategoryIds: [],
+      rejectedProductIds: [],
+      productLocations: new Map([
+        ['cappuccino', '/productCatalog/products/0/ids/iiko'],
+        ['158', '/productCatalog/products/1/ids/iiko'],
+        ['bread', '/productCatalog/products/2/ids/iiko'],
+      ]),
     });
   });
 
@@ -102,6 +109,9 @@ describe('parseJsonCatalog: valid catalogues', () => {
       categories: [],
       products: [],
       errors: [],
+      rejectedCategoryIds: [],
+      rejectedProductIds: [],
+      productLocations: new Map(),
     });
   });
 
@@ -230,6 +240,7 @@ describe('parseJsonCatalog: item errors', () => {
       ['/productCatalog/products/10/price', /^product "p10": price must be a number with at most 2 decimals/],
     ]);
     assert.deepEqual(upload.products.map((item) => [item.id, item.price]), [['ok', 0]]);
+    assert.deepEqual(upload.rejectedProductIds, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10'], 'an import leaves these as they were');
   });
 
   it('reports ids that are missing, ambiguous, empty or too long', () => {
@@ -276,6 +287,7 @@ describe('parseJsonCatalog: item errors', () => {
       ['/productCatalog/products/1/ids/iiko', /appears more than once/],
     ]);
     assert.deepEqual(upload.products, []);
+    assert.deepEqual(upload.rejectedProductIds, ['a']);
   });
 
   it('keeps a product whose category is unknown or malformed, without that reference', () => {
@@ -371,6 +383,7 @@ describe('parseJsonCatalog: item errors', () => {
       { id: 'leaf', name: 'Leaf', parentId: 'child' },
     ]);
     assert.deepEqual(upload.products[0].categoryIds, ['leaf']);
+    assert.deepEqual(upload.rejectedCategoryIds, ['a', 'b', 'self']);
   });
 });
 

@@ -29,4 +29,9 @@ export interface CatalogUpload {
   products: CatalogProduct[];
   /** One message per rejected item or dropped reference, each with the location of the offending field. */
   errors: ValidationMessage[];
+  /** Ids of items that were sent but rejected: an import leaves their stored rows as they were. */
+  rejectedCategoryIds: string[];
+  rejectedProductIds: string[];
+  /** Where each accepted product's id is in the request, for messages found after parsing. */
+  productLocations: Map<string, string>;
 }

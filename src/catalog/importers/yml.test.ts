@@ -82,6 +82,12 @@ describe('parseYmlCatalog: valid feeds', () => {
         { id: '159', name: 'Вода', description: null, price: 0, oldPrice: null, isAvailable: false, categoryIds: [], customFields: {}, sku: null },
       ],
       errors: [],
+      rejectedCategoryIds: [],
+      rejectedProductIds: [],
+      productLocations: new Map([
+        ['158', '/yml_catalog/shop/offers/0/@id'],
+        ['159', '/yml_catalog/shop/offers/1/@id'],
+      ]),
     });
   });
 
@@ -93,7 +99,15 @@ describe('parseYmlCatalog: valid feeds', () => {
 
   it('reads an empty offer list and a feed without categories', () => {
     const upload = parseYmlCatalog('<yml_catalog><shop><offers/></shop></yml_catalog>');
-    assert.deepEqual(upload, { externalSystem: null, categories: [], products: [], errors: [] });
+    assert.deepEqual(upload, {
+      externalSystem: null,
+      categories: [],
+      products: [],
+      errors: [],
+      rejectedCategoryIds: [],
+      rejectedProductIds: [],
+      productLocations: new Map(),
+    });
   });
 
   it('decodes only the standard XML entities and leaves other references as written', () => {

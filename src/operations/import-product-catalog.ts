@@ -1,0 +1,56 @@
+// ImportProductCatalog (Offline.SendProductCatalog): the whole menu of one external system, as a JSON
+// `productCatalog` body (or its XML `<operation>` form) or as a YML feed (`<yml_catalog>` root).
+// Valid items are saved even when others are not; the answer counts what happened and lists each
+// problem with its location (docs/operations.md, "Offline.SendProductCatalog").
+import { importCatalog, type CatalogImportResult } from '../catalog/catalog.service.ts';
+import { parseJsonCatalog } from '../catalog/importers/json.ts';
+import { parseYmlCatalog } from '../catalog/importers/yml.ts';
+import { protocolError } from '../shared/errors.ts';
+import type { OperationHandler, OperationRequest } from './types.ts';
+
+/** More messages than this are summed up in one last message; `errors` still counts them all. */
+export const MAX_ANSWER_MESSAGES = 1000;
+
+function externalSystemOf(request: OperationRequest): string {
+  const configured = request.operation.settings.externalSystem;
+  if (typeof configured === 'string' && configured !== '') return configured;
+  const systems = request.project.definition.externalSystems;
+  if (systems.length === 1) return systems[0].systemName;
+  throw protocolError(
+    `operation "${request.operation.systemName}" has no externalSystem setting and the project has ${systems.length} external systems; set settings.externalSystem`,
+  );
+}
+
+export function catalogAnswer(result: CatalogImportResult, durationMs: number): Record<string, unknown> {
+  const shown = result.messages.slice(0, MAX_ANSWER_MESSAGES);
+  const hidden = result.messages.length - shown.length;
+  return {
+    productCatalog: {
+      processingStatus: 'Processed',
+      externalSystem: result.externalSystem,
+      ...result.products,
+      categories: result.categories,
+      errors: result.messages.length,
+      durationMs: Math.round(durationMs),
+    },
+    validationMessages: hidden > 0 ? [...shown, { message: `… and ${hidden} more problems, not listed` }] : shown,
+  };
+}
+
+export const importProductCatalog: OperationHandler = async (request) => {
+  const started = performance.now();
+  const externalSystem = externalSystemOf(request);
+  const upload = request.xmlRoot === 'yml_catalog' ? parseYmlCatalog(request.raw) : parseJsonCatalog(request.body, externalSystem);
+  const result = await importCatalog(request.db, upload, {
+    externalSystem,
+    productFields: request.project.customFields('Product'),
+    now: request.now,
+  });
+  const { products, categories } = result;
+  request.notes.push(
+    `catalogue ${externalSystem}${request.xmlRoot === 'yml_catalog' ? ' (YML)' : ''}: ${products.received} products ` +
+      `(${products.created} created, ${products.changed} changed, ${products.madeUnavailable} made unavailable, ${products.rejected} rejected), ` +
+      `${categories.received} categories, ${result.messages.length} problems`,
+  );
+  return { body: catalogAnswer(result, performance.now() - started) };
+};
