@@ -6,6 +6,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openApp, startServer } from './main.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
 import { queryOperationLog } from './protocol/protocol.repository.ts';
+import { normalizePhone } from './customers/phone.ts';
+import { listMessages } from './messaging/mailings.service.ts';
 
 const print = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -162,8 +164,29 @@ program
     }),
   );
 
+program
+  .command('messages')
+  .description('show stored SMS, newest first, with their texts (phones masked unless --phone is given)')
+  .option('--phone <phone>', 'only messages to this phone')
+  .option('--status <status>', 'queued, sending, sent, delivered or failed')
+  .option('--limit <n>', 'how many', '20')
+  .action(async (options: { phone?: string; status?: string; limit: string }) =>
+    withApp(async ({ app }) => {
+      const phone = options.phone === undefined ? undefined : normalizePhone(options.phone);
+      if (phone === null) throw new Error('--phone is not a mobile phone number');
+      const statuses = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
+      const status = statuses.find((known) => known === options.status);
+      if (options.status && !status) throw new Error(`--status must be one of ${statuses.join(', ')}`);
+      const messages = await listMessages(app.db, { phone, status, limit: Number(options.limit) || 20 });
+      if (messages.length === 0) print('no messages');
+      for (const message of messages)
+        print(`${message.createdAt.toISOString()}  ${message.status.padEnd(9)}  ${message.phone}  ${message.mailing ?? '-'}  ${message.text}${message.lastError ? `  (${message.lastError})` : ''}`);
+    }),
+  );
+
+registerUsersCommand(program, withApp);
+
 program.parseAsync().catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
-

@@ -7,6 +7,7 @@ import { startWorker, type Worker } from './jobs/worker.ts';
 import { ProjectStore } from './project/project-store.ts';
 import { initProject, type InitResult } from './project/project.service.ts';
 import { buildServer } from './server.ts';
+import { runShutdownHooks } from './shared/shutdown.ts';
 
 export interface OpenOptions {
   logger?: Logger;
@@ -69,6 +70,7 @@ export async function startServer(config: Config, options: OpenOptions = {}): Pr
     clearInterval(refresh);
     await server?.close();
     await worker?.stop();
+    await runShutdownHooks();
     await opened.close();
   };
   return { ...opened, url, stop, close: stop };

@@ -6,6 +6,8 @@ import type { AppContext } from '../app-context.ts';
 import { exportProject } from '../project/project.service.ts';
 import { queryOperationLog } from '../protocol/protocol.repository.ts';
 import { adminGuard } from './auth.ts';
+import { messagesRoutes } from '../messaging/messages.routes.ts';
+import { scenarioRunsRoutes } from '../scenarios/scenarios.routes.ts';
 
 export type AdminRoutes = (admin: FastifyInstance, app: AppContext) => void | Promise<void>;
 
@@ -30,7 +32,7 @@ const coreRoutes: AdminRoutes = (admin, app) => {
   });
 };
 
-const moduleRoutes: AdminRoutes[] = [coreRoutes];
+const moduleRoutes: AdminRoutes[] = [coreRoutes, messagesRoutes, scenarioRunsRoutes];
 
 export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
   await server.register(async (admin) => {

@@ -1,5 +1,5 @@
 // All SQL of the customers module.
-import type { Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { CustomersTable } from '../db/schema.ts';
 
@@ -27,4 +27,36 @@ export async function findIdsByCustomField(db: Db, field: string, value: string)
 
 export async function getCustomer(db: Db, id: number): Promise<CustomerRow | undefined> {
   return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findIdsByPendingPhone(db: Db, phone: string): Promise<number[]> {
+  const rows = await db.selectFrom('customers').select('id').where('pending_mobile_phone', '=', phone).execute();
+  return rows.map((row) => row.id);
+}
+
+export async function getCustomerForUpdate(db: Db, id: number): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function insertCustomer(db: Db, values: Insertable<CustomersTable>): Promise<CustomerRow> {
+  return db.insertInto('customers').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateCustomer(db: Db, id: number, values: Updateable<CustomersTable>): Promise<CustomerRow> {
+  return db.updateTable('customers').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Sets (or, with null, removes) one custom field without touching the others. */
+export async function setCustomFieldValue(db: Db, id: number, field: string, value: unknown, now: Date): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set({
+      custom_fields:
+        value === null
+          ? sql`custom_fields - ${field}::text`
+          : sql`jsonb_set(custom_fields, ${sql.val([field])}::text[], ${JSON.stringify(value)}::jsonb, true)`,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
 }

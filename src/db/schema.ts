@@ -182,6 +182,63 @@ export interface PointBalancesTable {
   updated_at: Timestamp;
 }
 
+export interface CustomerCodesTable {
+  id: Generated<number>;
+  customer_id: number;
+  purpose: 'confirmation' | 'authorization';
+  phone: string;
+  code_hash: string;
+  salt: string;
+  status: Generated<'active' | 'used' | 'void' | 'replaced'>;
+  attempts: Generated<number>;
+  operation: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: Generated<Date>;
+}
+
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
+
+export interface MessagesTable {
+  id: string;
+  customer_id: number | null;
+  phone: string;
+  text_encrypted: string;
+  mailing: string | null;
+  connection: string;
+  source: string | null;
+  status: MessageStatus;
+  attempts: Generated<number>;
+  provider_message_id: string | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  valid_until: Timestamp;
+  sending_until: Timestamp | null;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  failed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface ScenarioRunsTable {
+  id: Generated<number>;
+  scenario: string;
+  event_key: string;
+  customer_id: number | null;
+  event_type: string;
+  operation: string | null;
+  status: 'running' | 'completed' | 'noBranchMatched' | 'failed';
+  branch: string | null;
+  steps: Json<Array<{ type: string; status: string; detail?: string }>>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   project_entities: ProjectEntitiesTable;
   project_state: ProjectStateTable;
@@ -192,6 +249,10 @@ export interface Database {
   operation_log: OperationLogTable;
   outbox: OutboxTable;
   customers: CustomersTable;
+  customer_codes: CustomerCodesTable;
+  server_secrets: ServerSecretsTable;
+  messages: MessagesTable;
+  scenario_runs: ScenarioRunsTable;
   catalog_categories: CatalogCategoriesTable;
   catalog_products: CatalogProductsTable;
   ledger_entries: LedgerEntriesTable;

@@ -1,7 +1,14 @@
 // Every outbox topic's handler and every periodic task, from all modules.
 import type { JobHandler, PeriodicTask } from './types.ts';
 import { operationLogRetention } from '../protocol/retention.ts';
+import { SMS_SEND_TOPIC } from '../messaging/mailings.service.ts';
+import { sendSmsJob } from '../messaging/sms-delivery.ts';
+import { eventJob } from '../scenarios/jobs.ts';
+import { EVENT_TOPIC } from './outbox.ts';
 
-export const jobHandlers: Record<string, JobHandler> = {};
+export const jobHandlers: Record<string, JobHandler> = {
+  [EVENT_TOPIC]: eventJob,
+  [SMS_SEND_TOPIC]: sendSmsJob,
+};
 
 export const periodicTasks: PeriodicTask[] = [operationLogRetention];

@@ -1,13 +1,20 @@
-// GetCustomer (Offline.CheckCustomer): find a guest by phone, card or ids and show their profile.
+// GetCustomer (Offline.CheckCustomer): find a guest by phone, card or ids and show their profile and the
+// balances of the balance types chosen in the operation's settings.
 import { findCustomer, toWireCustomer } from '../customers/customers.service.ts';
+import { customerBalances } from '../loyalty/balances.ts';
 import { validationError } from '../shared/errors.ts';
 import type { OperationHandler } from './types.ts';
 
 export const getCustomer: OperationHandler = async (request) => {
   const lookup = await findCustomer(request.db, request.project, request.body.customer);
   if (lookup.status === 'NoIdentifiers') {
-    throw validationError({ location: '/customer', message: 'give the guest\'s mobilePhone, discountCard.ids.number or ids' });
+    throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
   }
-  if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } } };
-  return { body: { customer: { processingStatus: 'Found', ...toWireCustomer(lookup.customer) } } };
+  if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } }, recordTransaction: false };
+  const balanceTypes = (request.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
+  const balances = await customerBalances(request.db, request.project, lookup.customer.id, balanceTypes, request.now);
+  return {
+    body: { customer: { processingStatus: 'Found', ...toWireCustomer(lookup.customer, request.project) }, balances },
+    recordTransaction: false,
+  };
 };

@@ -1,10 +1,22 @@
 // One handler per operation type. A type without a handler answers a ProtocolError naming it.
 import type { OperationType } from '../project/schemas.ts';
+import { checkAuthorizationCode } from './check-authorization-code.ts';
+import { confirmMobilePhone } from './confirm-mobile-phone.ts';
+import { editCustomer } from './edit-customer.ts';
 import { getCustomer } from './get-customer.ts';
 import { importProductCatalog } from './import-product-catalog.ts';
+import { registerCustomer } from './register-customer.ts';
+import { resendConfirmationCode } from './resend-confirmation-code.ts';
+import { sendAuthorizationCode } from './send-authorization-code.ts';
 import type { OperationHandler } from './types.ts';
 
 export const operationHandlers: Partial<Record<OperationType, OperationHandler>> = {
   GetCustomer: getCustomer,
+  RegisterCustomer: registerCustomer,
+  EditCustomer: editCustomer,
+  SendAuthorizationCode: sendAuthorizationCode,
+  CheckAuthorizationCode: checkAuthorizationCode,
+  ResendConfirmationCode: resendConfirmationCode,
+  ConfirmMobilePhone: confirmMobilePhone,
   ImportProductCatalog: importProductCatalog,
 };

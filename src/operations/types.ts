@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import type { BodyFormat } from '../protocol/codec.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
+import type { ValidationMessage } from '../shared/errors.ts';
 
 export interface OperationRequest {
   app: AppContext;
@@ -29,6 +30,8 @@ export interface OperationAnswer {
   body: Record<string, unknown>;
   /** false when the operation saved nothing (e.g. PriceHasBeenChanged): its transactionId stays usable */
   recordTransaction?: boolean;
+  /** answer ValidationError with these messages yet commit the handler's writes (e.g. a counted wrong code) */
+  validationMessages?: ValidationMessage[];
 }
 
 export type OperationHandler = (request: OperationRequest) => Promise<OperationAnswer>;

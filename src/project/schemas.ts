@@ -111,7 +111,12 @@ export const operationSettingsSchemas = {
     .object({ generateCode: z.boolean().default(true), codeLength: codeLength.default(4), codeLifetime: codeLifetime.default('5m') })
     .strict(),
   ResendConfirmationCode: z
-    .object({ sendSms: z.boolean().optional(), codeLength: codeLength.default(4), codeLifetime: codeLifetime.default('1d') })
+    .object({
+      sendSms: z.boolean().optional(),
+      codeLength: codeLength.default(4),
+      codeLifetime: codeLifetime.default('1d'),
+      confirmationMailing: systemName.optional(),
+    })
     .strict(),
   GetCustomer: z.object({ balanceTypes: z.array(systemName).default([]) }).strict(),
   CheckAuthorizationCode: z.object({}).strict(),
@@ -123,7 +128,9 @@ export const operationSettingsSchemas = {
   SaveOfflineOrder: z.object({ balanceType: systemName.optional(), defaultLineStatus: systemName.optional() }).strict(),
   ChangeOrderStatus: z.object({}).strict(),
   ReturnOrder: z.object({}).strict(),
-  EditCustomer: z.object({}).strict(),
+  EditCustomer: z
+    .object({ codeLength: codeLength.default(4), codeLifetime: codeLifetime.default('1d'), confirmationMailing: systemName.optional() })
+    .strict(),
   ImportProductCatalog: z.object({ externalSystem: systemName.optional() }).strict(),
 } satisfies Record<OperationType, z.ZodType>;
 

@@ -71,6 +71,8 @@ function checkReferences(project: ProjectDefinition): ProjectProblem[] {
       expect(balanceTypes, settings.balanceType, `/operations/${i}/settings/balanceType`, 'balance type');
     if (typeof settings.defaultLineStatus === 'string')
       expect(lineStatuses, settings.defaultLineStatus, `/operations/${i}/settings/defaultLineStatus`, 'order line status');
+    if (typeof settings.confirmationMailing === 'string')
+      expect(mailings, settings.confirmationMailing, `/operations/${i}/settings/confirmationMailing`, 'mailing');
     if (typeof settings.externalSystem === 'string')
       expect(externalSystems, settings.externalSystem, `/operations/${i}/settings/externalSystem`, 'external system');
   });

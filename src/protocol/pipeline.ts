@@ -7,7 +7,7 @@ import { operationHandlers } from '../operations/index.ts';
 import type { OperationRequest } from '../operations/types.ts';
 import { verifySecretKey } from '../project/project.service.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
-import { AppError, protocolError } from '../shared/errors.ts';
+import { AppError, protocolError, validationError } from '../shared/errors.ts';
 import { answerFormatOf, decodeBody, formatOf, type BodyFormat, type DecodedBody } from './codec.ts';
 import { alreadyProcessedEnvelope, errorEnvelope, successEnvelope, type Envelope } from './envelope.ts';
 import { forLog } from './mask.ts';
@@ -121,7 +121,7 @@ export async function executeOperation(
         notes,
       };
       const answer = await handler(request);
-      const envelope = successEnvelope(answer.body);
+      const envelope = answer.validationMessages?.length ? errorEnvelope(validationError(answer.validationMessages)) : successEnvelope(answer.body);
       if (resolved.transactionId && answer.recordTransaction !== false) {
         await repository.recordTransaction(trx, {
           transactionId: resolved.transactionId,

@@ -1,11 +1,15 @@
 // Every migration of every module, by name. Names sort in the order they must run.
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
+import * as guests from './0101_guests.ts';
+import * as scenarioRuns from './0401_scenario_runs.ts';
 import * as ledger from './0201_ledger.ts';
 import * as catalog from './0301_catalog.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0101_guests': guests,
+  '0401_scenario_runs': scenarioRuns,
   '0201_ledger': ledger,
   '0301_catalog': catalog,
 };

@@ -11,7 +11,7 @@ const IIKO = 'iiko';
 const OPERATIONS: Array<[string, OperationType, Record<string, unknown>]> = [
   ['Offline.RegisterCustomer', 'RegisterCustomer', {}],
   ['Offline.SendMobilePhoneAuthorizationCode', 'SendAuthorizationCode', { generateCode: true, codeLifetime: '5m' }],
-  ['Offline.ResendMobilePhoneConfirmationCode', 'ResendConfirmationCode', {}],
+  ['Offline.ResendMobilePhoneConfirmationCode', 'ResendConfirmationCode', { confirmationMailing: 'PhoneConfirmationSms' }],
   ['Offline.CheckCustomer', 'GetCustomer', { balanceTypes: ['Bonus'] }],
   ['Offline.CheckMobilePhoneAuthorizationCode', 'CheckAuthorizationCode', {}],
   ['Offline.ConfirmMobilePhone', 'ConfirmMobilePhone', {}],
@@ -22,7 +22,7 @@ const OPERATIONS: Array<[string, OperationType, Record<string, unknown>]> = [
   ['Offline.SaveOfflineOrder', 'SaveOfflineOrder', { balanceType: 'Bonus', defaultLineStatus: 'iikoPaid' }],
   ['Offline.ChangeStatus', 'ChangeOrderStatus', {}],
   ['Offline.Return', 'ReturnOrder', {}],
-  ['Offline.EditCustomer', 'EditCustomer', {}],
+  ['Offline.EditCustomer', 'EditCustomer', { confirmationMailing: 'PhoneConfirmationSms' }],
   ['Offline.SendProductCatalog', 'ImportProductCatalog', { externalSystem: IIKO }],
 ];
 

@@ -1,0 +1,155 @@
+// Mailings: render a mailing's template for one guest and store the SMS as a durable message row whose
+// sending is an outbox job (`sms.send`) committed in the same transaction. With an `outbox:` connection the
+// row is the whole delivery: it is stored as sent at once. Texts are stored encrypted (they carry codes).
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { MessageStatus } from '../db/schema.ts';
+import { enqueueJob } from '../jobs/outbox.ts';
+import { customerBalances } from '../loyalty/balances.ts';
+import type { SmsConnectionDefinition } from '../project/schemas.ts';
+import type { ProjectSnapshot } from '../project/snapshot.ts';
+import { maskPhone } from '../protocol/mask.ts';
+import { decryptSecret, encryptSecret } from '../shared/secret-box.ts';
+import * as repository from './messages.repository.ts';
+import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, type CompiledTemplate } from './template.ts';
+
+export const SMS_SEND_TOPIC = 'sms.send';
+const DEFAULT_VALIDITY_MS = 24 * 3600_000;
+
+/** The guest a mailing goes to, as the template's `Recipient` sees them. */
+export interface MailingRecipient {
+  id: number;
+  firstName: string | null;
+  lastName: string | null;
+  middleName: string | null;
+  email: string | null;
+  mobilePhone: string | null;
+}
+
+export interface MailingRequest {
+  mailing: string;
+  recipient: MailingRecipient;
+  /** the number to send to; the recipient's mobile phone when absent */
+  to?: string | null;
+  /** clear-text parameters for this message only (codes) */
+  parameters?: Record<string, string>;
+  validUntil?: Date;
+  /** what caused it, for the operator: `scenario:PhoneConfirmationSms`, `operation:Offline.EditCustomer` */
+  source: string;
+  now: Date;
+}
+
+export type MailingOutcome = { status: 'queued' | 'sent'; messageId: string } | { status: 'skipped'; reason: string };
+
+/** The URL an SMS connection sends through: its own, or `REGULARS_SMS_URL`. */
+export function connectionUrl(connection: SmsConnectionDefinition | undefined, defaultSmsUrl: string): string {
+  return connection?.url ?? defaultSmsUrl;
+}
+
+const compiled = new Map<string, CompiledTemplate>();
+function compiledTemplate(source: string): CompiledTemplate {
+  let template = compiled.get(source);
+  if (!template) {
+    template = compileTemplate(source, { parameters: RECIPIENT_PARAMETERS });
+    compiled.set(source, template);
+  }
+  return template;
+}
+
+/** Recipient parameters a template uses that only a code-issuing event can give. */
+const CODE_PARAMETERS = ['AuthentificationCode', 'MobilePhoneConfirmationCode'];
+
+async function recipientContext(db: Db, project: ProjectSnapshot, request: MailingRequest): Promise<Record<string, unknown>> {
+  const names = project.definition.balanceTypes.map((type) => type.systemName);
+  const balances = await customerBalances(db, project, request.recipient.id, names, request.now);
+  const accounts = new Map(balances.map((balance) => [balance.systemName, { Available: balance.available, Blocked: balance.blocked, Total: balance.total }]));
+  const { recipient } = request;
+  return {
+    Recipient: {
+      FirstName: recipient.firstName ?? '',
+      LastName: recipient.lastName ?? '',
+      MiddleName: recipient.middleName ?? '',
+      Email: recipient.email ?? '',
+      MobilePhone: request.to ?? recipient.mobilePhone ?? '',
+      ...request.parameters,
+      GetBonusPointsAccount: (systemName: string) => accounts.get(systemName) ?? null,
+    },
+  };
+}
+
+/** Renders and stores one SMS of a mailing, in the caller's transaction. */
+export async function queueMailing(db: Db, project: ProjectSnapshot, defaultSmsUrl: string, request: MailingRequest): Promise<MailingOutcome> {
+  const mailing = project.mailing(request.mailing);
+  if (!mailing) return { status: 'skipped', reason: `mailing "${request.mailing}" is not defined` };
+  const phone = request.to ?? request.recipient.mobilePhone;
+  if (!phone) return { status: 'skipped', reason: 'the guest has no mobile phone' };
+  const missing = CODE_PARAMETERS.filter((name) => mailing.template.includes(`Recipient.${name}`) && !request.parameters?.[name]);
+  if (missing.length) return { status: 'skipped', reason: `the template needs ${missing.join(', ')}, which this event does not carry` };
+  const text = renderTemplate(compiledTemplate(mailing.template), await recipientContext(db, project, request)).trim();
+  if (text === '') return { status: 'skipped', reason: 'the template rendered an empty text' };
+  const connection = project.smsConnection(mailing.connection);
+  const storedOnly = connectionUrl(connection, defaultSmsUrl).startsWith('outbox:');
+  const id = randomUUID();
+  await repository.insertMessage(db, {
+    id,
+    customerId: request.recipient.id,
+    phone,
+    textEncrypted: await encryptSecret(db, text),
+    mailing: mailing.systemName,
+    connection: mailing.connection,
+    source: request.source,
+    status: storedOnly ? 'sent' : 'queued',
+    now: request.now,
+    validUntil: request.validUntil ?? new Date(request.now.getTime() + DEFAULT_VALIDITY_MS),
+  });
+  if (!storedOnly) await enqueueJob(db, SMS_SEND_TOPIC, { messageId: id });
+  return { status: storedOnly ? 'sent' : 'queued', messageId: id };
+}
+
+export interface ListedMessage {
+  id: string;
+  customerId: number | null;
+  phone: string;
+  text: string;
+  mailing: string | null;
+  connection: string;
+  source: string | null;
+  status: MessageStatus;
+  attempts: number;
+  providerMessageId: string | null;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  failedAt: Date | null;
+}
+
+/**
+ * Messages for an operator, newest first, with their texts. Phones are masked unless the list is for one
+ * phone (the operator typed it, so it shows nothing new).
+ */
+export async function listMessages(
+  db: Db,
+  filter: { phone?: string; status?: MessageStatus; customerId?: number; limit?: number },
+): Promise<ListedMessage[]> {
+  const rows = await repository.listMessages(db, { ...filter, limit: filter.limit ?? 50 });
+  return Promise.all(
+    rows.map(async (row) => ({
+      id: row.id,
+      customerId: row.customer_id,
+      phone: filter.phone ? row.phone : maskPhone(row.phone),
+      text: await decryptSecret(db, row.text_encrypted),
+      mailing: row.mailing,
+      connection: row.connection,
+      source: row.source,
+      status: row.status,
+      attempts: row.attempts,
+      providerMessageId: row.provider_message_id,
+      lastError: row.last_error,
+      createdAt: new Date(row.created_at),
+      sentAt: row.sent_at ? new Date(row.sent_at) : null,
+      deliveredAt: row.delivered_at ? new Date(row.delivered_at) : null,
+      failedAt: row.failed_at ? new Date(row.failed_at) : null,
+    })),
+  );
+}

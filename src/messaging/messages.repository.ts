@@ -1,0 +1,106 @@
+// SQL of stored SMS messages.
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { MessagesTable, MessageStatus } from '../db/schema.ts';
+
+export type MessageRow = Selectable<MessagesTable>;
+
+export async function insertMessage(
+  db: Db,
+  message: {
+    id: string;
+    customerId: number | null;
+    phone: string;
+    textEncrypted: string;
+    mailing: string | null;
+    connection: string;
+    source: string | null;
+    status: 'queued' | 'sent';
+    now: Date;
+    validUntil: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('messages')
+    .values({
+      id: message.id,
+      customer_id: message.customerId,
+      phone: message.phone,
+      text_encrypted: message.textEncrypted,
+      mailing: message.mailing,
+      connection: message.connection,
+      source: message.source,
+      status: message.status,
+      created_at: message.now,
+      updated_at: message.now,
+      valid_until: message.validUntil,
+      sent_at: message.status === 'sent' ? message.now : null,
+    })
+    .execute();
+}
+
+export async function getMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Takes a queued message (or one whose sender vanished past its lease) for sending; undefined when it is not to be sent now. */
+export async function claimForSending(db: Db, id: string, now: Date, leaseUntil: Date): Promise<MessageRow | undefined> {
+  return db
+    .updateTable('messages')
+    .set((eb) => ({ status: 'sending' as const, sending_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('sending_until', '<', now)])]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markSent(db: Db, id: string, providerMessageId: string | null, now: Date): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, sending_until: null, last_error: null, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+export async function markQueuedAgain(db: Db, id: string, error: string, now: Date): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ status: 'queued', sending_until: null, last_error: error, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+export async function markFailed(db: Db, id: string, error: string, now: Date): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ status: 'failed', sending_until: null, last_error: error, failed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'sending', 'sent'])
+    .execute();
+}
+
+/** A delivery receipt for a sent message; false when no sent message has that provider id (yet). */
+export async function recordDelivery(db: Db, providerMessageId: string, outcome: { status: 'delivered' | 'failed'; error?: string }, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set(
+      outcome.status === 'delivered'
+        ? { status: 'delivered', delivered_at: now, updated_at: now }
+        : { status: 'failed', failed_at: now, last_error: `delivery failed: ${outcome.error ?? 'no reason given'}`, updated_at: now },
+    )
+    .where('provider_message_id', '=', providerMessageId)
+    .where('status', '=', 'sent')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function listMessages(db: Db, filter: { phone?: string; status?: MessageStatus; customerId?: number; limit: number; beforeCreatedAt?: Date }): Promise<MessageRow[]> {
+  let query = db.selectFrom('messages').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+  if (filter.phone) query = query.where('phone', '=', filter.phone);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
+  if (filter.beforeCreatedAt) query = query.where('created_at', '<', filter.beforeCreatedAt);
+  return query.execute();
+}

@@ -1,0 +1,52 @@
+// The `sms.send` job: sends one stored message through its connection's provider.
+//
+// At most once where the protocol allows it: the message is marked `sending` (with a lease) before it is
+// submitted, and only a `queued` message, or a `sending` one whose lease ran out, is taken. Transient
+// failures put it back to `queued` and schedule a new job with backoff, for as long as the message is
+// useful (a code's lifetime, a day otherwise), so a gateway down for minutes loses nothing.
+// The at-least-once window: if the process dies after the gateway accepted the message and before `sent`
+// is committed, the message is sent again once the lease has passed (the outbox job comes back after its
+// own lease); the guest may then get the same text twice. Nothing can close that window over SMPP.
+import type { AppContext } from '../app-context.ts';
+import { inTransaction } from '../db/database.ts';
+import { enqueueJob } from '../jobs/outbox.ts';
+import type { JobHandler } from '../jobs/types.ts';
+import { decryptSecret } from '../shared/secret-box.ts';
+import { connectionUrl, SMS_SEND_TOPIC } from './mailings.service.ts';
+import * as repository from './messages.repository.ts';
+import { smsProviderFor } from './sms-connections.ts';
+
+/** Longer than a provider's send timeout (10 s), shorter than the outbox job lease (5 min). */
+export const SENDING_LEASE_MS = 2 * 60_000;
+const retryDelayMs = (attempts: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
+
+export const sendSmsJob: JobHandler = async (app, payload) => {
+  const id = String(payload.messageId);
+  const now = app.now();
+  const message = await repository.claimForSending(app.db, id, now, new Date(now.getTime() + SENDING_LEASE_MS));
+  if (!message) {
+    const current = await repository.getMessage(app.db, id);
+    // another worker holds it: look again after the lease rather than lose it if that worker dies
+    if (current?.status === 'sending') throw new Error('the message is being sent by another worker');
+    return;
+  }
+  if (new Date(message.valid_until).getTime() <= now.getTime()) {
+    await repository.markFailed(app.db, id, 'not sent in time: the message was no longer useful', now);
+    return;
+  }
+  const connection = app.project.current.smsConnection(message.connection);
+  const provider = smsProviderFor(app, connectionUrl(connection, app.config.smsUrl));
+  const outcome = await provider.send({ id, to: message.phone, text: await decryptSecret(app.db, message.text_encrypted), sender: connection?.sender });
+  const done = app.now();
+  if (outcome.kind === 'accepted') {
+    await repository.markSent(app.db, id, outcome.providerMessageId, done);
+  } else if (outcome.kind === 'failed') {
+    await repository.markFailed(app.db, id, outcome.error, done);
+  } else {
+    const delayMs = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(message.attempts));
+    await inTransaction(app.db, async (trx) => {
+      await repository.markQueuedAgain(trx, id, outcome.error, done);
+      await enqueueJob(trx, SMS_SEND_TOPIC, { messageId: id }, { delayMs });
+    });
+  }
+};

@@ -1,0 +1,16 @@
+// CheckAuthorizationCode (Offline.CheckMobilePhoneAuthorizationCode): root field `authentificationCode`.
+// A refusal is a ValidationError that still commits: the wrong try is counted.
+import { typedCode } from '../customers/codes.ts';
+import { checkAuthorizationCode as check } from '../customers/customers.service.ts';
+import { guestContext } from './guest-context.ts';
+import type { OperationHandler } from './types.ts';
+
+export const checkAuthorizationCode: OperationHandler = async (request) => {
+  const raw = request.body.authentificationCode;
+  const given = raw !== undefined && raw !== null && raw !== '';
+  const result = await check(request.db, guestContext(request), request.body.customer, typedCode(raw), given);
+  if (result.status === 'Refused') {
+    return { body: {}, validationMessages: [{ location: '/authentificationCode', message: result.message }], recordTransaction: false };
+  }
+  return { body: { customer: { processingStatus: 'Found', ids: { mindboxId: result.customer.id } } } };
+};

@@ -1,0 +1,28 @@
+// Step "send a mailing": renders the mailing for the event's guest and stores the SMS for delivery. Codes
+// the event carries (sealed) fill the template and choose the number (a pending phone gets its own code).
+import { openMailingSecrets } from '../../messaging/mailing-secrets.ts';
+import { queueMailing } from '../../messaging/mailings.service.ts';
+import type { StepRunner } from '../types.ts';
+
+export const sendMailing: StepRunner<'sendMailing'> = async ({ app, db, project, scenario, event, customer, now }, step) => {
+  const sealed = typeof event.data?.secrets === 'string' ? event.data.secrets : null;
+  const secrets = sealed ? await openMailingSecrets(db, sealed) : null;
+  const outcome = await queueMailing(db, project, app.config.smsUrl, {
+    mailing: step.mailing,
+    recipient: {
+      id: customer.id,
+      firstName: customer.first_name,
+      lastName: customer.last_name,
+      middleName: customer.middle_name,
+      email: customer.email,
+      mobilePhone: customer.mobile_phone,
+    },
+    to: secrets?.to,
+    parameters: secrets?.parameters,
+    validUntil: secrets ? new Date(secrets.validUntil) : undefined,
+    source: `scenario:${scenario.systemName}`,
+    now,
+  });
+  if (outcome.status === 'skipped') return { status: 'skipped', detail: outcome.reason };
+  return { status: 'done', detail: `message ${outcome.messageId} ${outcome.status}` };
+};

@@ -1,0 +1,331 @@
+// Guests through the protocol: registration, lookup, editing, phone confirmation, authorization codes,
+// their limits, the events they fire and the SMS the transactional scenarios store.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, type TestApp } from './support/app.ts';
+
+const PHONE = '79001234567';
+
+async function register(t: TestApp, customer: Record<string, unknown>) {
+  return t.call('Offline.RegisterCustomer', { customer });
+}
+
+async function messagesTo(t: TestApp, phone: string): Promise<any[]> {
+  return (await t.admin('GET', `/api/admin/messages?phone=${phone}`)).body.items;
+}
+
+/** The code in the newest SMS to a phone, as the guest reads it. */
+async function lastCode(t: TestApp, phone: string): Promise<string> {
+  await t.drain();
+  const [newest] = await messagesTo(t, phone);
+  const match = /(\d{4,8})$/.exec(newest?.text ?? '');
+  assert.ok(match, `no code SMS to the phone: ${JSON.stringify(newest)}`);
+  return match[1];
+}
+
+async function events(t: TestApp, type: string) {
+  const rows = await t.app.db.selectFrom('outbox').select('payload').where('topic', '=', 'event').orderBy('id').execute();
+  return rows.map((row) => row.payload as Record<string, any>).filter((payload) => payload.type === type);
+}
+
+test('a registered guest gets a confirmation SMS, confirms the phone and is found with profile, fields, card and balances', async () => {
+  const t = await createTestApp();
+  try {
+    const answer = await register(t, {
+      mobilePhone: '8 (900) 123-45-67',
+      firstName: 'Анна',
+      lastName: "O'Neil-Смирнова",
+      birthDate: '1990-01-31',
+      sex: 'F',
+      email: 'anna@example.ru',
+      discountCard: { ids: { number: 'CARD-1' } },
+      customFields: { Rank: 'Silver' },
+    });
+    assert.equal(answer.body.status, 'Success', JSON.stringify(answer.body));
+    assert.equal(answer.body.customer.processingStatus, 'Created');
+    const mindboxId = answer.body.customer.ids.mindboxId;
+    assert.ok(Number.isInteger(mindboxId));
+
+    const [registered] = await events(t, 'customerRegistered');
+    assert.equal(registered.operation, 'Offline.RegisterCustomer');
+    assert.equal(registered.integrationPoint, 'iiko');
+    assert.match(registered.data.secrets, /^v1:/, 'the code travels sealed');
+
+    const code = await lastCode(t, PHONE);
+    const [sms] = await messagesTo(t, PHONE);
+    assert.equal(sms.text, `Код подтверждения: ${code}`);
+    assert.equal(sms.status, 'sent', 'the outbox: connection stores the message as sent');
+    assert.equal(sms.mailing, 'PhoneConfirmationSms');
+    assert.ok(!JSON.stringify(await t.app.db.selectFrom('outbox').select('payload').execute()).includes(`: ${code}`));
+    assert.ok(!JSON.stringify(await t.app.db.selectFrom('messages').selectAll().execute()).includes(code), 'texts are stored encrypted');
+
+    const wrong = await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: PHONE }, smsConfirmation: { code: code === '1111' ? '2222' : '1111' } });
+    assert.equal(wrong.body.smsConfirmation.processingStatus, 'IncorrectConfirmationCode');
+    assert.match(wrong.body.smsConfirmation.statusDescription, /wrong code; 4 attempt/);
+
+    const right = await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: PHONE }, smsConfirmation: { code } });
+    assert.equal(right.body.smsConfirmation.processingStatus, 'MobilePhoneConfirmed');
+    const [confirmed] = await events(t, 'phoneConfirmed');
+    assert.equal(confirmed.operation, 'Offline.ConfirmMobilePhone');
+    const again = await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: PHONE }, smsConfirmation: { code } });
+    assert.equal(again.body.smsConfirmation.processingStatus, 'AlreadyConfirmed');
+
+    const found = await t.call('Offline.CheckCustomer', { customer: { discountCard: { ids: { number: 'CARD-1' } } } });
+    assert.equal(found.body.customer.processingStatus, 'Found');
+    assert.deepEqual(
+      { ...found.body.customer, ids: undefined },
+      {
+        processingStatus: 'Found',
+        ids: undefined,
+        mobilePhone: PHONE,
+        isMobilePhoneConfirmed: true,
+        email: 'anna@example.ru',
+        firstName: 'Анна',
+        lastName: "O'Neil-Смирнова",
+        birthDate: '1990-01-31',
+        sex: 'female',
+        discountCard: { ids: { number: 'CARD-1' } },
+        customFields: { Rank: 'Silver' },
+      },
+    );
+    assert.equal(found.body.customer.ids.mindboxId, mindboxId);
+    assert.deepEqual(found.body.balances.map((b: any) => [b.systemName, b.total, b.available, b.blocked]), [['Bonus', 0, 0, 0]]);
+  } finally {
+    await t.close();
+  }
+});
+
+test('every invalid profile value is reported at its location, and nothing is registered', async () => {
+  const t = await createTestApp();
+  try {
+    const answer = await register(t, {
+      mobilePhone: '55501',
+      email: 'mymail',
+      firstName: 'Anna3',
+      lastName: 'x'.repeat(101),
+      birthDate: '2990-01-01',
+      sex: 'unknown',
+      customFields: { Rank: 'x'.repeat(1001), Shoe: 42 },
+    });
+    assert.equal(answer.body.status, 'ValidationError');
+    const locations = answer.body.validationMessages.map((m: any) => m.location).sort();
+    assert.deepEqual(locations, [
+      '/customer/birthDate',
+      '/customer/customFields/Rank',
+      '/customer/customFields/Shoe',
+      '/customer/email',
+      '/customer/firstName',
+      '/customer/lastName',
+      '/customer/mobilePhone',
+      '/customer/sex',
+    ]);
+    assert.ok(!JSON.stringify(answer.body).includes('55501'), 'values are not echoed');
+    const old = await register(t, { mobilePhone: PHONE, birthDate: '1899-12-31' });
+    assert.deepEqual(old.body.validationMessages, [{ location: '/customer/birthDate', message: 'must not be before 1900-01-01' }]);
+    const clear = await register(t, { mobilePhone: PHONE, email: '%CLEAR%' });
+    assert.equal(clear.body.validationMessages[0].location, '/customer/email');
+    const nothing = await register(t, { firstName: 'Anna' });
+    assert.equal(nothing.body.validationMessages[0].location, '/customer');
+    assert.equal((await t.app.db.selectFrom('customers').select('id').execute()).length, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a phone or a card that is taken is refused at its location; identifiers of different guests are ambiguous', async () => {
+  const t = await createTestApp({ phoneConfirmation: false });
+  try {
+    await register(t, { mobilePhone: PHONE, discountCard: { ids: { number: '111' } } });
+    await register(t, { mobilePhone: '79001112233', discountCard: { ids: { number: '222' } } });
+    const samePhone = await register(t, { mobilePhone: '+7 900 123 45 67' });
+    assert.equal(samePhone.body.status, 'ValidationError');
+    assert.equal(samePhone.body.validationMessages[0].location, '/customer/mobilePhone');
+    const sameCard = await register(t, { mobilePhone: '79005550000', discountCard: { ids: { number: 111 } } });
+    assert.deepEqual(sameCard.body.validationMessages.map((m: any) => m.location), ['/customer/discountCard/ids/number']);
+
+    const mixed = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: PHONE, discountCard: { ids: { number: '222' } } } });
+    assert.equal(mixed.body.customer.processingStatus, 'Ambiguous');
+    const nobody = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: '79009999999' } });
+    assert.equal(nobody.body.customer.processingStatus, 'NotFound');
+    const unknownId = await t.call('Offline.CheckCustomer', { customer: { ids: { loyaltyCard: 'x' } } });
+    assert.equal(unknownId.body.validationMessages[0].location, '/customer/ids/loyaltyCard');
+  } finally {
+    await t.close();
+  }
+});
+
+test('without phone confirmation a registration sends no SMS and the scenario records why', async () => {
+  const t = await createTestApp({ phoneConfirmation: false });
+  try {
+    const answer = await register(t, { mobilePhone: PHONE });
+    await t.drain();
+    assert.deepEqual(await messagesTo(t, PHONE), []);
+    const runs = (await t.admin('GET', `/api/admin/customers/${answer.body.customer.ids.mindboxId}/scenario-runs`)).body.items;
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].scenario, 'PhoneConfirmationSms');
+    assert.equal(runs[0].steps[0].status, 'skipped');
+    assert.match(runs[0].steps[0].detail, /MobilePhoneConfirmationCode/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('authorization codes: wrong ones are counted, the right one works once, late or void ones are refused with the reason', async () => {
+  const t = await createTestApp();
+  try {
+    await register(t, { mobilePhone: PHONE, firstName: 'Anna' });
+    t.clock.advance(60_000);
+    const notFound = await t.call('Offline.SendMobilePhoneAuthorizationCode', { customer: { mobilePhone: '79009999999' } });
+    assert.equal(notFound.body.customer.processingStatus, 'NotFound');
+
+    const sent = await t.call('Offline.SendMobilePhoneAuthorizationCode', { customer: { mobilePhone: PHONE } });
+    assert.equal(sent.body.customer.processingStatus, 'Found');
+    const [requested] = await events(t, 'authorizationCodeRequested');
+    assert.equal(requested.operation, 'Offline.SendMobilePhoneAuthorizationCode');
+    const code = await lastCode(t, PHONE);
+    assert.equal((await messagesTo(t, PHONE))[0].text, `Код авторизации: ${code}`);
+
+    const check = (typed: unknown) => t.call('Offline.CheckMobilePhoneAuthorizationCode', { customer: { mobilePhone: PHONE }, authentificationCode: typed });
+    const wrongCode = code === '9999' ? '8888' : '9999';
+    const wrong = await check(wrongCode);
+    assert.equal(wrong.body.status, 'ValidationError');
+    assert.deepEqual(wrong.body.validationMessages, [{ location: '/authentificationCode', message: 'wrong code; 4 attempt(s) left' }]);
+    const right = await check(Number(code));
+    assert.equal(right.body.status, 'Success');
+    const reused = await check(code);
+    assert.match(reused.body.validationMessages[0].message, /used already/);
+    assert.equal((await check('')).body.validationMessages[0].message, 'give the code the guest received');
+
+    t.clock.advance(60_000);
+    await t.call('Offline.SendMobilePhoneAuthorizationCode', { customer: { mobilePhone: PHONE } });
+    const late = await lastCode(t, PHONE);
+    t.clock.advance(5 * 60_000 + 1);
+    assert.match((await check(late)).body.validationMessages[0].message, /expired/);
+
+    t.clock.advance(60_000);
+    await t.call('Offline.SendMobilePhoneAuthorizationCode', { customer: { mobilePhone: PHONE } });
+    const guarded = await lastCode(t, PHONE);
+    const other = guarded === '1234' ? '4321' : '1234';
+    for (let i = 0; i < 4; i++) await check(other);
+    assert.match((await check(other)).body.validationMessages[0].message, /last attempt/);
+    assert.match((await check(guarded)).body.validationMessages[0].message, /too many wrong attempts/);
+
+    const nobody = await t.call('Offline.CheckMobilePhoneAuthorizationCode', { customer: { mobilePhone: '79009999999' }, authentificationCode: '1234' });
+    assert.equal(nobody.body.validationMessages[0].location, '/customer');
+  } finally {
+    await t.close();
+  }
+});
+
+test('codes to one phone are rate limited: one per 30 s, five an hour, counted in the database', async () => {
+  const t = await createTestApp();
+  try {
+    await register(t, { mobilePhone: PHONE });
+    const send = () => t.call('Offline.SendMobilePhoneAuthorizationCode', { customer: { mobilePhone: PHONE } });
+    const tooSoon = await send();
+    assert.equal(tooSoon.body.status, 'ValidationError');
+    assert.equal(tooSoon.body.validationMessages[0].location, '/customer/mobilePhone');
+    assert.match(tooSoon.body.validationMessages[0].message, /another one can be sent in 30 s/);
+    for (let i = 0; i < 4; i++) {
+      t.clock.advance(31_000);
+      assert.equal((await send()).body.status, 'Success', `code ${i + 2}`);
+    }
+    t.clock.advance(31_000);
+    const sixth = await send();
+    assert.match(sixth.body.validationMessages[0].message, /at most 5 codes an hour/);
+    const resend = await t.call('Offline.ResendMobilePhoneConfirmationCode', { customer: { mobilePhone: PHONE } });
+    assert.match(resend.body.validationMessages[0].message, /at most 5 codes an hour/, 'every kind of code counts');
+    t.clock.advance(3600_000);
+    assert.equal((await send()).body.status, 'Success');
+    await t.drain();
+    assert.equal((await messagesTo(t, PHONE)).length, 6);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a resent confirmation code replaces the first; a confirmed phone gets nothing more', async () => {
+  const t = await createTestApp();
+  try {
+    await register(t, { mobilePhone: PHONE });
+    const first = await lastCode(t, PHONE);
+    t.clock.advance(31_000);
+    const resent = await t.call('Offline.ResendMobilePhoneConfirmationCode', { customer: { mobilePhone: PHONE } });
+    assert.equal(resent.body.customer.processingStatus, 'Found');
+    const second = await lastCode(t, PHONE);
+    const stale = await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: PHONE }, smsConfirmation: { code: first } });
+    if (first !== second) assert.equal(stale.body.smsConfirmation.processingStatus, 'IncorrectConfirmationCode');
+    const ok = await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: PHONE }, smsConfirmation: { code: second } });
+    assert.equal(ok.body.smsConfirmation.processingStatus, 'MobilePhoneConfirmed');
+    t.clock.advance(31_000);
+    const done = await t.call('Offline.ResendMobilePhoneConfirmationCode', { customer: { mobilePhone: PHONE } });
+    assert.equal(done.body.smsConfirmation.processingStatus, 'AlreadyConfirmed');
+    await t.drain();
+    assert.equal((await messagesTo(t, PHONE)).length, 2);
+  } finally {
+    await t.close();
+  }
+});
+
+test('editing: changed and unchanged fields, %CLEAR%, and a new phone that waits for its confirmation', async () => {
+  const t = await createTestApp();
+  try {
+    const created = await register(t, { mobilePhone: PHONE, firstName: 'Anna', email: 'anna@example.ru' });
+    const id = created.body.customer.ids.mindboxId;
+    const code = await lastCode(t, PHONE);
+    await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: PHONE }, smsConfirmation: { code } });
+
+    const renamed = await t.call('Offline.EditCustomer', { customer: { mobilePhone: PHONE, lastName: 'Petrova', email: '%CLEAR%', customFields: { Rank: 'Gold' } } });
+    assert.equal(renamed.body.customer.processingStatus, 'Changed');
+    assert.equal(renamed.body.customer.lastName, 'Petrova');
+    assert.equal(renamed.body.customer.email, undefined);
+    assert.deepEqual(renamed.body.customer.customFields, { Rank: 'Gold' });
+    const [changed] = await events(t, 'customerChanged');
+    assert.equal(changed.operation, 'Offline.EditCustomer');
+    assert.deepEqual(changed.data.fields.sort(), ['customFields.Rank', 'email', 'lastName']);
+    const same = await t.call('Offline.EditCustomer', { customer: { mobilePhone: PHONE, lastName: 'Petrova' } });
+    assert.equal(same.body.customer.processingStatus, 'NotChanged');
+    const bad = await t.call('Offline.EditCustomer', { customer: { mobilePhone: PHONE, customFields: { Rank: ['a', 'b'] } } });
+    assert.equal(bad.body.validationMessages[0].location, '/customer/customFields/Rank');
+
+    const NEW = '79007654321';
+    t.clock.advance(31_000);
+    const moved = await t.call('Offline.EditCustomer', { customer: { ids: { mindboxId: id }, mobilePhone: NEW } });
+    assert.equal(moved.body.customer.processingStatus, 'Changed');
+    assert.equal(moved.body.customer.mobilePhone, PHONE, 'the confirmed phone stays until the new one is confirmed');
+    assert.equal(moved.body.customer.pendingMobilePhone, NEW);
+    const newCode = await lastCode(t, NEW);
+    assert.equal((await messagesTo(t, NEW))[0].text, `Код подтверждения: ${newCode}`);
+    const byOld = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: PHONE } });
+    assert.equal(byOld.body.customer.pendingMobilePhone, NEW);
+
+    const confirmed = await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: NEW }, smsConfirmation: { code: newCode } });
+    assert.equal(confirmed.body.smsConfirmation.processingStatus, 'MobilePhoneConfirmed');
+    assert.equal(confirmed.body.customer.mobilePhone, NEW);
+    assert.equal(confirmed.body.customer.isMobilePhoneConfirmed, true);
+    assert.equal(confirmed.body.customer.pendingMobilePhone, undefined);
+    assert.equal((await t.call('Offline.CheckCustomer', { customer: { mobilePhone: PHONE } })).body.customer.processingStatus, 'NotFound');
+
+    await register(t, { mobilePhone: '79001110000' });
+    const taken = await t.call('Offline.EditCustomer', { customer: { ids: { mindboxId: id }, mobilePhone: '79001110000' } });
+    assert.deepEqual(taken.body.validationMessages.map((m: any) => m.location), ['/customer/mobilePhone']);
+    const missing = await t.call('Offline.EditCustomer', { customer: { ids: { mindboxId: 999999 }, firstName: 'X' } });
+    assert.equal(missing.body.customer.processingStatus, 'NotFound');
+  } finally {
+    await t.close();
+  }
+});
+
+test('XML requests register and confirm the same way', async () => {
+  const t = await createTestApp();
+  try {
+    const xml = `<operation><customer><mobilePhone>${PHONE}</mobilePhone><firstName>Anna</firstName><sex>m</sex></customer></operation>`;
+    const answer = await t.call('Offline.RegisterCustomer', xml, { format: 'xml' });
+    assert.match(answer.text, /<processingStatus>Created<\/processingStatus>/);
+    const code = await lastCode(t, PHONE);
+    const confirm = `<operation><customer><mobilePhone>${PHONE}</mobilePhone></customer><smsConfirmation><code>${code}</code></smsConfirmation></operation>`;
+    assert.match((await t.call('Offline.ConfirmMobilePhone', confirm, { format: 'xml' })).text, /MobilePhoneConfirmed/);
+  } finally {
+    await t.close();
+  }
+});
