@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openApp, startServer } from './main.ts';
+import { registerUsersCommand } from './admin/users.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
 import { queryOperationLog } from './protocol/protocol.repository.ts';
 import { normalizePhone } from './customers/phone.ts';
@@ -183,6 +184,8 @@ program
         print(`${message.createdAt.toISOString()}  ${message.status.padEnd(9)}  ${message.phone}  ${message.mailing ?? '-'}  ${message.text}${message.lastError ? `  (${message.lastError})` : ''}`);
     }),
   );
+
+registerUsersCommand(program, withApp);
 
 registerUsersCommand(program, withApp);
 

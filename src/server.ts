@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
+import { registerConsole } from './admin/console.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { isDatabaseReachable } from './db/database.ts';
 import { encodeAnswer, answerFormatOf, formatOf } from './protocol/codec.ts';
@@ -70,6 +71,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
     return reply.status(answer.httpStatus).type(contentType).send(payload);
   });
 
+  registerConsole(server, app);
   await registerAdminRoutes(server, app);
   return server;
 }

@@ -1,17 +1,18 @@
-// The admin API under /api/admin (bearer admin token). Each module adds its routes in its own file and
+// The admin API under /api/admin (admin token or a console session; see auth.ts). Each module adds its routes in its own file and
 // one line to `moduleRoutes`.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { exportProject } from '../project/project.service.ts';
 import { queryOperationLog } from '../protocol/protocol.repository.ts';
-import { adminGuard } from './auth.ts';
+import { secureAdminScope } from './auth.ts';
+import { consoleRoutes } from './console.routes.ts';
 import { messagesRoutes } from '../messaging/messages.routes.ts';
 import { scenarioRunsRoutes } from '../scenarios/scenarios.routes.ts';
 
 export type AdminRoutes = (admin: FastifyInstance, app: AppContext) => void | Promise<void>;
 
-const operationLogQuery = z.object({
+export const operationLogQuery = z.object({
   operation: z.string().optional(),
   status: z.string().optional(),
   integrationPoint: z.string().optional(),
@@ -32,11 +33,11 @@ const coreRoutes: AdminRoutes = (admin, app) => {
   });
 };
 
-const moduleRoutes: AdminRoutes[] = [coreRoutes, messagesRoutes, scenarioRunsRoutes];
+const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes];
 
 export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
   await server.register(async (admin) => {
-    admin.addHook('onRequest', adminGuard(app));
+    secureAdminScope(admin, app);
     for (const routes of moduleRoutes) await routes(admin, app);
   });
 }

@@ -60,3 +60,60 @@ export async function setCustomFieldValue(db: Db, id: number, field: string, val
     .where('id', '=', id)
     .execute();
 }
+
+export interface CustomerSearch {
+  /** normalised phone: the guest's phone or the phone waiting for confirmation */
+  phone?: string;
+  discountCard?: string;
+  /** lower-case prefixes of the last and/or first name */
+  lastNamePrefix?: string;
+  firstNamePrefix?: string;
+  /** keyset: guests with a smaller id (the list is newest first) */
+  beforeId?: number;
+  limit: number;
+}
+
+const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Guests matching every given criterion, newest first; each criterion uses an index (phone, card, name prefix). */
+export async function searchCustomers(db: Db, search: CustomerSearch): Promise<CustomerRow[]> {
+  let query = db.selectFrom('customers').selectAll().orderBy('id', 'desc').limit(search.limit);
+  if (search.phone) {
+    const phone = search.phone;
+    query = query.where((eb) => eb.or([eb('mobile_phone', '=', phone), eb('pending_mobile_phone', '=', phone)]));
+  }
+  if (search.discountCard) query = query.where('discount_card', '=', search.discountCard);
+  if (search.lastNamePrefix) query = query.where(sql`lower(last_name)`, 'like', likePrefix(search.lastNamePrefix));
+  if (search.firstNamePrefix) query = query.where(sql`lower(first_name)`, 'like', likePrefix(search.firstNamePrefix));
+  if (search.beforeId) query = query.where('id', '<', search.beforeId);
+  return query.execute();
+}
+
+/** New guests per local day in [from, to) (grouped by position: the time zone is a parameter). */
+export async function newCustomersPerDay(db: Db, from: Date, to: Date, timeZone: string): Promise<{ day: string; count: number }[]> {
+  const day = sql<string>`to_char((created_at at time zone ${timeZone})::date, 'YYYY-MM-DD')`;
+  return db
+    .selectFrom('customers')
+    .select([day.as('day'), (eb) => eb.fn.countAll<number>().as('count')])
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .groupBy(sql`1`)
+    .orderBy(sql`1`)
+    .execute();
+}
+
+export async function countCustomersBefore(db: Db, before: Date): Promise<number> {
+  const row = await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('count')).where('created_at', '<', before).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** How many guests hold each value of a custom field (null: no value). */
+export async function customFieldDistribution(db: Db, field: string): Promise<{ value: string | null; count: number }[]> {
+  const value = sql<string | null>`custom_fields ->> ${field}`;
+  return db
+    .selectFrom('customers')
+    .select([value.as('value'), (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy(sql`1`)
+    .orderBy('count', 'desc')
+    .execute();
+}

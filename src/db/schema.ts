@@ -239,11 +239,35 @@ export interface ScenarioRunsTable {
   created_at: Timestamp;
 }
 
+export type AdminRole = 'owner' | 'marketer' | 'viewer';
+
+export interface AdminUsersTable {
+  id: Generated<number>;
+  name: string;
+  role: AdminRole;
+  password_hash: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  disabled_at: Timestamp | null;
+}
+
+export interface AdminSessionsTable {
+  id_hash: string;
+  /** null: a session opened with the admin token */
+  user_id: number | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  user_agent: string | null;
+}
+
 export interface Database {
   project_entities: ProjectEntitiesTable;
   project_state: ProjectStateTable;
   integration_point_keys: IntegrationPointKeysTable;
   admin_tokens: AdminTokensTable;
+  admin_users: AdminUsersTable;
+  admin_sessions: AdminSessionsTable;
   protocol_transactions: ProtocolTransactionsTable;
   async_operations: AsyncOperationsTable;
   operation_log: OperationLogTable;

@@ -188,3 +188,19 @@ export async function ledgerDiscrepancies(db: Db): Promise<{ customer_id: number
     where coalesce(l.sum, 0) <> coalesce(b.total, 0)`.execute(db);
   return rows;
 }
+
+/** Points per local day and entry kind in [from, to), in the balance type's units (sum of signed amounts). */
+export async function pointsPerDay(
+  db: Db,
+  query: { from: Date; to: Date; timeZone: string; balanceType?: string },
+): Promise<{ day: string; kind: LedgerEntryKind; amount: string }[]> {
+  const day = sql<string>`to_char((at at time zone ${query.timeZone})::date, 'YYYY-MM-DD')`;
+  let select = db
+    .selectFrom('ledger_entries')
+    .select([day.as('day'), 'kind', sql<string>`sum(amount)::text`.as('amount')])
+    .where('at', '>=', query.from)
+    .where('at', '<', query.to);
+  if (query.balanceType) select = select.where('balance_type', '=', query.balanceType);
+  // by position: the time zone is a parameter, so the same expression written twice would not match
+  return select.groupBy([sql`1`, 'kind']).orderBy(sql`1`).execute();
+}

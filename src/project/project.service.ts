@@ -48,6 +48,50 @@ const stable = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
+export interface PlannedChange {
+  /** `kind/key`, e.g. `operations/Offline.CheckCustomer` */
+  id: string;
+  kind: string;
+  key: string;
+  status: 'created' | 'changed' | 'unchanged';
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+}
+
+/** What writing a validated project over the stored entities would do, entity by entity (the one comparison apply and plan share). */
+function compareWithStored(stored: Map<string, Record<string, unknown>>, project: ProjectDefinition): PlannedChange[] {
+  const changes: PlannedChange[] = [];
+  const compare = (kind: string, key: string, definition: Record<string, unknown>) => {
+    const id = `${kind}/${key}`;
+    const before = stored.get(id);
+    const status = before === undefined ? 'created' : stable(before) !== stable(definition) ? 'changed' : 'unchanged';
+    changes.push({ id, kind, key, status, before: before ?? null, after: definition });
+  };
+  compare(SETTINGS_KIND, SETTINGS_KEY, project.settings);
+  for (const kind of ENTITY_KIND_NAMES) {
+    const keyOf = ENTITY_KINDS[kind] as (entity: unknown) => string;
+    for (const entity of project[kind] as Record<string, unknown>[]) compare(kind, keyOf(entity), entity);
+  }
+  return changes;
+}
+
+async function storedEntities(db: Db): Promise<Map<string, Record<string, unknown>>> {
+  return new Map((await repository.listEntities(db)).map((e) => [`${e.kind}/${e.system_name}`, e.definition]));
+}
+
+export type ProjectPlan =
+  | { ok: true; created: string[]; changed: string[]; unchanged: string[]; changes: PlannedChange[] }
+  | { ok: false; problems: ProjectProblem[] };
+
+/** A dry run of `applyProject`: validates the file and tells what apply would create and change, writing nothing. */
+export async function planProject(db: Db, input: unknown): Promise<ProjectPlan> {
+  const validation = validateProject(input);
+  if (!validation.ok) return { ok: false, problems: validation.problems };
+  const changes = compareWithStored(await storedEntities(db), validation.project);
+  const ids = (status: PlannedChange['status']) => changes.filter((c) => c.status === status).map((c) => c.id);
+  return { ok: true, created: ids('created'), changed: ids('changed'), unchanged: ids('unchanged'), changes };
+}
+
 /**
  * Applies a project file. Everything is validated first; then all entities are written in one
  * transaction. Entities the file does not mention are left alone. Applying the same file twice changes nothing.
@@ -57,20 +101,10 @@ export async function applyProject(db: Db, input: unknown, options: { preset?: s
   if (!validation.ok) throw new ProjectValidationError(validation.problems);
   const project = validation.project;
   return inTransaction(db, async (trx) => {
-    const stored = new Map((await repository.listEntities(trx)).map((e) => [`${e.kind}/${e.system_name}`, e.definition]));
     const report: ApplyReport = { created: [], changed: [], unchanged: [], version: 0 };
-    const write = async (kind: string, key: string, definition: Record<string, unknown>) => {
-      const id = `${kind}/${key}`;
-      const before = stored.get(id);
-      if (before === undefined) report.created.push(id);
-      else if (stable(before) !== stable(definition)) report.changed.push(id);
-      else return report.unchanged.push(id);
-      await repository.upsertEntity(trx, { kind, system_name: key, definition });
-    };
-    await write(SETTINGS_KIND, SETTINGS_KEY, project.settings);
-    for (const kind of ENTITY_KIND_NAMES) {
-      const keyOf = ENTITY_KINDS[kind] as (entity: unknown) => string;
-      for (const entity of project[kind] as Record<string, unknown>[]) await write(kind, keyOf(entity), entity);
+    for (const change of compareWithStored(await storedEntities(trx), project)) {
+      report[change.status].push(change.id);
+      if (change.status !== 'unchanged') await repository.upsertEntity(trx, { kind: change.kind, system_name: change.key, definition: change.after });
     }
     const state = await repository.readProjectState(trx);
     report.version =

@@ -155,3 +155,7 @@ export async function deleteOperationLogBefore(db: Db, cutoff: Date): Promise<nu
   const result = await db.deleteFrom('operation_log').where('at', '<', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+export async function getOperationLogEntry(db: Db, id: number) {
+  return db.selectFrom('operation_log').selectAll().where('id', '=', id).executeTakeFirst();
+}

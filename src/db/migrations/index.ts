@@ -5,6 +5,8 @@ import * as guests from './0101_guests.ts';
 import * as scenarioRuns from './0401_scenario_runs.ts';
 import * as ledger from './0201_ledger.ts';
 import * as catalog from './0301_catalog.ts';
+import * as adminUsers from './0501_admin_users.ts';
+import * as adminListIndexes from './0502_admin_list_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0401_scenario_runs': scenarioRuns,
   '0201_ledger': ledger,
   '0301_catalog': catalog,
+  '0501_admin_users': adminUsers,
+  '0502_admin_list_indexes': adminListIndexes,
 };

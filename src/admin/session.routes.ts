@@ -1,0 +1,85 @@
+// Signing in and out of the admin console: POST /api/auth/login (name and password, or the admin token),
+// GET /api/auth/session, POST /api/auth/logout. Repeated failures from one address are slowed down.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+import { adminErrorHandler } from './api.ts';
+import { authenticate, jsonBody, SESSION_COOKIE } from './auth.ts';
+import { csrfTokenMatches, csrfTokenOf, SESSION_IDLE_MS, signInWithPassword, signInWithToken, signOut, type OpenedSession } from './users.service.ts';
+
+export const loginBody = z.union([
+  z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1000) }).strict(),
+  z.object({ token: z.string().min(1).max(1000) }).strict(),
+]);
+
+const FAILURE_WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES = 10;
+
+function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
+  const secure = request.protocol === 'https' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+const sessionAnswer = (session: Pick<OpenedSession, 'principal' | 'csrfToken'>) => ({
+  user: { name: session.principal.name, role: session.principal.role },
+  csrfToken: session.csrfToken,
+});
+
+export function registerSessionRoutes(server: FastifyInstance, app: AppContext): void {
+  const failures = new Map<string, { count: number; since: number }>();
+  const tooMany = (ip: string, now: number) => {
+    const entry = failures.get(ip);
+    if (!entry || now - entry.since > FAILURE_WINDOW_MS) return false;
+    return entry.count >= MAX_FAILURES;
+  };
+  const noteFailure = (ip: string, now: number) => {
+    const entry = failures.get(ip);
+    if (!entry || now - entry.since > FAILURE_WINDOW_MS) failures.set(ip, { count: 1, since: now });
+    else entry.count += 1;
+  };
+
+  server.register(async (scope) => {
+    scope.setErrorHandler(adminErrorHandler);
+
+    scope.post('/api/auth/login', async (request, reply: FastifyReply) => {
+      const now = app.now();
+      if (tooMany(request.ip, now.getTime())) return reply.status(429).send({ error: 'too many failed sign-ins; wait 15 minutes' });
+      const parsed = loginBody.safeParse(jsonBody(request));
+      if (!parsed.success) return reply.status(400).send({ error: 'give a name and a password' });
+      const userAgent = request.headers['user-agent'] ?? null;
+      const session =
+        'token' in parsed.data
+          ? await signInWithToken(app.db, parsed.data.token, now, userAgent)
+          : await signInWithPassword(app.db, parsed.data.name, parsed.data.password, now, userAgent);
+      if (!session) {
+        noteFailure(request.ip, now.getTime());
+        return reply.status(401).send({ error: 'wrong name or password' });
+      }
+      failures.delete(request.ip);
+      reply.header('set-cookie', sessionCookie(request, session.sessionId, SESSION_IDLE_MS / 1000));
+      return sessionAnswer(session);
+    });
+
+    scope.get('/api/auth/session', async (request, reply) => {
+      const caller = await authenticate(app, request);
+      if (!caller) return reply.status(401).send({ error: 'not signed in' });
+      return {
+        user: { name: caller.principal.name, role: caller.principal.role },
+        csrfToken: caller.sessionId ? csrfTokenOf(caller.sessionId) : null,
+      };
+    });
+
+    scope.post('/api/auth/logout', async (request, reply) => {
+      const caller = await authenticate(app, request);
+      if (caller?.sessionId) {
+        const presented = request.headers['x-csrf-token'];
+        if (typeof presented !== 'string' || !csrfTokenMatches(caller.sessionId, presented)) {
+          return reply.status(403).send({ error: 'the X-CSRF-Token header is missing or wrong' });
+        }
+        await signOut(app.db, caller.sessionId);
+      }
+      reply.header('set-cookie', sessionCookie(request, '', 0));
+      return { signedOut: true };
+    });
+  });
+}

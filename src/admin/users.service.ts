@@ -1,0 +1,139 @@
+// Admin users (owner, marketer, viewer) and their console sessions. A session id is 32 random bytes
+// handed to the browser in an httpOnly cookie; the database keeps its SHA-256 only. The CSRF token is
+// derived from the session id, so it is bound to the session and needs no storage of its own.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { AdminRole } from '../db/schema.ts';
+import { verifyAdminToken } from '../project/project.service.ts';
+import { DUMMY_PASSWORD_HASH, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import * as repository from './users.repository.ts';
+
+export const ADMIN_ROLES = ['owner', 'marketer', 'viewer'] as const satisfies readonly AdminRole[];
+const ROLE_RANK: Record<AdminRole, number> = { viewer: 0, marketer: 1, owner: 2 };
+const USER_NAME = /^[\p{L}\p{N}._@-]{2,64}$/u;
+
+export const SESSION_IDLE_MS = 12 * 3_600_000;
+/** a session's expiry moves forward at most this often, so reading pages does not write on every request */
+const SESSION_TOUCH_MS = 5 * 60_000;
+
+export interface AdminPrincipal {
+  /** the user's name, or "admin token" */
+  name: string;
+  role: AdminRole;
+  via: 'session' | 'token';
+}
+
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export function roleAllows(role: AdminRole, needed: AdminRole): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[needed];
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`a password has at least ${MIN_PASSWORD_LENGTH} characters`);
+}
+
+export async function addUser(db: Db, input: { name: string; role: AdminRole; password: string }) {
+  if (!USER_NAME.test(input.name)) throw new UserError('a user name has 2–64 letters, digits, ".", "_", "@" or "-"');
+  if (!ADMIN_ROLES.includes(input.role)) throw new UserError(`the role is one of ${ADMIN_ROLES.join(', ')}`);
+  checkPassword(input.password);
+  if (await repository.findUserByName(db, input.name)) throw new UserError(`user "${input.name}" already exists`);
+  const user = await repository.insertUser(db, { name: input.name, role: input.role, password_hash: await hashPassword(input.password) });
+  return { id: user.id, name: user.name, role: user.role };
+}
+
+export async function listUsers(db: Db) {
+  return (await repository.listUsers(db)).map((user) => ({
+    name: user.name,
+    role: user.role,
+    createdAt: user.created_at,
+    disabled: user.disabled_at !== null,
+  }));
+}
+
+/** Sets a new password and signs the user out everywhere. */
+export async function setPassword(db: Db, name: string, password: string, now: Date): Promise<void> {
+  checkPassword(password);
+  const user = await repository.findUserByName(db, name);
+  if (!user) throw new UserError(`no user "${name}"`);
+  await repository.updateUser(db, name, { password_hash: await hashPassword(password) }, now);
+  await repository.deleteSessionsOfUser(db, user.id);
+}
+
+export async function setRole(db: Db, name: string, role: AdminRole, now: Date): Promise<void> {
+  if (!ADMIN_ROLES.includes(role)) throw new UserError(`the role is one of ${ADMIN_ROLES.join(', ')}`);
+  if (!(await repository.updateUser(db, name, { role }, now))) throw new UserError(`no user "${name}"`);
+}
+
+/** Disables (or enables again) a user; disabling ends their sessions. */
+export async function setDisabled(db: Db, name: string, disabled: boolean, now: Date): Promise<void> {
+  const user = await repository.findUserByName(db, name);
+  if (!user) throw new UserError(`no user "${name}"`);
+  await repository.updateUser(db, name, { disabled_at: disabled ? now : null }, now);
+  if (disabled) await repository.deleteSessionsOfUser(db, user.id);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export function csrfTokenOf(sessionId: string): string {
+  return createHash('sha256').update(`csrf:${sessionId}`, 'utf8').digest('base64url');
+}
+
+export function csrfTokenMatches(sessionId: string, presented: string): boolean {
+  const expected = Buffer.from(csrfTokenOf(sessionId));
+  const actual = Buffer.from(presented);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+export interface OpenedSession {
+  sessionId: string;
+  csrfToken: string;
+  principal: AdminPrincipal;
+  expiresAt: Date;
+}
+
+async function openSession(db: Db, userId: number | null, principal: AdminPrincipal, now: Date, userAgent: string | null): Promise<OpenedSession> {
+  const sessionId = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+  await repository.insertSession(db, { id_hash: sha256(sessionId), user_id: userId, created_at: now, last_seen_at: now, expires_at: expiresAt, user_agent: userAgent?.slice(0, 300) ?? null });
+  return { sessionId, csrfToken: csrfTokenOf(sessionId), principal, expiresAt };
+}
+
+/** Signs in with a name and password; null when either is wrong or the user is disabled (same answer, same time). */
+export async function signInWithPassword(db: Db, name: string, password: string, now: Date, userAgent: string | null): Promise<OpenedSession | null> {
+  const user = await repository.findUserByName(db, name);
+  const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !matches || user.disabled_at !== null) return null;
+  return openSession(db, user.id, { name: user.name, role: user.role, via: 'session' }, now, userAgent);
+}
+
+/** Signs in with the admin token (what a fresh installation prints); the session acts as an owner. */
+export async function signInWithToken(db: Db, token: string, now: Date, userAgent: string | null): Promise<OpenedSession | null> {
+  if (!(await verifyAdminToken(db, token))) return null;
+  return openSession(db, null, { name: 'admin token', role: 'owner', via: 'session' }, now, userAgent);
+}
+
+/** The principal of a live session, moving its idle expiry forward; null when unknown, expired or disabled. */
+export async function resumeSession(db: Db, sessionId: string, now: Date): Promise<AdminPrincipal | null> {
+  const idHash = sha256(sessionId);
+  const session = await repository.findSession(db, idHash);
+  if (!session || session.expires_at.getTime() <= now.getTime()) return null;
+  if (session.user_id !== null && (session.name === null || session.role === null || session.disabled_at !== null)) return null;
+  if (now.getTime() - session.last_seen_at.getTime() >= SESSION_TOUCH_MS) {
+    await repository.touchSession(db, idHash, now, new Date(now.getTime() + SESSION_IDLE_MS));
+  }
+  return session.user_id === null
+    ? { name: 'admin token', role: 'owner', via: 'session' }
+    : { name: session.name!, role: session.role!, via: 'session' };
+}
+
+export async function signOut(db: Db, sessionId: string): Promise<void> {
+  await repository.deleteSession(db, sha256(sessionId));
+}
+
+export const deleteExpiredSessions = repository.deleteExpiredSessions;

@@ -1,0 +1,343 @@
+// The admin API as the console and scripts use it: sign-in with users and roles, session cookies, CSRF,
+// the admin token, and every console endpoint over real data.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import YAML from 'yaml';
+import { addUser } from '../src/admin/users.service.ts';
+import { insertCustomer } from '../src/customers/customers.repository.ts';
+import { accruePoints } from '../src/loyalty/ledger.service.ts';
+import { insertOperationLog } from '../src/protocol/protocol.repository.ts';
+import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/app.ts';
+
+interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
+describe('admin API', () => {
+  let t: TestApp;
+  let owner: Session;
+  let marketer: Session;
+  let viewer: Session;
+  let annaId: number;
+
+  async function signIn(body: Record<string, string>) {
+    return t.server.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  }
+
+  async function session(name: string, password: string): Promise<Session> {
+    const answer = await signIn({ name, password });
+    assert.equal(answer.statusCode, 200, answer.body);
+    const cookie = String(answer.headers['set-cookie']).split(';')[0];
+    return { cookie, csrfToken: answer.json().csrfToken };
+  }
+
+  async function as(who: Session | null, method: 'GET' | 'POST', url: string, body?: unknown, options: { csrf?: boolean } = {}) {
+    const headers: Record<string, string> = {};
+    if (who) headers.cookie = who.cookie;
+    if (who && options.csrf !== false) headers['x-csrf-token'] = who.csrfToken;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const answer = await t.server.inject({ method, url, headers, payload: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: answer.statusCode, body: answer.body ? (answer.headers['content-type']?.toString().includes('json') ? answer.json() : answer.body) : null, headers: answer.headers };
+  }
+
+  before(async () => {
+    t = await createTestApp({ now: '2026-11-29T12:00:00Z' });
+    const db = t.app.db;
+    await addUser(db, { name: 'olga', role: 'owner', password: 'owner-password-1' });
+    await addUser(db, { name: 'mark', role: 'marketer', password: 'marketer-password-1' });
+    await addUser(db, { name: 'vera', role: 'viewer', password: 'viewer-password-1' });
+    const anna = await insertCustomer(db, {
+      mobile_phone: '79001234567',
+      is_mobile_phone_confirmed: true,
+      first_name: 'Анна',
+      last_name: 'Смирнова',
+      discount_card: '4000123',
+      custom_fields: JSON.stringify({ Rank: 'Gold' }),
+      created_at: new Date('2026-11-20T09:00:00Z'),
+    });
+    annaId = anna.id;
+    await insertCustomer(db, { mobile_phone: '79007654321', first_name: 'Борис', last_name: 'Смирнов', custom_fields: JSON.stringify({ Rank: 'Silver' }), created_at: new Date('2026-11-28T09:00:00Z') });
+    await insertCustomer(db, { mobile_phone: '79001112233', first_name: 'Вика', last_name: 'Ким', custom_fields: '{}', created_at: new Date('2026-10-01T09:00:00Z') });
+    const bonus = t.app.project.current.balanceType('Bonus')!;
+    await accruePoints(
+      db,
+      t.app.project.current,
+      { customerId: annaId, balanceType: bonus, amount: 120, activeFrom: new Date('2026-11-28T10:00:00Z'), expiresAt: new Date('2027-11-28T10:00:00Z'), reason: 'Начислено за заказ 1001 (5 % от 2 400 ₽)', now: new Date('2026-11-28T10:00:00Z') },
+      { source: 'operation', operation: 'Offline.ChangeStatus' },
+    );
+    await insertOperationLog(db, {
+      at: new Date('2026-11-28T10:00:00Z'),
+      integrationPoint: 'iiko',
+      operation: 'Offline.CheckCustomer',
+      mode: 'sync',
+      status: 'ValidationError',
+      httpStatus: 200,
+      durationMs: 4,
+      transactionId: null,
+      requestId: 'req-1',
+      errorId: null,
+      request: { customer: { mobilePhone: '7******67' } },
+      response: { status: 'ValidationError', validationMessages: [{ message: 'is not a valid mobile phone number', location: '/customer/mobilePhone' }] },
+      notes: [],
+    });
+    owner = await session('olga', 'owner-password-1');
+    marketer = await session('mark', 'marketer-password-1');
+    viewer = await session('vera', 'viewer-password-1');
+  });
+  after(() => t.close());
+
+  describe('signing in', () => {
+    test('a wrong password or an unknown name is refused alike, and nothing is set', async () => {
+      for (const body of [{ name: 'olga', password: 'wrong-password' }, { name: 'nobody', password: 'owner-password-1' }]) {
+        const answer = await signIn(body);
+        assert.equal(answer.statusCode, 401);
+        assert.equal(answer.json().error, 'wrong name or password');
+        assert.equal(answer.headers['set-cookie'], undefined);
+      }
+    });
+
+    test('the session cookie is httpOnly and SameSite, and stored only as a hash', async () => {
+      const answer = await signIn({ name: 'olga', password: 'owner-password-1' });
+      const cookie = String(answer.headers['set-cookie']);
+      assert.match(cookie, /^regulars_session=[A-Za-z0-9_-]{40,};/);
+      assert.match(cookie, /HttpOnly/);
+      assert.match(cookie, /SameSite=Strict/);
+      assert.deepEqual(answer.json().user, { name: 'olga', role: 'owner' });
+      const id = cookie.split(';')[0].split('=')[1];
+      const stored = await t.app.db.selectFrom('admin_sessions').select('id_hash').execute();
+      assert.ok(stored.length >= 1);
+      assert.ok(stored.every((row) => row.id_hash !== id));
+    });
+
+    test('the session answers who is signed in; without a cookie or token the API is 401', async () => {
+      const me = await as(viewer, 'GET', '/api/admin/me');
+      assert.equal(me.status, 200);
+      assert.equal(me.body.name, 'vera');
+      assert.equal(me.body.role, 'viewer');
+      assert.equal((await as(null, 'GET', '/api/admin/me')).status, 401);
+      assert.equal((await as({ cookie: 'regulars_session=forged', csrfToken: 'x' }, 'GET', '/api/admin/me')).status, 401);
+      const current = await as(viewer, 'GET', '/api/auth/session');
+      assert.equal(current.body.csrfToken, viewer.csrfToken);
+    });
+
+    test('the admin token still works for scripts, as an owner, without CSRF', async () => {
+      const me = await t.admin('GET', '/api/admin/me');
+      assert.equal(me.httpStatus, 200);
+      assert.equal(me.body.role, 'owner');
+      assert.equal(me.body.via, 'token');
+      const wrong = await t.server.inject({ method: 'GET', url: '/api/admin/me', headers: { authorization: 'Bearer nope-nope-nope' } });
+      assert.equal(wrong.statusCode, 401);
+    });
+
+    test('the admin token also opens a console session (for a fresh installation without users)', async () => {
+      const answer = await signIn({ token: TEST_ADMIN_TOKEN });
+      assert.equal(answer.statusCode, 200);
+      assert.deepEqual(answer.json().user, { name: 'admin token', role: 'owner' });
+      assert.equal((await signIn({ token: 'not-the-token-at-all' })).statusCode, 401);
+    });
+
+    test('signing out ends the session for good', async () => {
+      const mine = await session('mark', 'marketer-password-1');
+      assert.equal((await as(mine, 'POST', '/api/auth/logout', {}, { csrf: false })).status, 403);
+      const out = await as(mine, 'POST', '/api/auth/logout', {});
+      assert.equal(out.status, 200);
+      assert.match(String(out.headers['set-cookie']), /Max-Age=0/);
+      assert.equal((await as(mine, 'GET', '/api/admin/me')).status, 401);
+    });
+
+    test('a session expires after 12 idle hours', async () => {
+      const mine = await session('vera', 'viewer-password-1');
+      t.clock.advance(13 * 3_600_000);
+      try {
+        assert.equal((await as(mine, 'GET', '/api/admin/me')).status, 401);
+      } finally {
+        t.clock.set('2026-11-29T12:00:00Z');
+      }
+    });
+  });
+
+  describe('CSRF and roles', () => {
+    const file = () => ({ content: YAML.stringify({ settings: { timeZone: 'Europe/Moscow', codeMaxAttempts: 4 } }) });
+
+    test('a change with the session cookie but without the CSRF header is refused', async () => {
+      const answer = await as(owner, 'POST', '/api/admin/project/apply', file(), { csrf: false });
+      assert.equal(answer.status, 403);
+      assert.match(answer.body.error, /CSRF/);
+      const wrong = await as({ ...owner, csrfToken: 'a'.repeat(43) }, 'POST', '/api/admin/project/apply', file());
+      assert.equal(wrong.status, 403);
+    });
+
+    test('a viewer and a marketer cannot apply a project; an owner can', async () => {
+      const refusedViewer = await as(viewer, 'POST', '/api/admin/project/apply', file());
+      assert.equal(refusedViewer.status, 403);
+      assert.match(refusedViewer.body.error, /viewer may not/);
+      assert.equal((await as(marketer, 'POST', '/api/admin/project/apply', file())).status, 403);
+      const applied = await as(owner, 'POST', '/api/admin/project/apply', file());
+      assert.equal(applied.status, 200, JSON.stringify(applied.body));
+      assert.deepEqual(applied.body.changed, ['settings/project']);
+      assert.equal(t.app.project.current.settings.codeMaxAttempts, 4);
+    });
+
+    test('a viewer may read every page and run a dry-run plan, but not change anything', async () => {
+      for (const url of ['/api/admin/customers', `/api/admin/customers/${annaId}`, '/api/admin/dashboard', '/api/admin/operation-log', '/api/admin/project', '/api/admin/segments', '/api/admin/scenarios']) {
+        assert.equal((await as(viewer, 'GET', url)).status, 200, url);
+      }
+      assert.equal((await as(viewer, 'POST', '/api/admin/project/plan', file())).status, 200);
+      assert.equal((await as(viewer, 'GET', '/api/admin/users')).status, 403);
+    });
+  });
+
+  describe('guests', () => {
+    test('a phone typed in any format finds the guest', async () => {
+      for (const q of ['8 (900) 123-45-67', '+7 900 123 45 67', '9001234567', '79001234567']) {
+        const found = await as(viewer, 'GET', `/api/admin/customers?q=${encodeURIComponent(q)}`);
+        assert.deepEqual(found.body.items.map((g: { id: number }) => g.id), [annaId], q);
+      }
+    });
+
+    test('a card number and the start of a name find guests too; a name matches last and first names', async () => {
+      const card = await as(viewer, 'GET', '/api/admin/customers?q=4000123');
+      assert.deepEqual(card.body.items.map((g: { firstName: string }) => g.firstName), ['Анна']);
+      const surname = await as(viewer, 'GET', `/api/admin/customers?q=${encodeURIComponent('смирн')}`);
+      assert.deepEqual(surname.body.items.map((g: { firstName: string }) => g.firstName).sort(), ['Анна', 'Борис']);
+      const full = await as(viewer, 'GET', `/api/admin/customers?q=${encodeURIComponent('Смирнова Ан')}`);
+      assert.deepEqual(full.body.items.map((g: { firstName: string }) => g.firstName), ['Анна']);
+      const first = await as(viewer, 'GET', `/api/admin/customers?q=${encodeURIComponent('вика')}`);
+      assert.deepEqual(first.body.items.map((g: { lastName: string }) => g.lastName), ['Ким']);
+    });
+
+    test('the newest guests come in pages', async () => {
+      const page1 = await as(viewer, 'GET', '/api/admin/customers?limit=2');
+      assert.equal(page1.body.items.length, 2);
+      assert.ok(page1.body.nextBeforeId);
+      const page2 = await as(viewer, 'GET', `/api/admin/customers?limit=2&beforeId=${page1.body.nextBeforeId}`);
+      assert.equal(page2.body.items.length, 1);
+      assert.equal(page2.body.nextBeforeId, null);
+    });
+
+    test("the guest card shows rank, confirmed phone and the balance computed from the ledger", async () => {
+      const card = await as(viewer, 'GET', `/api/admin/customers/${annaId}`);
+      assert.equal(card.status, 200);
+      assert.equal(card.body.rank, 'Gold');
+      assert.equal(card.body.mobilePhone, '79001234567');
+      assert.equal(card.body.isMobilePhoneConfirmed, true);
+      const bonus = card.body.balances.find((b: { systemName: string }) => b.systemName === 'Bonus');
+      assert.equal(bonus.total, 120);
+      assert.equal(bonus.available, 120);
+      assert.deepEqual(card.body.segments, []);
+      assert.equal((await as(viewer, 'GET', '/api/admin/customers/999999')).status, 404);
+      assert.equal((await as(viewer, 'GET', '/api/admin/customers/abc')).status, 400);
+    });
+  });
+
+  describe('dashboard', () => {
+    test('guests, new guests, points and ranks per day', async () => {
+      const answer = await as(viewer, 'GET', '/api/admin/dashboard?from=2026-11-27&to=2026-11-29');
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      const body = answer.body;
+      assert.deepEqual(body.guests.perDay.map((d: { day: string }) => d.day), ['2026-11-27', '2026-11-28', '2026-11-29']);
+      assert.equal(body.guests.before, 2);
+      assert.deepEqual(body.guests.perDay.map((d: { new: number }) => d.new), [0, 1, 0]);
+      assert.deepEqual(body.guests.perDay.map((d: { total: number }) => d.total), [2, 3, 3]);
+      assert.deepEqual(body.points.perDay.map((d: { earned: number }) => d.earned), [0, 120, 0]);
+      const ranks = Object.fromEntries(body.ranks.map((r: { rank: string | null; guests: number }) => [r.rank ?? 'none', r.guests]));
+      assert.deepEqual(ranks, { Gold: 1, Silver: 1, none: 1 });
+    });
+
+    test('a day is a day of the project time zone', async () => {
+      // 2026-11-28T22:30Z is already 29 November in Moscow
+      await insertCustomer(t.app.db, { mobile_phone: '79005550000', custom_fields: '{}', created_at: new Date('2026-11-28T22:30:00Z') });
+      const answer = await as(viewer, 'GET', '/api/admin/dashboard?from=2026-11-29&to=2026-11-29');
+      assert.equal(answer.body.guests.perDay[0].new, 1);
+    });
+
+    test('a backwards or too long range is refused', async () => {
+      assert.equal((await as(viewer, 'GET', '/api/admin/dashboard?from=2026-11-29&to=2026-11-01')).status, 400);
+      assert.equal((await as(viewer, 'GET', '/api/admin/dashboard?from=2020-01-01&to=2026-11-01')).status, 400);
+      assert.equal((await as(viewer, 'GET', '/api/admin/dashboard?from=yesterday')).status, 400);
+    });
+  });
+
+  describe('operations log', () => {
+    test('filters by status and shows one call with its masked request and the answer', async () => {
+      const list = await as(viewer, 'GET', '/api/admin/operation-log?status=ValidationError');
+      assert.equal(list.body.items.length, 1);
+      const id = list.body.items[0].id;
+      const entry = await as(viewer, 'GET', `/api/admin/operation-log/${id}`);
+      assert.equal(entry.body.operation, 'Offline.CheckCustomer');
+      assert.equal(entry.body.request.customer.mobilePhone, '7******67');
+      assert.equal(entry.body.response.validationMessages[0].location, '/customer/mobilePhone');
+      assert.equal((await as(viewer, 'GET', '/api/admin/operation-log/987654')).status, 404);
+    });
+  });
+
+  describe('project', () => {
+    test('export gives a file that plans to change nothing', async () => {
+      const exported = await as(viewer, 'GET', '/api/admin/project/export');
+      assert.equal(exported.status, 200);
+      assert.match(String(exported.headers['content-disposition']), /regulars-project\.yaml/);
+      const plan = await as(viewer, 'POST', '/api/admin/project/plan', { content: exported.body });
+      assert.equal(plan.body.ok, true);
+      assert.deepEqual(plan.body.created, []);
+      assert.deepEqual(plan.body.changed, []);
+      assert.ok(plan.body.unchanged.includes('operations/Offline.CheckCustomer'));
+    });
+
+    test('the plan shows what would be created and changed, with before and after, and writes nothing', async () => {
+      const project = t.app.project.current.definition;
+      const bonus = { ...project.balanceTypes[0], lifetimeDays: 180 };
+      const content = JSON.stringify({ balanceTypes: [bonus, { systemName: 'Stars', name: 'Звёзды' }] });
+      const versionBefore = t.app.project.current.version;
+      const plan = await as(viewer, 'POST', '/api/admin/project/plan', { content });
+      assert.deepEqual(plan.body.created, ['balanceTypes/Stars']);
+      assert.deepEqual(plan.body.changed, ['settings/project', 'balanceTypes/Bonus'].filter((id) => plan.body.changed.includes(id)));
+      const change = plan.body.changes.find((c: { id: string }) => c.id === 'balanceTypes/Bonus');
+      assert.equal(change.before.lifetimeDays, 365);
+      assert.equal(change.after.lifetimeDays, 180);
+      const stored = await as(viewer, 'GET', '/api/admin/project');
+      assert.equal(stored.body.balanceTypes.length, 1);
+      assert.equal(t.app.project.current.version, versionBefore);
+    });
+
+    test('a file with problems is reported, and applying it changes nothing', async () => {
+      const content = YAML.stringify({ operations: [{ systemName: 'Broken', type: 'Nope', integrationPoints: [] }] });
+      const plan = await as(viewer, 'POST', '/api/admin/project/plan', { content });
+      assert.equal(plan.body.ok, false);
+      assert.ok(plan.body.problems.length > 0);
+      const apply = await as(owner, 'POST', '/api/admin/project/apply', { content });
+      assert.equal(apply.status, 400);
+      assert.ok(apply.body.issues.length > 0);
+      assert.equal((await as(owner, 'POST', '/api/admin/project/plan', { content: '{not: [yaml' })).status, 400);
+    });
+
+    test('segments are listed with their sizes, scenarios with their runs', async () => {
+      const segments = await as(viewer, 'GET', '/api/admin/segments');
+      assert.deepEqual(segments.body.items.map((s: { systemName: string }) => s.systemName).sort(), ['RankBronze', 'RankGold', 'RankSilver']);
+      const scenarios = await as(viewer, 'GET', '/api/admin/scenarios');
+      assert.ok(scenarios.body.items.some((s: { systemName: string; recentRuns: unknown[] }) => s.systemName === 'Rank' && Array.isArray(s.recentRuns)));
+    });
+  });
+
+  describe('users and docs', () => {
+    test('an owner sees the users', async () => {
+      const users = await as(owner, 'GET', '/api/admin/users');
+      assert.deepEqual(users.body.items.map((u: { name: string; role: string }) => `${u.name}:${u.role}`), ['mark:marketer', 'olga:owner', 'vera:viewer']);
+    });
+
+    test('the OpenAPI document describes the admin API from its schemas, and the docs page lists it', async () => {
+      const answer = await t.server.inject({ method: 'GET', url: '/api/docs/openapi.json' });
+      const document = answer.json();
+      assert.equal(document.openapi, '3.0.3');
+      const search = document.paths['/api/admin/customers'].get;
+      assert.ok(search.parameters.some((p: { name: string }) => p.name === 'q'));
+      assert.ok(document.paths['/api/admin/customers/{id}'].get.parameters.some((p: { name: string; in: string }) => p.name === 'id' && p.in === 'path'));
+      assert.ok(document.paths['/api/admin/project/apply'].post.requestBody);
+      assert.match(document.paths['/api/admin/project/apply'].post.description, /owner only/);
+      assert.ok(document.paths['/api/admin/operation-log'].get.parameters.some((p: { name: string }) => p.name === 'status'));
+      const page = await t.server.inject({ method: 'GET', url: '/api/docs' });
+      assert.match(page.headers['content-type'] as string, /text\/html/);
+      assert.match(page.body, /\/api\/admin\/dashboard/);
+    });
+  });
+});
