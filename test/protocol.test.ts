@@ -75,10 +75,10 @@ describe('protocol', () => {
     assert.match(badXml.text, /<status>ProtocolError<\/status>/);
     const badPhone = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: 'call me' } });
     assert.equal(badPhone.httpStatus, 200);
-    assert.deepEqual(badPhone.body, {
-      status: 'ValidationError',
-      validationMessages: [{ location: '/customer/mobilePhone', message: 'is not a valid mobile phone number' }],
-    });
+    assert.equal(badPhone.body.status, 'ValidationError');
+    assert.equal(badPhone.body.validationMessages.length, 1);
+    assert.equal(badPhone.body.validationMessages[0].location, '/customer/mobilePhone');
+    assert.match(badPhone.body.validationMessages[0].message, /mobile phone/);
   });
 
   test('XML in, XML out: root <operation> in, <result> out, arrays as wrapper elements', async () => {
@@ -131,6 +131,7 @@ describe('protocol', () => {
     const text = JSON.stringify(body.items);
     assert.doesNotMatch(text, /9001234567/);
     assert.match(text, /7\*\*\*\*\*\*67/);
+    assert.match(text, /"isMobilePhoneConfirmed":false/);
     const statuses = new Set(body.items.map((item: any) => item.status));
     for (const status of ['Success', 'ProtocolError', 'ValidationError', 'TransactionAlreadyProcessed']) assert.ok(statuses.has(status), status);
     const modes = new Set(body.items.map((item: any) => item.mode));

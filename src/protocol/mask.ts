@@ -15,7 +15,7 @@ export function maskSensitive(value: unknown, key = ''): unknown {
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, item]) => [name, maskSensitive(item, name)]));
   }
-  if (value === null || value === undefined) return value;
+  if (typeof value !== 'string' && typeof value !== 'number') return value;
   if (CODE_KEY.test(key)) return '***';
   if (PHONE_KEY.test(key)) return maskPhone(value);
   return value;
