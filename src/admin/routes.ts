@@ -6,6 +6,8 @@ import type { AppContext } from '../app-context.ts';
 import { exportProject } from '../project/project.service.ts';
 import { queryOperationLog } from '../protocol/protocol.repository.ts';
 import { secureAdminScope } from './auth.ts';
+import { loyaltyRoutes } from '../loyalty/loyalty.routes.ts';
+import { ordersRoutes } from '../orders/orders.routes.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { messagesRoutes } from '../messaging/messages.routes.ts';
 import { scenarioRunsRoutes } from '../scenarios/scenarios.routes.ts';
@@ -33,7 +35,7 @@ const coreRoutes: AdminRoutes = (admin, app) => {
   });
 };
 
-const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes];
+const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes, loyaltyRoutes, ordersRoutes];
 
 export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
   await server.register(async (admin) => {

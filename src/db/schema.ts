@@ -261,6 +261,92 @@ export interface AdminSessionsTable {
   user_agent: string | null;
 }
 
+/** numeric columns with a default: may be left out on insert */
+export type NumericWithDefault = ColumnType<string, string | number | undefined, string | number>;
+
+export type OrderKind = 'authorized' | 'anonymous' | 'offline';
+
+export interface OrdersTable {
+  id: Generated<number>;
+  customer_id: number | null;
+  kind: OrderKind;
+  balance_type: string | null;
+  point_of_contact: string | null;
+  cashdesk: string | null;
+  integration_point: string;
+  operation: string;
+  custom_fields: Json<Record<string, unknown>>;
+  payments: Json<Array<{ type: string; amount: number }>>;
+  /** coupon codes the order used */
+  coupons: ColumnType<string[], string[] | string | undefined, string[] | string>;
+  subtotal: Numeric;
+  discount_total: Numeric;
+  total_price: Numeric;
+  executed_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrderIdentifiersTable {
+  field: string;
+  value: string;
+  order_id: number;
+}
+
+export interface OrderLinesTable {
+  id: Generated<number>;
+  order_id: number;
+  line_number: number;
+  line_id: string | null;
+  product_id: string | null;
+  /** quantities have 3 decimals; money 2; points the balance type's decimals */
+  quantity: Numeric;
+  base_price_per_item: Numeric;
+  min_price_per_item: Numeric | null;
+  line_total: Numeric;
+  discounted_price: Numeric;
+  status: string;
+  quantity_returned: NumericWithDefault;
+  quantity_refunded: NumericWithDefault;
+  amount_returned: NumericWithDefault;
+  points_spent: NumericWithDefault;
+  points_spent_net: NumericWithDefault;
+  points_earned: NumericWithDefault;
+  points_earned_net: NumericWithDefault;
+  earnings: Json<Array<{ promotion: string; name: string; points: number; lifetimeDays: number | null }>>;
+  applied_promotions: Json<unknown[]>;
+  custom_fields: Json<Record<string, unknown>>;
+  paid_at: Timestamp | null;
+}
+
+export interface OrderLineHistoryTable {
+  id: Generated<number>;
+  order_id: number;
+  line_number: number;
+  status: string;
+  quantity: Numeric;
+  operation: string;
+  transaction_id: string | null;
+  at: Timestamp;
+}
+
+export interface CouponsTable {
+  code: string;
+  pool: string;
+  uses: Generated<number>;
+  used_by: number | null;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface CouponUsesTable {
+  id: Generated<number>;
+  code: string;
+  customer_id: number | null;
+  order_id: number;
+  at: Timestamp;
+}
+
 export interface Database {
   project_entities: ProjectEntitiesTable;
   project_state: ProjectStateTable;
@@ -283,4 +369,10 @@ export interface Database {
   point_lots: PointLotsTable;
   point_lot_moves: PointLotMovesTable;
   point_balances: PointBalancesTable;
+  orders: OrdersTable;
+  order_identifiers: OrderIdentifiersTable;
+  order_lines: OrderLinesTable;
+  order_line_history: OrderLineHistoryTable;
+  coupons: CouponsTable;
+  coupon_uses: CouponUsesTable;
 }

@@ -8,6 +8,10 @@ import { importProductCatalog } from './import-product-catalog.ts';
 import { registerCustomer } from './register-customer.ts';
 import { resendConfirmationCode } from './resend-confirmation-code.ts';
 import { sendAuthorizationCode } from './send-authorization-code.ts';
+import { calculateAnonymousCart, calculateAuthorizedCart } from './calculate-cart.ts';
+import { changeOrderStatus } from './change-order-status.ts';
+import { createAnonymousOrder, createAuthorizedOrder } from './create-order.ts';
+import { saveOfflineOrder } from './save-offline-order.ts';
 import type { OperationHandler } from './types.ts';
 
 export const operationHandlers: Partial<Record<OperationType, OperationHandler>> = {
@@ -19,4 +23,11 @@ export const operationHandlers: Partial<Record<OperationType, OperationHandler>>
   ResendConfirmationCode: resendConfirmationCode,
   ConfirmMobilePhone: confirmMobilePhone,
   ImportProductCatalog: importProductCatalog,
+  CalculateAuthorizedCart: calculateAuthorizedCart,
+  CalculateAnonymousCart: calculateAnonymousCart,
+  CreateAuthorizedOrder: createAuthorizedOrder,
+  CreateAnonymousOrder: createAnonymousOrder,
+  SaveOfflineOrder: saveOfflineOrder,
+  ChangeOrderStatus: changeOrderStatus,
+  ReturnOrder: changeOrderStatus,
 };

@@ -4,6 +4,7 @@ import * as foundation from './0001_foundation.ts';
 import * as guests from './0101_guests.ts';
 import * as scenarioRuns from './0401_scenario_runs.ts';
 import * as ledger from './0201_ledger.ts';
+import * as orders from './0202_orders.ts';
 import * as catalog from './0301_catalog.ts';
 import * as adminUsers from './0501_admin_users.ts';
 import * as adminListIndexes from './0502_admin_list_indexes.ts';
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0101_guests': guests,
   '0401_scenario_runs': scenarioRuns,
   '0201_ledger': ledger,
+  '0202_orders': orders,
   '0301_catalog': catalog,
   '0501_admin_users': adminUsers,
   '0502_admin_list_indexes': adminListIndexes,

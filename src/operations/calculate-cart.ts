@@ -1,0 +1,9 @@
+// CalculateAuthorizedCart (Offline.AuthorizedPreorder) and CalculateAnonymousCart (Offline.AnonymousPreorder):
+// the bill with discounts, points to spend and to earn. Saves nothing.
+import { calculateOrder } from '../orders/orders.service.ts';
+import { orderContext } from './order-context.ts';
+import type { OperationHandler } from './types.ts';
+
+export const calculateAuthorizedCart: OperationHandler = (request) => calculateOrder(request.db, orderContext(request), request.body, true);
+
+export const calculateAnonymousCart: OperationHandler = (request) => calculateOrder(request.db, orderContext(request), request.body, false);

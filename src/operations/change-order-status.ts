@@ -1,0 +1,7 @@
+// ChangeOrderStatus (Offline.ChangeStatus) and ReturnOrder (Offline.Return): line statuses of a saved order,
+// for the whole order (`orderLinesStatus`) or line by line with a quantity for returns.
+import { changeOrderStatus as changeStatus } from '../orders/orders.service.ts';
+import { orderContext } from './order-context.ts';
+import type { OperationHandler } from './types.ts';
+
+export const changeOrderStatus: OperationHandler = (request) => changeStatus(request.db, orderContext(request), request.body);

@@ -1,0 +1,6 @@
+// SaveOfflineOrder (Offline.SaveOfflineOrder): an order taken while the POS could not reach the server.
+import { saveOfflineOrder as saveOffline } from '../orders/orders.service.ts';
+import { orderContext } from './order-context.ts';
+import type { OperationHandler } from './types.ts';
+
+export const saveOfflineOrder: OperationHandler = (request) => saveOffline(request.db, orderContext(request), request.body);

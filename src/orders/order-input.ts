@@ -1,0 +1,398 @@
+// Reads the `order` node of a calculation, create or offline request into checked values in minor units.
+// Every bad value is reported at once, each with the location of the field (`/order/lines/2/quantity`).
+import type { CustomFieldDefinition } from '../project/schemas.ts';
+import type { ProjectSnapshot } from '../project/snapshot.ts';
+import type { RequestedPromotion } from '../loyalty/calculate.ts';
+import { validationError, type ValidationMessage } from '../shared/errors.ts';
+import { parseMinor } from '../shared/money.ts';
+
+export interface OrderLineInput {
+  lineNumber: number;
+  lineId?: string;
+  productId: string;
+  /** thousandths */
+  quantity: number;
+  /** kopecks */
+  basePricePerItem: number;
+  minPricePerItem?: number;
+  /** line status external id, when the request gave one */
+  status?: string;
+  requestedPromotions: RequestedPromotion[];
+  customFields: Record<string, unknown>;
+}
+
+export interface OrderInput {
+  /** order identifier fields (`iikoOrderId`) given in `order.ids` */
+  ids: Record<string, string>;
+  mindboxId?: number;
+  /** kopecks, when given */
+  totalPrice?: number;
+  /** the external system the lines' product ids belong to */
+  externalSystem: string;
+  pointOfContact?: string;
+  cashdesk?: string;
+  /** balance type minor units the POS asks to spend */
+  pointsRequested: number;
+  coupons: string[];
+  payments: { type: string; amount: number }[];
+  customFields: Record<string, unknown>;
+  lines: OrderLineInput[];
+}
+
+export interface OrderInputOptions {
+  /** the balance type points are asked in (its decimals), when the operation has one */
+  pointScale: 0 | 2;
+  requireTotalPrice: boolean;
+  /** an order that must be found again later (offline orders) needs an identifier field */
+  requireIdentifier: boolean;
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/** Text of a scalar id (`"123"` or `123`); null for anything else. */
+export function idText(value: unknown): string | null {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** A list node: JSON arrays, or a single XML element that stood alone in its wrapper. */
+export function listOf(value: unknown): unknown[] | null {
+  if (value === undefined || value === null || value === '') return [];
+  if (Array.isArray(value)) return value;
+  return null;
+}
+
+/** A status given as `"iikoPaid"` or `{ids: {externalId: "iikoPaid"}}`. */
+export function statusText(value: unknown): string | null {
+  if (isObject(value) && isObject(value.ids)) return idText(value.ids.externalId);
+  return idText(value);
+}
+
+/** An external id given as a string or as `{ids: {externalId}}` (point of contact, cash desk). */
+function externalIdOf(value: unknown): string | null {
+  if (isObject(value)) return isObject(value.ids) ? idText(value.ids.externalId) : null;
+  return idText(value);
+}
+
+/** The order's identifiers: identifier fields of the project and `mindboxId`. */
+export function parseOrderIds(
+  project: ProjectSnapshot,
+  node: unknown,
+  location: string,
+  problems: ValidationMessage[],
+): { ids: Record<string, string>; mindboxId?: number } {
+  const ids: Record<string, string> = {};
+  let mindboxId: number | undefined;
+  if (node === undefined || node === null) return { ids };
+  if (!isObject(node)) {
+    problems.push({ location, message: 'ids is an object: {"iikoOrderId": "…"}' });
+    return { ids };
+  }
+  const fields = new Set(project.orderIdentifierFields());
+  for (const [key, value] of Object.entries(node)) {
+    if (!given(value)) continue;
+    if (key === 'mindboxId') {
+      const id = Number(value);
+      if (Number.isSafeInteger(id) && id > 0) mindboxId = id;
+      else problems.push({ location: `${location}/mindboxId`, message: 'mindboxId is a positive whole number' });
+    } else if (fields.has(key)) {
+      const text = idText(value);
+      if (text === null || text.length > 200) problems.push({ location: `${location}/${key}`, message: 'an order identifier is a text of at most 200 characters' });
+      else ids[key] = text;
+    } else {
+      problems.push({ location: `${location}/${key}`, message: `"${key}" is not an order identifier of this project (known: ${[...fields, 'mindboxId'].join(', ')})` });
+    }
+  }
+  return { ids, mindboxId };
+}
+
+/** Checks custom field values against their definitions; unknown fields and wrong types are problems. */
+export function parseCustomFields(
+  definitions: CustomFieldDefinition[],
+  node: unknown,
+  location: string,
+  problems: ValidationMessage[],
+): Record<string, unknown> {
+  if (node === undefined || node === null || node === '') return {};
+  if (!isObject(node)) {
+    problems.push({ location, message: 'customFields is an object of field system names and values' });
+    return {};
+  }
+  const byName = new Map(definitions.filter((field) => field.type !== 'ExternalIdentifier').map((field) => [field.systemName, field]));
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(node)) {
+    const field = byName.get(name);
+    const at = `${location}/${name}`;
+    if (!field) {
+      problems.push({ location: at, message: `"${name}" is not a custom field here (known: ${[...byName.keys()].join(', ') || 'none'})` });
+      continue;
+    }
+    if (value === null || value === '') {
+      values[name] = null;
+      continue;
+    }
+    const checked = checkFieldValue(field, value);
+    if (checked.ok) values[name] = checked.value;
+    else problems.push({ location: at, message: checked.message });
+  }
+  return values;
+}
+
+function checkFieldValue(field: CustomFieldDefinition, value: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+  if (text === null) return { ok: false, message: `${field.type} field expects a single value` };
+  switch (field.type) {
+    case 'String':
+      return text.length <= 1000 ? { ok: true, value: text } : { ok: false, message: 'a text of at most 1000 characters' };
+    case 'Integer':
+      return /^-?\d{1,15}$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, message: 'a whole number' };
+    case 'Decimal':
+      return /^-?\d{1,15}([.,]\d{1,6})?$/.test(text) ? { ok: true, value: Number(text.replace(',', '.')) } : { ok: false, message: 'a number' };
+    case 'Boolean':
+      return text === 'true' || text === 'false' ? { ok: true, value: text === 'true' } : { ok: false, message: 'true or false' };
+    case 'Date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) ? { ok: true, value: text } : { ok: false, message: 'a date YYYY-MM-DD' };
+    case 'DateTime': {
+      const moment = parseDateTime(text);
+      return moment ? { ok: true, value: moment.toISOString() } : { ok: false, message: 'a date and time, e.g. 2026-01-31T12:00:00Z' };
+    }
+    case 'Enum':
+      return field.enumValues!.includes(text) ? { ok: true, value: text } : { ok: false, message: `one of: ${field.enumValues!.join(', ')}` };
+    case 'ExternalIdentifier':
+      return { ok: true, value: text };
+  }
+}
+
+/** `2026-01-31T12:00:00Z`, `2026-01-31T12:00:00.000`, `2026-01-31 12:00:00.095`: a zone-less time is UTC. */
+export function parseDateTime(text: string): Date | null {
+  const trimmed = text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(trimmed)) return null;
+  let iso = trimmed.replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += 'T00:00:00';
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) iso += 'Z';
+  iso = iso.replace(/\.(\d{3})\d+/, '.$1');
+  const moment = new Date(iso);
+  return Number.isNaN(moment.getTime()) ? null : moment;
+}
+
+function amountProblem(location: string, what: string, scale: number): ValidationMessage {
+  return { location, message: `${what} is a non-negative number with at most ${scale} decimals` };
+}
+
+function parseLine(
+  project: ProjectSnapshot,
+  node: unknown,
+  index: number,
+  problems: ValidationMessage[],
+  externalSystems: Set<string>,
+): { line: OrderLineInput; externalSystem: string } | null {
+  const at = `/order/lines/${index}`;
+  if (!isObject(node)) {
+    problems.push({ location: at, message: 'a line is an object with product, quantity and basePricePerItem' });
+    return null;
+  }
+  const before = problems.length;
+  let lineNumber = index + 1;
+  if (given(node.lineNumber)) {
+    const number = Number(node.lineNumber);
+    if (Number.isSafeInteger(number) && number > 0) lineNumber = number;
+    else problems.push({ location: `${at}/lineNumber`, message: 'lineNumber is a positive whole number' });
+  }
+  const lineId = given(node.lineId) ? idText(node.lineId) ?? undefined : undefined;
+  if (given(node.lineId) && lineId === undefined) problems.push({ location: `${at}/lineId`, message: 'lineId is a text' });
+
+  let productId = '';
+  let externalSystem: string | undefined;
+  const productIds = isObject(node.product) && isObject(node.product.ids) ? node.product.ids : null;
+  const keys = productIds ? Object.keys(productIds).filter((key) => given(productIds[key])) : [];
+  if (!productIds || keys.length === 0) {
+    problems.push({ location: `${at}/product/ids`, message: `give the product id: "product": {"ids": {"${[...externalSystems][0] ?? 'iiko'}": "…"}}` });
+  } else {
+    const known = keys.filter((key) => externalSystems.has(key));
+    if (known.length === 0) {
+      problems.push({ location: `${at}/product/ids/${keys[0]}`, message: `"${keys[0]}" is not an external system of this project (known: ${[...externalSystems].join(', ')})` });
+    } else {
+      externalSystem = known[0];
+      const text = idText(productIds[externalSystem]);
+      if (text === null || text.length > 200) problems.push({ location: `${at}/product/ids/${externalSystem}`, message: 'a product id is a text of at most 200 characters' });
+      else productId = text;
+    }
+  }
+
+  const quantity = parseMinor(node.quantity, 3);
+  if (!given(node.quantity)) problems.push({ location: `${at}/quantity`, message: 'quantity is required' });
+  else if (quantity === null || quantity <= 0) problems.push({ location: `${at}/quantity`, message: 'quantity is a positive number with at most 3 decimals' });
+  const basePrice = parseMinor(node.basePricePerItem, 2);
+  if (!given(node.basePricePerItem)) problems.push({ location: `${at}/basePricePerItem`, message: 'basePricePerItem is required' });
+  else if (basePrice === null || basePrice < 0) problems.push(amountProblem(`${at}/basePricePerItem`, 'basePricePerItem', 2));
+  let minPrice: number | undefined;
+  if (given(node.minPricePerItem)) {
+    const parsed = parseMinor(node.minPricePerItem, 2);
+    if (parsed === null || parsed < 0) problems.push(amountProblem(`${at}/minPricePerItem`, 'minPricePerItem', 2));
+    else minPrice = parsed;
+  }
+
+  let status: string | undefined;
+  if (given(node.status)) {
+    const text = statusText(node.status);
+    if (text === null) problems.push({ location: `${at}/status`, message: 'status is "iikoPaid" or {"ids": {"externalId": "iikoPaid"}}' });
+    else if (!project.lineStatus(text)) problems.push({ location: `${at}/status`, message: `"${text}" is not an order line status of this project` });
+    else status = text;
+  }
+
+  const requestedPromotions: RequestedPromotion[] = [];
+  const requested = listOf(node.requestedPromotions);
+  if (requested === null) problems.push({ location: `${at}/requestedPromotions`, message: 'requestedPromotions is a list' });
+  else {
+    requested.forEach((item, position) => {
+      const where = `${at}/requestedPromotions/${position}`;
+      if (!isObject(item)) return problems.push({ location: where, message: 'a requested promotion is an object' });
+      const type = item.type ?? 'discount';
+      if (type !== 'discount') return problems.push({ location: `${where}/type`, message: `only "discount" promotions of the POS are taken, not "${String(type)}"` });
+      const externalId = isObject(item.promotion) && isObject(item.promotion.ids) ? idText(item.promotion.ids.externalId) : null;
+      if (externalId === null) problems.push({ location: `${where}/promotion/ids/externalId`, message: 'name the POS discount: promotion.ids.externalId' });
+      const amount = parseMinor(item.amount, 2);
+      if (amount === null || amount < 0) problems.push(amountProblem(`${where}/amount`, 'amount', 2));
+      if (externalId !== null && amount !== null && amount >= 0) {
+        const name = isObject(item.promotion) && typeof item.promotion.name === 'string' ? item.promotion.name : undefined;
+        requestedPromotions.push({ externalId, amount, ...(name ? { name } : {}) });
+      }
+    });
+  }
+  const customFields = parseCustomFields(project.customFields('OrderLine'), node.customFields, `${at}/customFields`, problems);
+  if (problems.length > before) return null;
+  const line: OrderLineInput = {
+    lineNumber,
+    ...(lineId === undefined ? {} : { lineId }),
+    productId,
+    quantity: quantity!,
+    basePricePerItem: basePrice!,
+    ...(minPrice === undefined ? {} : { minPricePerItem: minPrice }),
+    ...(status === undefined ? {} : { status }),
+    requestedPromotions,
+    customFields,
+  };
+  return { line, externalSystem: externalSystem! };
+}
+
+/** Reads `body.order` (and the root `pointOfContact`); throws one ValidationError listing every problem. */
+export function parseOrderInput(project: ProjectSnapshot, body: Record<string, unknown>, options: OrderInputOptions): OrderInput {
+  const problems: ValidationMessage[] = [];
+  const order = body.order;
+  if (!isObject(order)) throw validationError({ location: '/order', message: 'the request needs an order with its lines' });
+
+  const { ids, mindboxId } = parseOrderIds(project, order.ids, '/order/ids', problems);
+  if (options.requireIdentifier && Object.keys(ids).length === 0) {
+    problems.push({ location: '/order/ids', message: `give the order's identifier: {"${project.orderIdentifierFields()[0] ?? 'externalId'}": "…"}` });
+  }
+
+  let totalPrice: number | undefined;
+  if (given(order.totalPrice)) {
+    const parsed = parseMinor(order.totalPrice, 2);
+    if (parsed === null || parsed < 0) problems.push(amountProblem('/order/totalPrice', 'totalPrice', 2));
+    else totalPrice = parsed;
+  } else if (options.requireTotalPrice) {
+    problems.push({ location: '/order/totalPrice', message: 'totalPrice is required: send the total the preorder answered' });
+  }
+
+  const pointOfContactNode = given(body.pointOfContact) ? body.pointOfContact : order.pointOfContact;
+  const pointOfContact = given(pointOfContactNode) ? externalIdOf(pointOfContactNode) : null;
+  if (given(pointOfContactNode) && pointOfContact === null) problems.push({ location: '/pointOfContact', message: 'pointOfContact is the venue id, a text' });
+  const cashdesk = given(order.cashdesk) ? externalIdOf(order.cashdesk) : null;
+  if (given(order.cashdesk) && cashdesk === null) problems.push({ location: '/order/cashdesk', message: 'cashdesk is {"ids": {"externalId": "…"}}' });
+
+  let pointsRequested = 0;
+  const bonusPoints = listOf(order.bonusPoints);
+  if (bonusPoints === null) problems.push({ location: '/order/bonusPoints', message: 'bonusPoints is a list: [{"amount": 100}]' });
+  else {
+    bonusPoints.forEach((item, index) => {
+      const amount = isObject(item) ? parseMinor(item.amount, options.pointScale) : null;
+      if (amount === null || amount < 0) {
+        problems.push({
+          location: `/order/bonusPoints/${index}/amount`,
+          message: options.pointScale === 0 ? 'points to spend are a non-negative whole number' : 'points to spend are a non-negative number with at most 2 decimals',
+        });
+      } else pointsRequested += amount;
+    });
+  }
+
+  const coupons: string[] = [];
+  const couponList = listOf(order.coupons);
+  if (couponList === null) problems.push({ location: '/order/coupons', message: 'coupons is a list: [{"ids": {"code": "…"}}]' });
+  else {
+    couponList.forEach((item, index) => {
+      const code = isObject(item) && isObject(item.ids) ? idText(item.ids.code) : null;
+      if (code === null || code.length > 100) problems.push({ location: `/order/coupons/${index}/ids/code`, message: 'a coupon code is a text of at most 100 characters' });
+      else if (!coupons.includes(code)) coupons.push(code);
+    });
+  }
+
+  const payments: { type: string; amount: number }[] = [];
+  const paymentList = listOf(order.payments);
+  if (paymentList === null) problems.push({ location: '/order/payments', message: 'payments is a list: [{"type": "cash", "amount": 500}]' });
+  else {
+    paymentList.forEach((item, index) => {
+      const type = isObject(item) ? idText(item.type) : null;
+      const amount = isObject(item) ? parseMinor(item.amount, 2) : null;
+      if (type === null) problems.push({ location: `/order/payments/${index}/type`, message: 'a payment names its type' });
+      if (amount === null || amount < 0) problems.push(amountProblem(`/order/payments/${index}/amount`, 'amount', 2));
+      if (type !== null && amount !== null && amount >= 0) payments.push({ type, amount });
+    });
+  }
+
+  const customFields = parseCustomFields(project.customFields('Order'), order.customFields, '/order/customFields', problems);
+
+  const externalSystems = new Set(project.definition.externalSystems.map((system) => system.systemName));
+  const lineNodes = listOf(order.lines);
+  const lines: OrderLineInput[] = [];
+  let externalSystem: string | undefined;
+  if (lineNodes === null || lineNodes.length === 0) problems.push({ location: '/order/lines', message: 'an order has at least one line' });
+  else {
+    const numbers = new Set<number>();
+    lineNodes.forEach((node, index) => {
+      const parsed = parseLine(project, node, index, problems, externalSystems);
+      if (!parsed) return;
+      const { line } = parsed;
+      if (numbers.has(line.lineNumber)) {
+        problems.push({ location: `/order/lines/${index}/lineNumber`, message: `lineNumber ${line.lineNumber} is used by another line` });
+        return;
+      }
+      numbers.add(line.lineNumber);
+      if (externalSystem === undefined) externalSystem = parsed.externalSystem;
+      else if (parsed.externalSystem !== externalSystem) {
+        problems.push({ location: `/order/lines/${index}/product/ids`, message: `all lines name products of one external system (${externalSystem})` });
+        return;
+      }
+      lines.push(line);
+    });
+  }
+  if (problems.length > 0) throw validationError(problems);
+  return {
+    ids,
+    ...(mindboxId === undefined ? {} : { mindboxId }),
+    ...(totalPrice === undefined ? {} : { totalPrice }),
+    externalSystem: externalSystem!,
+    ...(pointOfContact ? { pointOfContact } : {}),
+    ...(cashdesk ? { cashdesk } : {}),
+    pointsRequested,
+    coupons,
+    payments,
+    customFields,
+    lines,
+  };
+}
+
+/** The root `executionDateTimeUtc`, or `now`; a time in the future (beyond a minute of clock skew) is refused. */
+export function executionTimeOf(body: Record<string, unknown>, now: Date): Date {
+  if (!given(body.executionDateTimeUtc)) return now;
+  const moment = typeof body.executionDateTimeUtc === 'string' ? parseDateTime(body.executionDateTimeUtc) : null;
+  if (!moment) {
+    throw validationError({ location: '/executionDateTimeUtc', message: 'executionDateTimeUtc is a UTC date and time, e.g. 2026-01-31T12:00:00Z' });
+  }
+  if (moment.getTime() > now.getTime() + 60_000) {
+    throw validationError({ location: '/executionDateTimeUtc', message: 'executionDateTimeUtc is in the future; send the time the order was taken' });
+  }
+  return moment;
+}

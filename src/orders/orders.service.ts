@@ -1,0 +1,754 @@
+// Orders from preorder to return: calculate a bill, create or update an order (spending points, recording
+// the points to earn), save an order taken offline, change line statuses (pay: credit the earned points;
+// return: take them back and give back the spent ones in proportion). Every function runs in the
+// caller's transaction; its ledger entries, coupon uses and events commit with it.
+import type { Insertable } from 'kysely';
+import { findCustomer, toWireCustomer, type CustomerRow } from '../customers/customers.service.ts';
+import type { Db } from '../db/database.ts';
+import type { OrderKind, OrderLinesTable } from '../db/schema.ts';
+import { emitEvent } from '../jobs/outbox.ts';
+import { customerBalancesMinor, pointScale, type BalanceMinor } from '../loyalty/balances.ts';
+import type { CalculationMode, CartResult } from '../loyalty/calculate.ts';
+import { releaseCoupons, useCoupons } from '../loyalty/coupons.service.ts';
+import { lockedAvailablePoints } from '../loyalty/ledger.service.ts';
+import type { BalanceTypeDefinition, OrderLineStatusDefinition, ScenarioEvent } from '../project/schemas.ts';
+import type { ProjectSnapshot } from '../project/snapshot.ts';
+import { protocolError, validationError, type ValidationMessage } from '../shared/errors.ts';
+import { fromNumeric, parseMinor, toDecimal, toNumericString } from '../shared/money.ts';
+import {
+  amountReturned,
+  earnedTarget,
+  isSettled,
+  remainingOf,
+  spentTarget,
+  transition,
+  type LineState,
+} from './line-points.ts';
+import { applyOrderPoints, type LineEarning, type PointsOccasion } from './order-points.ts';
+import { executionTimeOf, isObject, listOf, parseCustomFields, parseOrderIds, parseOrderInput, statusText, type OrderInput } from './order-input.ts';
+import * as repository from './orders.repository.ts';
+import { balanceTypeOf, priceOrder, wireOrderOf, type OrderCallContext, type Pricing } from './pricing.ts';
+
+export type { OrderCallContext } from './pricing.ts';
+
+export interface OrderAnswer {
+  body: Record<string, unknown>;
+  /** false when nothing was saved (a calculation, a changed price) */
+  recordTransaction: boolean;
+}
+
+const QUANTITY_SCALE = 3;
+
+function scaleOf(balanceType: BalanceTypeDefinition | null | undefined): 0 | 2 {
+  return balanceType ? pointScale(balanceType) : 0;
+}
+
+/** The guest an authorized operation names: a `customer` node must be there and find exactly one guest. */
+async function lookUpGuest(db: Db, project: ProjectSnapshot, body: Record<string, unknown>) {
+  const lookup = await findCustomer(db, project, body.customer);
+  if (lookup.status === 'NoIdentifiers') {
+    throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
+  }
+  return lookup;
+}
+
+function customerNode(customer: CustomerRow, project: ProjectSnapshot): Record<string, unknown> {
+  return { processingStatus: 'Found', ...toWireCustomer(customer, project) };
+}
+
+function wireIds(orderId: number, ids: Record<string, string>): Record<string, unknown> {
+  return { mindboxId: orderId, ...ids };
+}
+
+/** How a person names an order: the POS's number, or ours. */
+function orderRefOf(orderId: number, ids: Record<string, string>): string {
+  return Object.values(ids)[0] ?? `№${orderId}`;
+}
+
+async function balanceOf(db: Db, project: ProjectSnapshot, customer: CustomerRow | null, balanceType: BalanceTypeDefinition | null, at: Date): Promise<BalanceMinor | null> {
+  if (!customer || !balanceType) return null;
+  const [balance] = await customerBalancesMinor(db, project, customer.id, [balanceType.systemName], at);
+  return balance ?? null;
+}
+
+// ---- Preorder ----
+
+/** CalculateAuthorizedCart / CalculateAnonymousCart: the bill with discounts and points; saves nothing. */
+export async function calculateOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>, authorized: boolean): Promise<OrderAnswer> {
+  const { project } = ctx;
+  const balanceType = authorized ? balanceTypeOf(ctx) : null;
+  const order = parseOrderInput(project, body, { pointScale: scaleOf(balanceType), requireTotalPrice: false, requireIdentifier: false });
+  let customer: CustomerRow | null = null;
+  let guestNode: Record<string, unknown> | undefined;
+  if (authorized) {
+    const lookup = await lookUpGuest(db, project, body);
+    if (lookup.status === 'Found') customer = lookup.customer;
+    guestNode = lookup.status === 'Found' ? customerNode(lookup.customer, project) : { processingStatus: lookup.status };
+    if (lookup.status !== 'Found') ctx.notes.push(`guest ${lookup.status}: calculated without personal promotions and points`);
+  }
+  const balance = await balanceOf(db, project, customer, balanceType, ctx.now);
+  const pricing = await priceOrder(db, ctx, order, {
+    mode: customer ? 'authorized' : 'anonymous',
+    customer,
+    balanceType,
+    pointsAvailable: balance?.available ?? 0,
+    at: ctx.now,
+    lockCoupons: false,
+  });
+  const idsNode = Object.keys(order.ids).length > 0 || order.mindboxId ? { ids: { ...(order.mindboxId ? { mindboxId: order.mindboxId } : {}), ...order.ids } } : {};
+  return {
+    body: {
+      ...(guestNode ? { customer: guestNode } : {}),
+      order: { processingStatus: 'Calculated', ...idsNode, ...wireOrderOf(pricing, order, balance) },
+    },
+    recordTransaction: false,
+  };
+}
+
+// ---- Create or update ----
+
+/** The status each new line gets: its own, or the operation's default; only unpaid or paid lines may be created. */
+function resolveLineStatuses(ctx: OrderCallContext, order: OrderInput): OrderLineStatusDefinition[] {
+  const { project } = ctx;
+  const configured = (ctx.operation.settings as { defaultLineStatus?: string }).defaultLineStatus;
+  const fallback = (configured ? project.lineStatus(configured) : undefined) ?? project.lineStatusesOf('CheckedOut')[0];
+  const problems: ValidationMessage[] = [];
+  const statuses = order.lines.map((line, index) => {
+    const status = line.status ? project.lineStatus(line.status) : fallback;
+    if (!status) {
+      problems.push({ location: `/order/lines/${index}/status`, message: 'give the line status: the project has no default status for new lines' });
+      return undefined;
+    }
+    if (status.category === 'Return' || status.category === 'Cancelled') {
+      problems.push({ location: `/order/lines/${index}/status`, message: `a new order line is checked out or paid, not "${status.externalId}"; change statuses with Offline.ChangeStatus or Offline.Return` });
+    }
+    return status;
+  });
+  if (problems.length > 0) throw validationError(problems);
+  return statuses as OrderLineStatusDefinition[];
+}
+
+/** The order these ids name, locked for the rest of the transaction; `undefined` when there is none yet. */
+async function findOrderForWrite(db: Db, order: Pick<OrderInput, 'ids' | 'mindboxId'>): Promise<repository.OrderRow | undefined> {
+  await repository.lockOrderKeys(db, Object.entries(order.ids).map(([field, value]) => `${field}=${value}`));
+  const ids = await repository.findOrderIdsByIdentifiers(db, order.ids);
+  if (order.mindboxId !== undefined && !ids.includes(order.mindboxId)) {
+    if (ids.length > 0) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
+    const byId = await repository.getOrder(db, order.mindboxId, { lock: true });
+    if (!byId) throw validationError({ location: '/order/ids/mindboxId', message: `there is no order ${order.mindboxId}` });
+    return byId;
+  }
+  if (ids.length > 1) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
+  return ids.length === 1 ? repository.getOrder(db, ids[0], { lock: true }) : undefined;
+}
+
+interface LineRowContext {
+  orderId: number;
+  balanceType: BalanceTypeDefinition | null;
+  at: Date;
+}
+
+/** The rows of an order's lines as the calculation priced them, with the points each spends and earns. */
+function lineRowsOf(
+  ctx: OrderCallContext,
+  order: OrderInput,
+  result: CartResult,
+  statuses: OrderLineStatusDefinition[],
+  rowContext: LineRowContext,
+  paidBefore: Map<number, Date>,
+): { rows: Insertable<OrderLinesTable>[]; states: LineState[]; earnings: LineEarning[][] } {
+  const scale = scaleOf(rowContext.balanceType);
+  const promotionLifetime = new Map(
+    ctx.project.definition.promotions.map((promotion) => [promotion.systemName, promotion.kind === 'earnPoints' ? promotion.lifetimeDays : undefined]),
+  );
+  const rows: Insertable<OrderLinesTable>[] = [];
+  const states: LineState[] = [];
+  const earnings: LineEarning[][] = [];
+  order.lines.forEach((line, index) => {
+    const priced = result.lines[index];
+    const status = statuses[index];
+    let spent = 0;
+    const lineEarnings: LineEarning[] = [];
+    for (const applied of priced.appliedPromotions) {
+      if (applied.type === 'spentBonusPoints') spent += applied.points;
+      if (applied.type === 'earnedBonusPoints') {
+        const lifetime = promotionLifetime.get(applied.promotion.externalId);
+        lineEarnings.push({
+          promotion: applied.promotion.externalId,
+          name: applied.promotion.name,
+          points: applied.points,
+          lifetimeDays: lifetime === undefined ? (rowContext.balanceType?.lifetimeDays ?? null) : lifetime,
+        });
+      }
+    }
+    const earned = lineEarnings.reduce((sum, earning) => sum + earning.points, 0);
+    const state: LineState = {
+      lineNumber: line.lineNumber,
+      status: status.externalId,
+      category: status.category,
+      quantity: line.quantity,
+      quantityReturned: 0,
+      quantityRefunded: 0,
+      pointsSpent: spent,
+      pointsEarned: earned,
+      discountedPrice: priced.discountedPriceOfLine,
+    };
+    const settledAt = isSettled(status.category) ? (paidBefore.get(line.lineNumber) ?? rowContext.at) : null;
+    rows.push({
+      order_id: rowContext.orderId,
+      line_number: line.lineNumber,
+      line_id: line.lineId ?? null,
+      product_id: line.productId,
+      quantity: toNumericString(line.quantity, QUANTITY_SCALE),
+      base_price_per_item: toNumericString(line.basePricePerItem),
+      min_price_per_item: line.minPricePerItem === undefined ? null : toNumericString(line.minPricePerItem),
+      line_total: toNumericString(priced.lineTotal),
+      discounted_price: toNumericString(priced.discountedPriceOfLine),
+      status: status.externalId,
+      points_spent: toNumericString(spent, scale),
+      points_spent_net: toNumericString(spentTarget(state), scale),
+      points_earned: toNumericString(earned, scale),
+      points_earned_net: toNumericString(earnedTarget(state), scale),
+      earnings: JSON.stringify(lineEarnings),
+      applied_promotions: JSON.stringify(priced.appliedPromotions),
+      custom_fields: JSON.stringify(line.customFields),
+      paid_at: settledAt,
+    });
+    states.push(state);
+    earnings.push(lineEarnings);
+  });
+  return { rows, states, earnings };
+}
+
+function lineStateOf(row: repository.OrderLineRow, project: ProjectSnapshot, scale: 0 | 2): LineState {
+  return {
+    lineNumber: row.line_number,
+    status: row.status,
+    category: project.lineStatus(row.status)?.category ?? 'CheckedOut',
+    quantity: fromNumeric(row.quantity, QUANTITY_SCALE),
+    quantityReturned: fromNumeric(row.quantity_returned, QUANTITY_SCALE),
+    quantityRefunded: fromNumeric(row.quantity_refunded, QUANTITY_SCALE),
+    pointsSpent: fromNumeric(row.points_spent, scale),
+    pointsEarned: fromNumeric(row.points_earned, scale),
+    discountedPrice: fromNumeric(row.discounted_price),
+  };
+}
+
+const sumOf = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+interface DomainEventData {
+  type: ScenarioEvent;
+  orderId: number;
+  ids: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+async function emitOrderEvent(db: Db, ctx: OrderCallContext, customerId: number | null, at: Date, event: DomainEventData): Promise<void> {
+  if (customerId === null) return;
+  await emitEvent(db, {
+    type: event.type,
+    customerId,
+    operation: ctx.operation.systemName,
+    integrationPoint: ctx.integrationPoint.systemName,
+    at: at.toISOString(),
+    data: { orderId: event.orderId, ids: event.ids, ...event.data },
+  });
+}
+
+function priceChangedDescription(sent: number, calculated: number): string {
+  const roubles = (kopecks: number) => toDecimal(kopecks).toFixed(2).replace('.', ',');
+  return `Сумма заказа изменилась: касса передала ${roubles(sent)} ₽, а по текущим условиям получается ${roubles(calculated)} ₽. Пересчитайте заказ и отправьте его снова.`;
+}
+
+/**
+ * CreateAuthorizedOrder / CreateAnonymousOrder. The bill is calculated again under the guest's balance
+ * lock; when it differs from the POS's `totalPrice` nothing is saved and the answer is PriceHasBeenChanged.
+ * An order whose ids are known already is updated: the lines are replaced, the points spent and earned
+ * are brought to what the new calculation says, and its coupons are used anew.
+ */
+export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>, authorized: boolean): Promise<OrderAnswer> {
+  const { project } = ctx;
+  if (!ctx.transactionId) throw protocolError('creating an order needs a transactionId: add &transactionId=<GUID> to the URL');
+  const balanceType = authorized ? balanceTypeOf(ctx) : null;
+  const order = parseOrderInput(project, body, { pointScale: scaleOf(balanceType), requireTotalPrice: true, requireIdentifier: false });
+  const statuses = resolveLineStatuses(ctx, order);
+
+  let customer: CustomerRow | null = null;
+  if (authorized) {
+    const lookup = await lookUpGuest(db, project, body);
+    if (lookup.status === 'NotFound') throw validationError({ location: '/customer', message: 'there is no such guest: register the guest or create an anonymous order' });
+    if (lookup.status === 'Ambiguous') throw validationError({ location: '/customer', message: 'the identifiers name different guests' });
+    customer = lookup.customer;
+  }
+
+  const existing = await findOrderForWrite(db, order);
+  const previous = existing ? await repository.linesOf(db, existing.id) : [];
+  if (existing) {
+    if (existing.customer_id !== (customer?.id ?? null)) {
+      throw validationError({ location: '/customer', message: 'this order belongs to another guest (or to none); it cannot be moved' });
+    }
+    if (existing.kind === 'offline') throw validationError({ location: '/order/ids', message: 'this order was saved as an offline order; it cannot be changed' });
+    if (previous.some((line) => fromNumeric(line.quantity_returned, QUANTITY_SCALE) > 0)) {
+      throw validationError({ location: '/order/ids', message: 'this order has returns; it cannot be changed any more' });
+    }
+  }
+  const previousScale = scaleOf(existing?.balance_type ? project.balanceType(existing.balance_type) : null);
+  const previousSpent = sumOf(previous.map((line) => fromNumeric(line.points_spent_net, previousScale)));
+  const previousEarned = sumOf(previous.map((line) => fromNumeric(line.points_earned_net, previousScale)));
+
+  const pointsOn = customer !== null && balanceType !== null;
+  const available = pointsOn ? (await lockedAvailablePoints(db, project, customer!.id, balanceType!, ctx.now)) + Math.max(previousSpent, 0) : 0;
+  const mode: CalculationMode = customer ? 'authorized' : 'anonymous';
+  const pricing = await priceOrder(db, ctx, order, {
+    mode,
+    customer,
+    balanceType,
+    pointsAvailable: available,
+    at: ctx.now,
+    lockCoupons: true,
+    ...(existing ? { exceptOrderId: existing.id } : {}),
+  });
+
+  if (pricing.result.totalPrice !== order.totalPrice) {
+    const balance = await balanceOf(db, project, customer, balanceType, ctx.now);
+    return {
+      body: {
+        ...(customer ? { customer: customerNode(customer, project) } : {}),
+        order: {
+          processingStatus: 'PriceHasBeenChanged',
+          statusDescription: priceChangedDescription(order.totalPrice!, pricing.result.totalPrice),
+          ...wireOrderOf(pricing, order, balance),
+        },
+      },
+      recordTransaction: false,
+    };
+  }
+
+  const orderId = await saveOrder(db, ctx, {
+    order,
+    pricing,
+    kind: authorized ? 'authorized' : 'anonymous',
+    customer,
+    balanceType,
+    existing,
+    at: ctx.now,
+  });
+  const rowContext = { orderId, balanceType, at: ctx.now };
+  const paidBefore = new Map(previous.filter((line) => line.paid_at).map((line) => [line.line_number, line.paid_at as Date]));
+  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, rowContext, paidBefore);
+  if (existing) await repository.deleteLines(db, orderId);
+  await repository.insertLines(db, rows);
+  await repository.insertHistory(db, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), ctx.now));
+
+  const ids = existing ? { ...(await repository.identifiersOf(db, orderId)) } : order.ids;
+  if (pointsOn) {
+    await applyOrderPoints(db, project, {
+      orderId,
+      customerId: customer!.id,
+      balanceType: balanceType!,
+      orderRef: orderRefOf(orderId, ids),
+      spentDelta: sumOf(states.map(spentTarget)) - previousSpent,
+      earnedDelta: sumOf(states.map(earnedTarget)) - previousEarned,
+      earnings: earnings.filter((_, index) => isSettled(states[index].category)).flat(),
+      occasion: existing ? 'updated' : 'created',
+      at: ctx.now,
+      now: ctx.now,
+      operation: ctx.operation.systemName,
+    });
+  }
+  if (existing) await releaseCoupons(db, orderId);
+  const usedCoupons = pricing.result.coupons.filter((coupon) => coupon.status === 'CanBeUsed').map((coupon) => coupon.code);
+  await useCoupons(db, usedCoupons, customer?.id ?? null, orderId, ctx.now);
+  await repository.updateOrder(db, orderId, { coupons: JSON.stringify(usedCoupons) });
+
+  if (!existing) {
+    await emitOrderEvent(db, ctx, customer?.id ?? null, ctx.now, { type: 'orderCreated', orderId, ids, data: { totalPrice: toDecimal(pricing.result.totalPrice) } });
+  }
+  const newlyPaid = states.filter((state) => isSettled(state.category) && !paidBefore.has(state.lineNumber));
+  if (newlyPaid.length > 0) {
+    await emitOrderEvent(db, ctx, customer?.id ?? null, ctx.now, {
+      type: 'orderPaid',
+      orderId,
+      ids,
+      data: { paidAmount: toDecimal(sumOf(newlyPaid.map((state) => state.discountedPrice))) },
+    });
+  }
+
+  const balance = await balanceOf(db, project, customer, balanceType, ctx.now);
+  const wire = wireOrderOf(pricing, order, balance);
+  return {
+    body: {
+      ...(customer ? { customer: customerNode(customer, project) } : {}),
+      order: {
+        processingStatus: existing ? 'Updated' : 'Created',
+        ids: wireIds(orderId, ids),
+        ...wire,
+        lines: wire.lines.map((line, index) => ({ ...line, status: { ids: { externalId: statuses[index].externalId } } })),
+      },
+    },
+    recordTransaction: true,
+  };
+}
+
+interface SaveOrderInput {
+  order: OrderInput;
+  pricing: Pricing;
+  kind: OrderKind;
+  customer: CustomerRow | null;
+  balanceType: BalanceTypeDefinition | null;
+  existing: repository.OrderRow | undefined;
+  at: Date;
+}
+
+/** Inserts the order (or updates the existing one) with its identifiers; returns its id. */
+async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput): Promise<number> {
+  const { order, pricing } = input;
+  const values = {
+    customer_id: input.customer?.id ?? null,
+    kind: input.kind,
+    balance_type: input.customer && input.balanceType ? input.balanceType.systemName : null,
+    point_of_contact: order.pointOfContact ?? null,
+    cashdesk: order.cashdesk ?? null,
+    integration_point: ctx.integrationPoint.systemName,
+    operation: ctx.operation.systemName,
+    custom_fields: JSON.stringify(order.customFields),
+    payments: JSON.stringify(order.payments.map((payment) => ({ type: payment.type, amount: toDecimal(payment.amount) }))),
+    subtotal: toNumericString(pricing.result.subtotal),
+    discount_total: toNumericString(pricing.result.discountTotal),
+    total_price: toNumericString(pricing.result.totalPrice),
+    executed_at: input.at,
+    updated_at: ctx.now,
+  };
+  if (input.existing) {
+    await repository.updateOrder(db, input.existing.id, values);
+    await repository.insertIdentifiers(db, input.existing.id, order.ids);
+    return input.existing.id;
+  }
+  const orderId = await repository.insertOrder(db, { ...values, created_at: ctx.now });
+  await repository.insertIdentifiers(db, orderId, order.ids);
+  return orderId;
+}
+
+function historyRows(ctx: OrderCallContext, orderId: number, changes: { state: LineState; quantity: number }[], at: Date) {
+  return changes.map(({ state, quantity }) => ({
+    order_id: orderId,
+    line_number: state.lineNumber,
+    status: state.status,
+    quantity: toNumericString(quantity, QUANTITY_SCALE),
+    operation: ctx.operation.systemName,
+    transaction_id: ctx.transactionId,
+    at,
+  }));
+}
+
+// ---- Offline orders ----
+
+/**
+ * SaveOfflineOrder: an order the POS took while it could not reach us. No discounts are calculated and
+ * nothing is spent; paid lines earn by the rules of the order's own time. Saving the same order ids again
+ * changes nothing. A guest who cannot be found does not block the order: it is saved without a guest.
+ */
+export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>): Promise<OrderAnswer> {
+  const { project } = ctx;
+  const at = executionTimeOf(body, ctx.now);
+  const balanceType = balanceTypeOf(ctx);
+  const order = parseOrderInput(project, body, { pointScale: scaleOf(balanceType), requireTotalPrice: false, requireIdentifier: true });
+  const statuses = resolveLineStatuses(ctx, order);
+  let customer: CustomerRow | null = null;
+  if (isObject(body.customer)) {
+    const lookup = await findCustomer(db, project, body.customer);
+    if (lookup.status === 'Found') customer = lookup.customer;
+    else if (lookup.status !== 'NoIdentifiers') ctx.notes.push(`offline order saved without a guest: guest ${lookup.status}`);
+  }
+
+  const existing = await findOrderForWrite(db, order);
+  if (existing) {
+    ctx.notes.push(`offline order ${orderRefOf(existing.id, order.ids)} is known already (order ${existing.id}); nothing changed`);
+    return { body: { order: { processingStatus: 'AlreadyExists', ids: wireIds(existing.id, await repository.identifiersOf(db, existing.id)) } }, recordTransaction: true };
+  }
+  const pricing = await priceOrder(db, ctx, order, { mode: 'offline', customer, balanceType, pointsAvailable: 0, at, lockCoupons: false });
+  const orderId = await saveOrder(db, ctx, { order, pricing, kind: 'offline', customer, balanceType, existing: undefined, at });
+  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, { orderId, balanceType, at }, new Map());
+  await repository.insertLines(db, rows);
+  await repository.insertHistory(db, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), at));
+  if (customer && balanceType) {
+    await applyOrderPoints(db, project, {
+      orderId,
+      customerId: customer.id,
+      balanceType,
+      orderRef: orderRefOf(orderId, order.ids),
+      spentDelta: 0,
+      earnedDelta: sumOf(states.map(earnedTarget)),
+      earnings: earnings.filter((_, index) => isSettled(states[index].category)).flat(),
+      occasion: 'paid',
+      at,
+      now: ctx.now,
+      operation: ctx.operation.systemName,
+    });
+  }
+  await emitOrderEvent(db, ctx, customer?.id ?? null, at, { type: 'orderCreated', orderId, ids: order.ids, data: { totalPrice: toDecimal(pricing.result.totalPrice), offline: true } });
+  const paid = states.filter((state) => isSettled(state.category));
+  if (paid.length > 0) {
+    await emitOrderEvent(db, ctx, customer?.id ?? null, at, {
+      type: 'orderPaid',
+      orderId,
+      ids: order.ids,
+      data: { paidAmount: toDecimal(sumOf(paid.map((state) => state.discountedPrice))), offline: true },
+    });
+  }
+  return { body: { order: { processingStatus: 'Created', ids: wireIds(orderId, order.ids) } }, recordTransaction: true };
+}
+
+// ---- Status changes and returns ----
+
+interface RequestedChange {
+  /** position in `order.lines`, or null for `orderLinesStatus` */
+  index: number | null;
+  status: OrderLineStatusDefinition;
+  /** thousandths, for returns */
+  quantity?: number;
+  lineNumbers: number[];
+}
+
+/** Reads what the request asks: one status for all lines (`orderLinesStatus`) or a status per line. */
+function requestedChanges(project: ProjectSnapshot, body: Record<string, unknown>, lines: LineState[], lineIds: Map<number, string | null>): RequestedChange[] {
+  const problems: ValidationMessage[] = [];
+  const statusOf = (value: unknown, location: string): OrderLineStatusDefinition | undefined => {
+    const text = statusText(value);
+    if (text === null) {
+      problems.push({ location, message: 'a status is "iikoPaid" or {"ids": {"externalId": "iikoPaid"}}' });
+      return undefined;
+    }
+    const status = project.lineStatus(text);
+    if (!status) problems.push({ location, message: `"${text}" is not an order line status of this project` });
+    return status;
+  };
+  const order = body.order as Record<string, unknown>;
+  const whole = body.orderLinesStatus ?? order.orderLinesStatus;
+  if (whole !== undefined && whole !== null && whole !== '') {
+    const status = statusOf(whole, '/orderLinesStatus');
+    if (problems.length > 0) throw validationError(problems);
+    return [{ index: null, status: status!, lineNumbers: lines.filter((line) => remainingOf(line) > 0).map((line) => line.lineNumber) }];
+  }
+  const nodes = listOf(order.lines);
+  if (nodes === null || nodes.length === 0) {
+    throw validationError({ location: '/order/lines', message: 'give orderLinesStatus for the whole order, or order.lines with a status each' });
+  }
+  const changes: RequestedChange[] = [];
+  nodes.forEach((node, index) => {
+    const at = `/order/lines/${index}`;
+    if (!isObject(node)) return problems.push({ location: at, message: 'a line is an object with lineNumber or lineId and a status' });
+    const status = statusOf(node.status, `${at}/status`);
+    let lineNumbers: number[] = [];
+    if (node.lineNumber !== undefined && node.lineNumber !== null && node.lineNumber !== '') {
+      const number = Number(node.lineNumber);
+      if (!lines.some((line) => line.lineNumber === number)) problems.push({ location: `${at}/lineNumber`, message: `the order has no line ${String(node.lineNumber)}` });
+      else lineNumbers = [number];
+    } else if (node.lineId !== undefined && node.lineId !== null && node.lineId !== '') {
+      const wanted = String(node.lineId);
+      lineNumbers = lines.filter((line) => lineIds.get(line.lineNumber) === wanted).map((line) => line.lineNumber);
+      if (lineNumbers.length === 0) problems.push({ location: `${at}/lineId`, message: `the order has no line "${wanted}"` });
+    } else {
+      problems.push({ location: at, message: 'name the line by lineNumber or lineId' });
+    }
+    let quantity: number | undefined;
+    if (node.quantity !== undefined && node.quantity !== null && node.quantity !== '') {
+      const parsed = parseMinor(node.quantity, QUANTITY_SCALE);
+      if (parsed === null || parsed <= 0) problems.push({ location: `${at}/quantity`, message: 'quantity is a positive number with at most 3 decimals' });
+      else quantity = parsed;
+    }
+    if (status && lineNumbers.length > 0) changes.push({ index, status, lineNumbers, ...(quantity === undefined ? {} : { quantity }) });
+  });
+  if (problems.length > 0) throw validationError(problems);
+  return changes;
+}
+
+/** The order a status change names; an unknown order is a ProtocolError (HTTP 400), as Mindbox answers. */
+async function findOrderToChange(db: Db, project: ProjectSnapshot, body: Record<string, unknown>): Promise<repository.OrderRow> {
+  if (!isObject(body.order)) throw validationError({ location: '/order', message: 'name the order: {"order": {"ids": {…}}}' });
+  const problems: ValidationMessage[] = [];
+  const { ids, mindboxId } = parseOrderIds(project, body.order.ids, '/order/ids', problems);
+  if (problems.length > 0) throw validationError(problems);
+  if (Object.keys(ids).length === 0 && mindboxId === undefined) throw validationError({ location: '/order/ids', message: 'name the order by its ids' });
+  const found = await repository.findOrderIdsByIdentifiers(db, ids);
+  if (mindboxId !== undefined && !found.includes(mindboxId)) found.push(mindboxId);
+  if (found.length > 1) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
+  const order = found.length === 1 ? await repository.getOrder(db, found[0], { lock: true }) : undefined;
+  if (!order) throw protocolError(`order ${JSON.stringify(mindboxId === undefined ? ids : { ...ids, mindboxId })} is not known`);
+  return order;
+}
+
+/**
+ * ChangeOrderStatus / ReturnOrder. Every requested change is checked first; one illegal change refuses
+ * the whole request. Paid lines credit their earned points (blocked for the activation delay); returns
+ * take back earned points and give back spent ones in proportion to the quantity returned.
+ */
+export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Record<string, unknown>): Promise<OrderAnswer> {
+  const { project } = ctx;
+  const at = executionTimeOf(body, ctx.now);
+  const order = await findOrderToChange(db, project, body);
+  const balanceType = order.balance_type ? (project.balanceType(order.balance_type) ?? null) : null;
+  const scale = scaleOf(balanceType);
+  const rows = await repository.linesOf(db, order.id);
+  const states = new Map(rows.map((row) => [row.line_number, lineStateOf(row, project, scale)]));
+  const changes = requestedChanges(project, body, [...states.values()], new Map(rows.map((row) => [row.line_number, row.line_id])));
+  const customFieldProblems: ValidationMessage[] = [];
+  const customFields = isObject(body.order) && body.order.customFields !== undefined
+    ? parseCustomFields(project.customFields('Order'), body.order.customFields, '/order/customFields', customFieldProblems)
+    : null;
+
+  const problems: ValidationMessage[] = [...customFieldProblems];
+  const before = new Map([...states.entries()].map(([number, state]) => [number, { ...state }]));
+  const moved: { state: LineState; quantity: number }[] = [];
+  const newlySettled = new Set<number>();
+  let returned = 0;
+  const refundSpent = balanceType?.refundSpentOnReturn ?? true;
+  for (const change of changes) {
+    const location = change.index === null ? '/orderLinesStatus' : `/order/lines/${change.index}`;
+    if (change.lineNumbers.length === 0) {
+      problems.push({ location, message: 'every line of the order is returned or cancelled already' });
+      continue;
+    }
+    let quantityLeft = change.quantity;
+    for (const lineNumber of change.lineNumbers) {
+      const state = states.get(lineNumber)!;
+      // a quantity asked of several lines with one lineId is taken from them in turn
+      const share = quantityLeft === undefined || change.lineNumbers.length === 1 ? quantityLeft : Math.min(quantityLeft, remainingOf(state));
+      if (share === 0) continue;
+      const outcome = transition(state, change.status, share, refundSpent);
+      if (outcome.kind === 'refused') {
+        problems.push({ location: change.quantity !== undefined && outcome.message.includes('cannot return') ? `${location}/quantity` : `${location}/status`, message: outcome.message });
+        continue;
+      }
+      if (outcome.kind === 'unchanged') continue;
+      states.set(lineNumber, outcome.next);
+      moved.push({ state: { ...outcome.next, status: change.status.externalId }, quantity: outcome.quantity });
+      if (outcome.newlySettled) newlySettled.add(lineNumber);
+      returned += outcome.returned;
+      if (quantityLeft !== undefined) quantityLeft -= share!;
+    }
+    if (quantityLeft !== undefined && quantityLeft > 0 && change.lineNumbers.length > 1) {
+      problems.push({ location: `${location}/quantity`, message: 'the quantity is more than the lines with this lineId have left' });
+    }
+  }
+  if (problems.length > 0) throw validationError(problems);
+
+  for (const row of rows) {
+    const state = states.get(row.line_number)!;
+    const previous = before.get(row.line_number)!;
+    if (state === previous || JSON.stringify(state) === JSON.stringify(previous)) continue;
+    await repository.updateLine(db, row.id, {
+      status: state.status,
+      quantity_returned: toNumericString(state.quantityReturned, QUANTITY_SCALE),
+      quantity_refunded: toNumericString(state.quantityRefunded, QUANTITY_SCALE),
+      amount_returned: toNumericString(amountReturned(state)),
+      points_spent_net: toNumericString(spentTarget(state), scale),
+      points_earned_net: toNumericString(earnedTarget(state), scale),
+      ...(newlySettled.has(row.line_number) ? { paid_at: at } : {}),
+    });
+  }
+  await repository.insertHistory(db, historyRows(ctx, order.id, moved, at));
+  if (customFields) await repository.updateOrder(db, order.id, { custom_fields: JSON.stringify({ ...(order.custom_fields ?? {}), ...customFields }), updated_at: ctx.now });
+  else if (moved.length > 0) await repository.updateOrder(db, order.id, { updated_at: ctx.now });
+
+  const ids = await repository.identifiersOf(db, order.id);
+  if (order.customer_id !== null && balanceType) {
+    const spentDelta = sumOf(rows.map((row) => spentTarget(states.get(row.line_number)!) - fromNumeric(row.points_spent_net, scale)));
+    const earnedDelta = sumOf(rows.map((row) => earnedTarget(states.get(row.line_number)!) - fromNumeric(row.points_earned_net, scale)));
+    const occasion: PointsOccasion = returned > 0 ? ([...states.values()].every((state) => state.category === 'Cancelled') ? 'cancelled' : 'returned') : 'paid';
+    await applyOrderPoints(db, project, {
+      orderId: order.id,
+      customerId: order.customer_id,
+      balanceType,
+      orderRef: orderRefOf(order.id, ids),
+      spentDelta,
+      earnedDelta,
+      earnings: rows.filter((row) => newlySettled.has(row.line_number)).flatMap((row) => row.earnings),
+      occasion,
+      at,
+      now: ctx.now,
+      operation: ctx.operation.systemName,
+    });
+  }
+  const allGone = [...states.values()].every((state) => remainingOf(state) === 0);
+  if (allGone && returned > 0) {
+    const released = await releaseCoupons(db, order.id);
+    if (released.length > 0) ctx.notes.push(`coupons given back: ${released.length}`);
+  }
+  if (newlySettled.size > 0) {
+    const paidAmount = sumOf([...newlySettled].map((number) => states.get(number)!.discountedPrice - amountReturned(states.get(number)!)));
+    await emitOrderEvent(db, ctx, order.customer_id, at, { type: 'orderPaid', orderId: order.id, ids, data: { paidAmount: toDecimal(paidAmount) } });
+  }
+  if (returned > 0) {
+    const returnedAmount = sumOf(rows.map((row) => amountReturned(states.get(row.line_number)!) - amountReturned(before.get(row.line_number)!)));
+    await emitOrderEvent(db, ctx, order.customer_id, at, { type: 'orderReturned', orderId: order.id, ids, data: { returnedAmount: toDecimal(returnedAmount), wholeOrder: allGone } });
+  }
+  return { body: {}, recordTransaction: true };
+}
+
+// ---- Reading ----
+
+/**
+ * Kopecks a guest paid in the window (by the time lines were paid), less what was returned of those
+ * lines: what rank segments compare with their thresholds.
+ */
+export async function customerPaidTotal(db: Db, customerId: number, from: Date, to: Date): Promise<number> {
+  return fromNumeric(await repository.paidTotal(db, customerId, from, to));
+}
+
+/** An order with its lines, every status change and what it did to points, for the admin API. */
+export async function orderDetails(db: Db, project: ProjectSnapshot, orderId: number): Promise<Record<string, unknown> | null> {
+  const order = await repository.getOrder(db, orderId);
+  if (!order) return null;
+  const [ids, lines, history] = await Promise.all([repository.identifiersOf(db, orderId), repository.linesOf(db, orderId), repository.historyOf(db, orderId)]);
+  const scale = scaleOf(order.balance_type ? project.balanceType(order.balance_type) : null);
+  const points = (value: string) => toDecimal(fromNumeric(value, scale), scale);
+  const money = (value: string) => toDecimal(fromNumeric(value));
+  const quantity = (value: string) => toDecimal(fromNumeric(value, QUANTITY_SCALE), QUANTITY_SCALE);
+  return {
+    id: order.id,
+    ids,
+    kind: order.kind,
+    customerId: order.customer_id,
+    balanceType: order.balance_type,
+    pointOfContact: order.point_of_contact,
+    cashdesk: order.cashdesk,
+    integrationPoint: order.integration_point,
+    operation: order.operation,
+    customFields: order.custom_fields,
+    payments: order.payments,
+    coupons: order.coupons,
+    subtotal: money(order.subtotal),
+    discountTotal: money(order.discount_total),
+    totalPrice: money(order.total_price),
+    executedAt: order.executed_at.toISOString(),
+    createdAt: order.created_at.toISOString(),
+    updatedAt: order.updated_at.toISOString(),
+    lines: lines.map((line) => ({
+      lineNumber: line.line_number,
+      lineId: line.line_id,
+      productId: line.product_id,
+      status: line.status,
+      quantity: quantity(line.quantity),
+      quantityReturned: quantity(line.quantity_returned),
+      basePricePerItem: money(line.base_price_per_item),
+      lineTotal: money(line.line_total),
+      discountedPriceOfLine: money(line.discounted_price),
+      amountReturned: money(line.amount_returned),
+      pointsSpent: points(line.points_spent),
+      pointsSpentNow: points(line.points_spent_net),
+      pointsEarned: points(line.points_earned),
+      pointsEarnedNow: points(line.points_earned_net),
+      paidAt: line.paid_at?.toISOString() ?? null,
+      customFields: line.custom_fields,
+    })),
+    history: history.map((entry) => ({
+      lineNumber: entry.line_number,
+      status: entry.status,
+      quantity: quantity(entry.quantity),
+      operation: entry.operation,
+      transactionId: entry.transaction_id,
+      at: entry.at.toISOString(),
+    })),
+  };
+}
