@@ -74,7 +74,7 @@ export async function findCustomer(
   }
   if (given(node.mobilePhone)) {
     const phone = normalizePhone(node.mobilePhone);
-    if (!phone) problems.push({ location: `${location}/mobilePhone`, message: 'is not a mobile phone number: give the country code and the number, e.g. 79001234567' });
+    if (!phone) problems.push({ location: `${location}/mobilePhone`, message: 'is not a valid mobile phone number' });
     else {
       const byPhone = await repository.findIdsByPhone(db, phone);
       candidates.push(byPhone.length === 0 && options.matchPendingPhone ? await repository.findIdsByPendingPhone(db, phone) : byPhone);

@@ -120,7 +120,7 @@ export function parseProfile(node: Record<string, unknown>, options: ProfilePars
   else if (phone !== undefined) {
     const normalized = normalizePhone(phone);
     if (normalized) changes.mobilePhone = normalized;
-    else problem(`${at}/mobilePhone`, 'is not a mobile phone number: give the country code and the number, e.g. 79001234567');
+    else problem(`${at}/mobilePhone`, 'is not a valid mobile phone number: give the country code and the number');
   }
 
   const email = read(node.email, `${at}/email`);

@@ -10,11 +10,10 @@ export const getCustomer: OperationHandler = async (request) => {
   if (lookup.status === 'NoIdentifiers') {
     throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
   }
-  if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } }, recordTransaction: false };
+  if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } } };
   const balanceTypes = (request.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
   const balances = await customerBalances(request.db, request.project, lookup.customer.id, balanceTypes, request.now);
   return {
     body: { customer: { processingStatus: 'Found', ...toWireCustomer(lookup.customer, request.project) }, balances },
-    recordTransaction: false,
   };
 };

@@ -68,7 +68,7 @@ test('the first branch whose conditions hold runs its steps in order; the run is
     const gold = await newGuest(t, '79001000003');
     const other = await newGuest(t, '79001000004');
     await sql`create table if not exists customer_segments (customer_id bigint not null, segment text not null, entered_at timestamptz not null default now())`.execute(t.app.db);
-    await sql`insert into customer_segments (customer_id, segment) values (${gold}, 'RankGold')`.execute(t.app.db);
+    await sql`insert into customer_segments (customer_id, segment, entered_at) values (${gold}, 'RankGold', now())`.execute(t.app.db);
 
     const [vipRun] = (await runScenariosForEvent(t.app, registered(vip), 'test:1')).filter((r) => r.scenario === 'Welcome');
     assert.deepEqual({ branch: vipRun.branch, status: vipRun.status }, { branch: 'vip', status: 'completed' });
@@ -116,14 +116,15 @@ test('events reach the engine through the outbox, and a redelivered outbox job r
     await t.drain();
     assert.equal(await note(t, id), 'plain');
     const runs = await t.app.db.selectFrom('scenario_runs').selectAll().where('customer_id', '=', id).execute();
-    assert.deepEqual(runs.map((run) => run.scenario).sort(), ['PhoneConfirmationSms', 'Welcome']);
+    // entering RankBronze on registration runs the preset's Rank scenario too
+    assert.deepEqual(runs.map((run) => run.scenario).sort(), ['PhoneConfirmationSms', 'Rank', 'Welcome']);
     assert.match(runs[0].event_key, /^event:\d+$/);
 
     await t.app.db.updateTable('customers').set({ custom_fields: JSON.stringify({}) }).where('id', '=', id).execute();
     await t.app.db.updateTable('outbox').set({ status: 'pending', available_at: new Date(0) }).where('topic', '=', 'event').execute();
     await t.drain();
     assert.equal(await note(t, id), undefined);
-    assert.equal((await t.app.db.selectFrom('scenario_runs').select('id').where('customer_id', '=', id).execute()).length, 2);
+    assert.equal((await t.app.db.selectFrom('scenario_runs').select('id').where('customer_id', '=', id).execute()).length, 3);
   } finally {
     await t.close();
   }
