@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import YAML from 'yaml';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, loadPosEnvironment, type Config } from './config.ts';
 import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
@@ -188,6 +188,20 @@ program
 registerUsersCommand(program, withApp);
 
 registerUsersCommand(program, withApp);
+
+program
+  .command('pos')
+  .description('POS simulator: an interactive iiko cashier; "pos demo" runs the whole cashier flow against a server')
+  .argument('[mode]', 'demo: run the flow non-interactively (starts its own server unless --server is given)')
+  .option('--config <file>', 'plugin configuration, JSON or XML appSettings (default: src/pos/examples/plugin.config.json)')
+  .option('--server <url>', 'Regulars server address (overrides the config)')
+  .option('--key <key>', 'secret key of the integration point (overrides the config)')
+  .option('--menu <file>', 'iiko nomenclature JSON (default: examples/iiko-nomenclature.json)')
+  .option('--sms-port <port>', 'demo with --server: receive the server\'s SMS on this loopback SMPP port')
+  .action(async (mode: string | undefined, options: { config?: string; server?: string; key?: string; menu?: string; smsPort?: string }) => {
+    const { runPosCommand } = await import('./pos/simulator/command.ts');
+    process.exit(await runPosCommand(mode, options, loadPosEnvironment()));
+  });
 
 program.parseAsync().catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

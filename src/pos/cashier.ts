@@ -76,7 +76,7 @@ export type GuestChanges = Partial<NewGuest>;
 export type RegisterOutcome = { kind: 'registered'; mindboxId: string | null } | Offline | Refused;
 export type ConfirmPhoneOutcome = { kind: 'confirmed' } | { kind: 'alreadyConfirmed' } | { kind: 'wrongCode' } | { kind: 'notFound' } | Offline | Refused;
 export type ResendCodeOutcome = { kind: 'sent' } | { kind: 'alreadyConfirmed' } | { kind: 'notFound' } | Offline | Refused;
-export type EditGuestOutcome = { kind: 'changed' | 'notChanged' } | { kind: 'notFound' } | Offline | Refused;
+export type EditGuestOutcome = { kind: 'changed' } | { kind: 'notChanged' } | { kind: 'notFound' } | Offline | Refused;
 export type CalculateOutcome = { kind: 'calculated'; calculation: Calculation } | Offline | Refused;
 export type SpendCodeOutcome = { kind: 'sent' } | { kind: 'notFound' } | Offline | Refused;
 export type CheckSpendCodeOutcome = { kind: 'confirmed' } | { kind: 'wrongCode'; messages: string[] } | Offline | Refused;
@@ -317,7 +317,7 @@ export class Cashier {
     if (!isSuccess(outcome)) return refused(outcome);
     const status = outcome.body.customer?.processingStatus;
     if (status === 'NotFound') return { kind: 'notFound' };
-    return { kind: status === 'NotChanged' ? 'notChanged' : 'changed' };
+    return status === 'NotChanged' ? { kind: 'notChanged' } : { kind: 'changed' };
   }
 
   /** `Offline.AuthorizedPreorder` (guest) or `Offline.AnonymousPreorder`: run on every change of the bill. */

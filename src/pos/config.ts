@@ -71,8 +71,11 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEFAULT_QUEUE_PATH = './pos-queue';
 const TIMEOUT_RANGE_MS = { min: 100, max: 120_000 };
 
-/** Reads and checks a configuration file; the format comes from the extension (.json, .xml, .config) or the first character. */
-export function loadPosConfig(path: string): PosConfig {
+/**
+ * Reads and checks a configuration file; the format comes from the extension (.json, .xml, .config) or the first
+ * character. `overrides` (plugin key → value, e.g. from the environment or the command line) replace file values.
+ */
+export function loadPosConfig(path: string, overrides: Record<string, string> = {}): PosConfig {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -83,7 +86,7 @@ export function loadPosConfig(path: string): PosConfig {
   const format = formatFromExtension(path) ?? sniffFormat(text);
   if (!format) throw new PosConfigError(['the file is neither a JSON object nor XML'], path);
   try {
-    const config = parsePosConfig(text, format);
+    const config = parsePosConfig(text, format, overrides);
     return { ...config, queuePath: resolve(dirname(path), config.queuePath) };
   } catch (error) {
     if (error instanceof PosConfigError) throw new PosConfigError(error.problems, path);
@@ -91,10 +94,11 @@ export function loadPosConfig(path: string): PosConfig {
   }
 }
 
-export function parsePosConfig(text: string, format: PosConfigFormat): PosConfig {
+export function parsePosConfig(text: string, format: PosConfigFormat, overrides: Record<string, string> = {}): PosConfig {
   const source = text.replace(/^\uFEFF/, '');
   const { entries, problems } = format === 'json' ? readJsonEntries(source) : readXmlEntries(source);
   if (problems.length > 0) throw new PosConfigError(problems);
+  for (const [key, value] of Object.entries(overrides)) entries.set(key, value);
   return checkEntries(entries);
 }
 
