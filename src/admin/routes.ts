@@ -11,6 +11,7 @@ import { ordersRoutes } from '../orders/orders.routes.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { messagesRoutes } from '../messaging/messages.routes.ts';
 import { scenarioRunsRoutes } from '../scenarios/scenarios.routes.ts';
+import { segmentsRoutes } from '../segments/segments.routes.ts';
 
 export type AdminRoutes = (admin: FastifyInstance, app: AppContext) => void | Promise<void>;
 
@@ -35,7 +36,7 @@ const coreRoutes: AdminRoutes = (admin, app) => {
   });
 };
 
-const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes, loyaltyRoutes, ordersRoutes];
+const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes, segmentsRoutes, loyaltyRoutes, ordersRoutes];
 
 export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
   await server.register(async (admin) => {

@@ -239,6 +239,25 @@ export interface ScenarioRunsTable {
   created_at: Timestamp;
 }
 
+export interface CustomerSegmentsTable {
+  customer_id: number;
+  segment: string;
+  entered_at: Timestamp;
+}
+
+export interface SegmentRecalculationsTable {
+  id: Generated<number>;
+  reason: 'daily' | 'definitions' | 'manual';
+  /** 'YYYY-MM-DD' in the project time zone */
+  local_day: string;
+  definitions_hash: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  entered: number | null;
+  left: number | null;
+  duration_ms: number | null;
+}
+
 export type AdminRole = 'owner' | 'marketer' | 'viewer';
 
 export interface AdminUsersTable {
@@ -363,6 +382,8 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   messages: MessagesTable;
   scenario_runs: ScenarioRunsTable;
+  customer_segments: CustomerSegmentsTable;
+  segment_recalculations: SegmentRecalculationsTable;
   catalog_categories: CatalogCategoriesTable;
   catalog_products: CatalogProductsTable;
   ledger_entries: LedgerEntriesTable;

@@ -4,6 +4,7 @@ import { operationLogRetention } from '../protocol/retention.ts';
 import { SMS_SEND_TOPIC } from '../messaging/mailings.service.ts';
 import { sendSmsJob } from '../messaging/sms-delivery.ts';
 import { eventJob } from '../scenarios/jobs.ts';
+import { segmentRecalculationTask } from '../segments/segments.jobs.ts';
 import { pointsExpiryTask } from '../loyalty/loyalty.jobs.ts';
 import { EVENT_TOPIC } from './outbox.ts';
 
@@ -12,4 +13,4 @@ export const jobHandlers: Record<string, JobHandler> = {
   [SMS_SEND_TOPIC]: sendSmsJob,
 };
 
-export const periodicTasks: PeriodicTask[] = [operationLogRetention, pointsExpiryTask];
+export const periodicTasks: PeriodicTask[] = [operationLogRetention, segmentRecalculationTask, pointsExpiryTask];

@@ -260,6 +260,11 @@ export const projectSettingsSchema = z
     codeMaxAttempts: z.number().int().min(1).max(20).default(5),
     codeMinIntervalSeconds: z.number().int().min(0).default(30),
     codesPerPhonePerHour: z.number().int().min(1).default(5),
+    /** local time (in `timeZone`) of the daily full recalculation of segments, which catches rolling windows that aged */
+    segmentRecalculationTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, e.g. 03:00')
+      .default('03:00'),
   })
   .strict();
 

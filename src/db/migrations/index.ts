@@ -3,6 +3,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
 import * as guests from './0101_guests.ts';
 import * as scenarioRuns from './0401_scenario_runs.ts';
+import * as segments from './0402_segments.ts';
 import * as ledger from './0201_ledger.ts';
 import * as orders from './0202_orders.ts';
 import * as catalog from './0301_catalog.ts';
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0101_guests': guests,
   '0401_scenario_runs': scenarioRuns,
+  '0402_segments': segments,
   '0201_ledger': ledger,
   '0202_orders': orders,
   '0301_catalog': catalog,
