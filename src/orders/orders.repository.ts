@@ -85,21 +85,6 @@ export async function historyOf(db: Db, orderId: number): Promise<OrderLineHisto
   return db.selectFrom('order_line_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }
 
-/**
- * Segments a guest is in, from the segments module's table once it exists (until then: none). Every
- * database of this code base has the same migrations, so once the table is seen it is there for good.
- */
-let segmentTableSeen = false;
-export async function segmentsOf(db: Db, customerId: number): Promise<string[]> {
-  if (!segmentTableSeen) {
-    const { rows } = await sql<{ present: boolean }>`select to_regclass('customer_segments') is not null as present`.execute(db);
-    if (!rows[0]?.present) return [];
-    segmentTableSeen = true;
-  }
-  const { rows } = await sql<{ segment: string }>`select segment from customer_segments where customer_id = ${customerId}`.execute(db);
-  return rows.map((row) => row.segment);
-}
-
 /** Kopecks a guest paid in settled lines (paid in the window), less what was returned of them. */
 export async function paidTotal(db: Db, customerId: number, from: Date, to: Date): Promise<string> {
   const row = await db

@@ -8,8 +8,8 @@ import { calculateCart, formatCartForWire, type CalculationMode, type CartCoupon
 import { couponStatuses } from '../loyalty/coupons.service.ts';
 import type { BalanceTypeDefinition, IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
+import { segmentsOfCustomer } from '../segments/segments.service.ts';
 import type { OrderInput } from './order-input.ts';
-import * as repository from './orders.repository.ts';
 
 /** What an order operation knows about the call it serves. */
 export interface OrderCallContext {
@@ -63,7 +63,7 @@ export async function priceOrder(db: Db, ctx: OrderCallContext, order: OrderInpu
   const productIds = order.lines.map((line) => line.productId);
   const [categories, segments, coupons] = await Promise.all([
     productCategories(db, order.externalSystem, productIds),
-    customer ? repository.segmentsOf(db, customer.id) : Promise.resolve([]),
+    customer ? segmentsOfCustomer(db, customer.id).then((rows) => rows.map((row) => row.segment)) : Promise.resolve([]),
     options.mode === 'offline'
       ? Promise.resolve<CartCoupon[]>([])
       : couponStatuses(db, ctx.project, order.coupons, customer?.id ?? null, { lock: options.lockCoupons, exceptOrderId: options.exceptOrderId }),

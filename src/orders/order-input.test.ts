@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { iikoPreset } from '../project/presets/iiko.ts';
+import { projectSchema } from '../project/schemas.ts';
+import { ProjectSnapshot } from '../project/snapshot.ts';
+import type { AppError } from '../shared/errors.ts';
+import { executionTimeOf, parseDateTime, parseOrderInput } from './order-input.ts';
+
+const project = new ProjectSnapshot(projectSchema.parse(iikoPreset({ phoneConfirmation: true })), 1);
+const OPTIONS = { pointScale: 0 as const, requireTotalPrice: true, requireIdentifier: false };
+
+function locations(body: Record<string, unknown>, options = OPTIONS): string[] {
+  try {
+    parseOrderInput(project, body, options);
+  } catch (error) {
+    return (error as AppError).validationMessages.map((message) => message.location ?? '');
+  }
+  return [];
+}
+
+describe('order node', () => {
+  it('reads amounts as numbers or numeric strings into minor units', () => {
+    const order = parseOrderInput(
+      project,
+      {
+        pointOfContact: 'cafe-1',
+        order: {
+          ids: { iikoOrderId: 1234 },
+          totalPrice: '1 000'.replace(' ', ''),
+          cashdesk: { ids: { externalId: 'desk' } },
+          bonusPoints: [{ amount: '150' }, { amount: 50 }],
+          coupons: [{ ids: { code: 'A1' } }, { ids: { code: 'A1' } }],
+          payments: [{ type: 'card', amount: '999,99' }],
+          customFields: { Waiter: 'Анна' },
+          lines: [
+            {
+              lineNumber: '2',
+              lineId: 7,
+              quantity: '1.5',
+              basePricePerItem: '250.50',
+              minPricePerItem: 100,
+              product: { ids: { iiko: 'guid-1' } },
+              status: { ids: { externalId: 'iikoPaid' } },
+              requestedPromotions: [{ type: 'discount', promotion: { ids: { externalId: 'iikoHappyHour' } }, amount: '10' }],
+            },
+          ],
+        },
+      },
+      OPTIONS,
+    );
+    assert.deepEqual(order.ids, { iikoOrderId: '1234' });
+    assert.equal(order.totalPrice, 100000);
+    assert.equal(order.pointsRequested, 200);
+    assert.deepEqual(order.coupons, ['A1']);
+    assert.deepEqual(order.payments, [{ type: 'card', amount: 99999 }]);
+    assert.equal(order.pointOfContact, 'cafe-1');
+    assert.equal(order.cashdesk, 'desk');
+    assert.equal(order.externalSystem, 'iiko');
+    assert.deepEqual(order.lines[0], {
+      lineNumber: 2,
+      lineId: '7',
+      productId: 'guid-1',
+      quantity: 1500,
+      basePricePerItem: 25050,
+      minPricePerItem: 10000,
+      status: 'iikoPaid',
+      requestedPromotions: [{ externalId: 'iikoHappyHour', amount: 1000 }],
+      customFields: {},
+    });
+  });
+
+  it('reports every bad value with its location at once', () => {
+    assert.deepEqual(
+      locations({
+        order: {
+          ids: { orderNumber: '1' },
+          bonusPoints: [{ amount: 1.5 }],
+          lines: [
+            { quantity: 0, basePricePerItem: 10, product: { ids: { iiko: 'a' } } },
+            { quantity: 1, basePricePerItem: -1, product: { ids: { unknownSystem: 'b' } } },
+            { lineNumber: 4, quantity: 1, basePricePerItem: 1, product: { ids: { iiko: 'c' } } },
+            { lineNumber: 4, quantity: 1, basePricePerItem: 1, product: { ids: { iiko: 'd' } } },
+          ],
+        },
+      }),
+      [
+        '/order/ids/orderNumber',
+        '/order/totalPrice',
+        '/order/bonusPoints/0/amount',
+        '/order/lines/0/quantity',
+        '/order/lines/1/product/ids/unknownSystem',
+        '/order/lines/1/basePricePerItem',
+        '/order/lines/3/lineNumber',
+      ],
+    );
+    assert.deepEqual(locations({ order: { lines: [] } }, { ...OPTIONS, requireIdentifier: true }), ['/order/ids', '/order/totalPrice', '/order/lines']);
+    assert.deepEqual(locations({}), ['/order']);
+  });
+
+  it('takes back-dated times in the forms POS plugins send and refuses the future', () => {
+    assert.equal(parseDateTime('2018-12-19 20:01:58.095')?.toISOString(), '2018-12-19T20:01:58.095Z');
+    assert.equal(parseDateTime('2017-11-14T09:31:41.33Z')?.toISOString(), '2017-11-14T09:31:41.330Z');
+    assert.equal(parseDateTime('2026-01-31T15:00:00+03:00')?.toISOString(), '2026-01-31T12:00:00.000Z');
+    assert.equal(parseDateTime('yesterday'), null);
+    const now = new Date('2026-03-01T12:00:00Z');
+    assert.equal(executionTimeOf({}, now), now);
+    assert.throws(() => executionTimeOf({ executionDateTimeUtc: '2026-03-01T12:05:00Z' }, now), /future/);
+  });
+});
