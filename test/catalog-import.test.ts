@@ -111,6 +111,20 @@ describe('availability across uploads', () => {
     assert.deepEqual((await resolveProducts(t.app.db, 'iiko', ['latte'])).get('latte')!.categoryIds, ['coffee', 'drinks']);
   });
 
+  test('names and fields with quotes, braces, backslashes and the word NULL are stored exactly', async () => {
+    const tricky = 'He said "hi", {x} \\ back\\slash; NULL';
+    await t.call(OPERATION, {
+      productCatalog: {
+        categories: [category('c,1', 'Категория "один"')],
+        products: [
+          product('NULL', 'NULL', 1, { description: tricky, categories: [{ ids: { iiko: 'c,1' } }], customFields: { note: tricky } }),
+        ],
+      },
+    });
+    const row = await t.app.db.selectFrom('catalog_products').selectAll().where('id', '=', 'NULL').executeTakeFirstOrThrow();
+    assert.deepEqual([row.name, row.description, row.category_ids, row.custom_fields], ['NULL', tricky, ['c,1'], { note: tricky }]);
+  });
+
   test('a product sent with isAvailable false is saved unavailable', async () => {
     await t.call(OPERATION, { productCatalog: { products: [product('soup', 'Суп', 300, { isAvailable: false })] } });
     assert.deepEqual(await availability(t, ['soup']), { soup: false });

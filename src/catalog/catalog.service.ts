@@ -1,9 +1,11 @@
 // The catalogue's rules: what other modules may ask of it and how uploads are saved.
 import { inTransaction, type Db } from '../db/database.ts';
 import type { CustomFieldDefinition } from '../project/schemas.ts';
+import type { ProjectSnapshot } from '../project/snapshot.ts';
 import type { ValidationMessage } from '../shared/errors.ts';
 import { fromNumeric, toNumericString } from '../shared/money.ts';
 import * as repository from './catalog.repository.ts';
+import { parseIikoNomenclature, type NomenclatureOptions } from './importers/iiko-nomenclature.ts';
 import type { CatalogProduct, CatalogUpload } from './importers/types.ts';
 import { checkProductCustomFields, customFieldLocation } from './product-fields.ts';
 
@@ -204,4 +206,42 @@ export async function importCatalog(db: Db, upload: CatalogUpload, options: Impo
       messages,
     };
   });
+}
+
+/**
+ * Loads an iikoCloud `/api/1/nomenclature` answer: menu groups become categories, dishes, goods and
+ * priced modifiers become products (like the iiko plugin's menu upload, `ids` as its `send_product_id`).
+ * An answer for `startRevision: 0` is the whole menu (`full`, the default); a later revision holds only
+ * changes, so pass `full: false` for it.
+ */
+export async function importIikoNomenclature(
+  db: Db,
+  nomenclature: unknown,
+  options: NomenclatureOptions & {
+    project: ProjectSnapshot;
+    now: Date;
+    externalSystem?: string;
+    full?: boolean;
+    onProgress?: ImportOptions['onProgress'];
+  },
+): Promise<CatalogImportResult> {
+  const upload = parseIikoNomenclature(nomenclature, { ids: options.ids });
+  return importCatalog(db, upload, {
+    externalSystem: options.externalSystem ?? 'iiko',
+    productFields: options.project.customFields('Product'),
+    now: options.now,
+    full: options.full,
+    onProgress: options.onProgress,
+  });
+}
+
+/** One line for people: what an import did. */
+export function describeImport(result: CatalogImportResult): string {
+  const { products, categories } = result;
+  return (
+    `${result.externalSystem}: products ${products.received} received, ${products.created} created, ${products.changed} changed, ` +
+    `${products.unchanged} unchanged, ${products.madeUnavailable} made unavailable, ${products.rejected} rejected; ` +
+    `categories ${categories.received} received, ${categories.created} created, ${categories.changed} changed, ` +
+    `${categories.madeUnavailable} made unavailable; ${result.messages.length} problems`
+  );
 }
