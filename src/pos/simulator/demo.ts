@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../config.ts';
-import { startServer, type RunningServer } from '../../main.ts';
+import { openApp, startServer, type RunningServer } from '../../main.ts';
+import { applyProject } from '../../project/project.service.ts';
 import { Sale, type Balance, type Calculation, type Guest, type MenuItem, type SaleRecord } from '../cashier.ts';
 import type { CallOutcome } from '../client.ts';
 import { loadMenu } from '../menu.ts';
@@ -97,6 +98,7 @@ class Demo {
   }
 
   private async startEmbedded(port: number): Promise<string> {
+    const first = this.server === null && port === 0;
     const config = loadConfig({
       REGULARS_DATA_DIR: join(this.temporary, 'server-data'),
       HOST: '127.0.0.1',
@@ -107,6 +109,16 @@ class Demo {
       REGULARS_WORKER_POLL_MS: '50',
       LOG_LEVEL: 'silent',
     });
+    if (first) {
+      // The guest gets a confirmation and an authorization code within seconds; the preset's 30 s pause between
+      // codes to one phone would only make the demo wait.
+      const opened = await openApp(config, { logger: pino({ level: 'silent' }) });
+      try {
+        await applyProject(opened.app.db, { settings: { codeMinIntervalSeconds: 0 } });
+      } finally {
+        await opened.close();
+      }
+    }
     this.server = await startServer(config, { logger: pino({ level: 'silent' }) });
     this.serverPort = Number(new URL(this.server.url).port);
     return this.server.url;
@@ -120,7 +132,7 @@ class Demo {
       this.phone = await startSmsPhone();
       url = await this.startEmbedded(0);
       key = DEMO_SECRET_KEY;
-      this.say(`  server ${url}, integration point iiko, secret key ${key}`);
+      this.say(`  server ${url}, integration point iiko, secret key ${key}; codes to one phone without the 30 s pause`);
     } else {
       url = this.options.server!;
       key = this.options.key ?? '';
