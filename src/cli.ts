@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { ConfigError, loadConfig, loadPosEnvironment, type Config } from './config.ts';
 import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
+import { registerImportCommand } from './catalog/catalog.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
 import { queryOperationLog } from './protocol/protocol.repository.ts';
 import { normalizePhone } from './customers/phone.ts';
@@ -188,6 +189,7 @@ program
 registerUsersCommand(program, withApp);
 
 registerUsersCommand(program, withApp);
+registerImportCommand(program, withApp);
 
 program
   .command('pos')
