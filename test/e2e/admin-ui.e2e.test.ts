@@ -1,0 +1,219 @@
+// The admin console in a real browser (Debian's headless Chromium driven by playwright-core) against the
+// real server process: sign in, find a guest by a phone typed the way a person types it, read why the
+// balance is what it is, adjust it, and see a viewer refused. Also takes the dashboard screenshot that
+// README shows (written to docs/ when REGULARS_UPDATE_SCREENSHOT=1).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildUi } from '../../scripts/build-ui.ts';
+import { addUser } from '../../src/admin/users.service.ts';
+import { loadConfig } from '../../src/config.ts';
+import { insertCustomer } from '../../src/customers/customers.repository.ts';
+import { accruePoints, changeBalance, spendPoints } from '../../src/loyalty/ledger.service.ts';
+import { openApp } from '../../src/main.ts';
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
+import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const SECRET_KEY = 'e2e-secret-key-0123456789';
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+const DAY_MS = 86_400_000;
+const ACCRUAL_REASON = 'Начислено за заказ 1001: 5 % от 2 400 ₽';
+
+/** A deterministic history for the dashboard: guests who joined over two weeks, with points earned and spent. */
+async function seedHistory(env: Record<string, string>, now: Date) {
+  const opened = await openApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+  try {
+    const { db } = opened.app;
+    const project = opened.app.project.current;
+    const bonus = project.balanceType('Bonus')!;
+    await addUser(db, { name: 'olga', role: 'owner', password: 'owner-password-1' });
+    await addUser(db, { name: 'vera', role: 'viewer', password: 'viewer-password-1' });
+    const anna = await insertCustomer(db, {
+      mobile_phone: '79001234567',
+      is_mobile_phone_confirmed: true,
+      first_name: 'Анна',
+      last_name: 'Смирнова',
+      discount_card: '4000123',
+      custom_fields: JSON.stringify({ Rank: 'Gold' }),
+      registered_via: 'iiko',
+      created_at: new Date(now.getTime() - 13 * DAY_MS),
+    });
+    const at = new Date(now.getTime() - 2 * DAY_MS);
+    await accruePoints(db, project, { customerId: anna.id, balanceType: bonus, amount: 120, activeFrom: at, expiresAt: new Date(at.getTime() + 365 * DAY_MS), reason: ACCRUAL_REASON, now: at }, { source: 'operation', operation: 'Offline.ChangeStatus' });
+    const ranks = ['Bronze', 'Bronze', 'Silver', 'Bronze', 'Gold', 'Bronze', 'Silver'];
+    for (let day = 13, n = 0; day >= 0; day -= 1) {
+      const joined = 2 + ((day * 7) % 5);
+      for (let k = 0; k < joined; k += 1, n += 1) {
+        const created = new Date(now.getTime() - day * DAY_MS - k * 3_600_000);
+        const guest = await insertCustomer(db, {
+          mobile_phone: `7901${String(1_000_000 + n).slice(1)}`,
+          is_mobile_phone_confirmed: n % 3 !== 0,
+          first_name: `Гость ${n}`,
+          custom_fields: JSON.stringify({ Rank: ranks[n % ranks.length] }),
+          created_at: created,
+        });
+        const earned = 40 + ((n * 37) % 160);
+        await accruePoints(db, project, { customerId: guest.id, balanceType: bonus, amount: earned, activeFrom: created, expiresAt: new Date(created.getTime() + 365 * DAY_MS), reason: `Начислено за заказ ${2000 + n}`, now: created }, { source: 'operation', operation: 'Offline.ChangeStatus' });
+        if (n % 2 === 0) {
+          const later = new Date(created.getTime() + DAY_MS);
+          if (later < now) await spendPoints(db, project, { customerId: guest.id, balanceType: bonus, amount: Math.floor(earned / 2), reason: `Оплата баллами заказа ${3000 + n}`, now: later }, { source: 'operation', operation: 'Offline.CreateAuthorizedOrder' });
+        }
+        if (n % 9 === 4) await changeBalance(db, project, { customerId: guest.id, balanceType: bonus, amount: -10, reason: 'Сгорание по сроку (демо)', now: created }, { source: 'system' });
+      }
+    }
+    return anna.id;
+  } finally {
+    await opened.close();
+  }
+}
+
+async function register(server: ServerProcess, phone: string, firstName: string) {
+  const response = await fetch(`${server.url}/v3/operations/sync?endpointId=iiko&operation=Offline.RegisterCustomer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `SecretKey ${SECRET_KEY}` },
+    body: JSON.stringify({ customer: { mobilePhone: phone, firstName } }),
+  });
+  return response.json();
+}
+
+async function signIn(page: Page, url: string, name: string, password: string) {
+  await page.context().clearCookies();
+  await page.goto(url);
+  await page.fill('input[name=name]', name);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('nav.sidebar');
+}
+
+describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed (apt-get install -y chromium)` }, () => {
+  let database: TestDatabase | null = null;
+  let server: ServerProcess;
+  let context: BrowserContext;
+  let annaId: number;
+  const started = Date.now();
+
+  before(async () => {
+    await buildUi({ quiet: true });
+    let env: Record<string, string>;
+    if (testDatabaseUrl) {
+      database = await createTestDatabase();
+      env = { ...database.env };
+    } else {
+      env = { REGULARS_DATA_DIR: freshDataDir() };
+    }
+    env = { ...env, REGULARS_SECRET_KEY: SECRET_KEY, REGULARS_ADMIN_TOKEN: ADMIN_TOKEN };
+    annaId = await seedHistory(env, new Date());
+    server = await startServerProcess(env);
+    for (const [phone, name] of [['+7 (902) 000-00-01', 'Пётр'], ['89020000002', 'Мария'], ['7 902 000 00 03', 'Олег']]) {
+      const answer = await register(server, phone, name);
+      assert.equal(answer.customer?.processingStatus, 'Created', JSON.stringify(answer));
+    }
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'regulars-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 1000 },
+      locale: 'ru-RU',
+      timezoneId: 'Europe/Moscow',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.stop();
+    await database?.close();
+  });
+
+  test('an owner signs in, finds a guest by "8 (900) 123-45-67", reads the accrual reason and adjusts the balance', async () => {
+    const page = await context.newPage();
+    await signIn(page, server.url, 'olga', 'owner-password-1');
+    assert.equal(await page.textContent('.topbar .who [data-role]'), 'владелец');
+
+    await page.click('nav.sidebar >> text=Гости');
+    await page.fill('input[name=q]', '8 (900) 123-45-67');
+    await page.click('form[role=search] button[type=submit]');
+    const row = page.locator('table.guests tbody tr');
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1);
+    assert.match((await row.first().textContent()) ?? '', /Смирнова Анна/);
+    await row.first().click();
+
+    await page.waitForSelector('table.ledger tbody tr');
+    assert.equal(await page.textContent('[data-balance=Bonus]'), '120');
+    assert.match((await page.textContent('table.ledger')) ?? '', new RegExp(ACCRUAL_REASON));
+
+    await page.fill('form.adjust input[name=amount]', '30');
+    await page.fill('form.adjust input[name=reason]', 'Извинение за долгую подачу');
+    await page.click('form.adjust button[type=submit]');
+    await page.waitForSelector('text=Извинение за долгую подачу');
+    await page.waitForFunction(() => document.querySelector('[data-balance=Bonus]')?.textContent === '150');
+    const ledgerText = (await page.textContent('table.ledger')) ?? '';
+    assert.match(ledgerText, /\+30/);
+    assert.match(ledgerText, /olga/);
+    await page.close();
+  });
+
+  test('a viewer sees the guest but has no adjustment form, and the server refuses a change with 403', async () => {
+    const page = await context.newPage();
+    await signIn(page, server.url, 'vera', 'viewer-password-1');
+    await page.goto(`${server.url}/#/guests/${annaId}`);
+    await page.waitForSelector('table.ledger tbody tr');
+    assert.equal(await page.locator('form.adjust').count(), 0);
+    assert.ok(await page.isVisible('text=только просмотр'));
+    const refused = await page.evaluate(async (id) => {
+      const session = await (await fetch('/api/auth/session')).json();
+      const response = await fetch(`/api/admin/customers/${id}/adjustments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({ balanceType: 'Bonus', amount: 1000, reason: 'себе на кофе' }),
+      });
+      return { status: response.status, body: await response.json() };
+    }, annaId);
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.error, /viewer may not/);
+    await page.close();
+  });
+
+  test('the dashboard shows charts of the seeded data, in English on request', async () => {
+    const page = await context.newPage();
+    await signIn(page, server.url, 'olga', 'owner-password-1');
+    await page.goto(`${server.url}/#/dashboard`);
+    await page.waitForSelector('figure.chart svg polyline');
+    const cards = (await page.textContent('.cards')) ?? '';
+    assert.match(cards, /Всего гостей/);
+    assert.ok((await page.locator('figure.chart rect').count()) > 10, 'bars are drawn');
+    const screenshot = join(tmpdir(), `regulars-admin-dashboard-${process.pid}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    if (process.env.REGULARS_UPDATE_SCREENSHOT === '1') copyFileSync(screenshot, join(ROOT, 'docs', 'admin-dashboard.png'));
+
+    await page.click('.topbar .lang >> text=EN');
+    await page.waitForSelector('text=Guests in all');
+    assert.ok(await page.isVisible('nav.sidebar >> text=Operations log'));
+    await page.click('.topbar .lang >> text=RU');
+    await page.close();
+    process.stdout.write(`# admin console e2e ran ${Math.round((Date.now() - started) / 1000)} s\n`);
+  });
+
+  test('a failed call in the operations log opens with its masked request and the answer', async () => {
+    await fetch(`${server.url}/v3/operations/sync?endpointId=iiko&operation=Offline.CheckCustomer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `SecretKey ${SECRET_KEY}` },
+      body: JSON.stringify({ customer: { mobilePhone: '12345' } }),
+    });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'olga', 'owner-password-1');
+    await page.goto(`${server.url}/#/log?status=ValidationError`);
+    await page.locator('table.log tbody tr').first().click();
+    await page.waitForSelector('pre.json');
+    const text = (await page.textContent('main')) ?? '';
+    assert.match(text, /Offline\.CheckCustomer/);
+    assert.match(text, /\/customer\/mobilePhone/);
+    assert.doesNotMatch(text, /"12345"/);
+    await page.close();
+  });
+});

@@ -1,0 +1,174 @@
+// The project configuration: every entity readable by kind, export, and a safe change: upload a file,
+// see what would be created and changed (a dry run), then apply (owners only).
+import { useState, type ChangeEvent } from 'react';
+import type { PageProps } from '../App.tsx';
+import { get, post } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+import { ErrorBox, Json, Loading, Section, Tag, useLoad } from '../ui.tsx';
+
+type ProjectFile = Record<string, unknown>;
+
+interface Change {
+  id: string;
+  kind: string;
+  key: string;
+  status: 'created' | 'changed' | 'unchanged';
+  before: unknown;
+  after: unknown;
+}
+
+type Plan = { ok: true; created: string[]; changed: string[]; unchanged: string[]; changes: Change[] } | { ok: false; problems: { path: string; message: string }[] };
+
+const entityName = (entity: Record<string, unknown>) => String(entity.systemName ?? entity.externalId ?? '');
+
+function Upload({ canApply, onApplied }: { canApply: boolean; onApplied: () => void }) {
+  const { t } = useI18n();
+  const [content, setContent] = useState<string | null>(null);
+  const [fileName, setFileName] = useState('');
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [applied, setApplied] = useState<number | null>(null);
+
+  const choose = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    setError(null);
+    setApplied(null);
+    const text = await file.text();
+    setContent(text);
+    setFileName(file.name);
+    try {
+      setPlan(await post<Plan>('/api/admin/project/plan', { content: text }));
+    } catch (failure) {
+      setPlan(null);
+      setError(failure as Error);
+    }
+  };
+  const apply = async () => {
+    if (!content) return;
+    setError(null);
+    try {
+      const report = await post<{ version: number }>('/api/admin/project/apply', { content });
+      setApplied(report.version);
+      setPlan(null);
+      onApplied();
+    } catch (failure) {
+      setError(failure as Error);
+    }
+  };
+  const pending = plan?.ok ? plan.changes.filter((c) => c.status !== 'unchanged') : [];
+  return (
+    <Section title={t('uploadProject')}>
+      <input type="file" accept=".yaml,.yml,.json" onChange={choose} aria-label={t('uploadProject')} />
+      <ErrorBox error={error} />
+      {applied !== null && (
+        <p className="good">
+          {t('applied')} {applied}
+        </p>
+      )}
+      {plan && !plan.ok && (
+        <div className="error">
+          <b>{t('problems')}</b>
+          <ul>
+            {plan.problems.map((p, i) => (
+              <li key={i}>
+                <code>{p.path}</code> {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {plan?.ok && (
+        <div className="plan">
+          <h3>
+            {t('planTitle')}: {fileName}
+          </h3>
+          <p>
+            <Tag tone="good">
+              {t('created')}: {plan.created.length}
+            </Tag>{' '}
+            <Tag tone="warn">
+              {t('changed')}: {plan.changed.length}
+            </Tag>{' '}
+            <Tag>
+              {t('unchanged')}: {plan.unchanged.length}
+            </Tag>
+          </p>
+          {pending.map((change) => (
+            <details key={change.id} open className={`change change-${change.status}`}>
+              <summary>
+                <Tag tone={change.status === 'created' ? 'good' : 'warn'}>{t(change.status)}</Tag> <code>{change.id}</code>
+              </summary>
+              <div className="grid2">
+                <div>
+                  <h4>{t('before')}</h4>
+                  {change.before ? <Json value={change.before} /> : <p className="muted">—</p>}
+                </div>
+                <div>
+                  <h4>{t('after')}</h4>
+                  <Json value={change.after} />
+                </div>
+              </div>
+            </details>
+          ))}
+          {canApply ? (
+            <button type="button" onClick={apply} disabled={pending.length === 0}>
+              {t('applyProject')}
+            </button>
+          ) : (
+            <p className="muted">{t('ownerOnly')}</p>
+          )}
+        </div>
+      )}
+    </Section>
+  );
+}
+
+export function ProjectPage({ user, params }: PageProps) {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(() => get<ProjectFile>('/api/admin/project'), []);
+  const kinds = data ? Object.keys(data).filter((kind) => kind !== 'version') : [];
+  const kind = params.get('kind') ?? 'settings';
+  return (
+    <div className="page">
+      <h1>{t('project')}</h1>
+      <p className="actions">
+        <a className="button" href="/api/admin/project/export?format=yaml" download>
+          {t('exportYaml')}
+        </a>{' '}
+        <a className="button" href="/api/admin/project/export?format=json" download>
+          {t('exportJson')}
+        </a>
+      </p>
+      <Upload canApply={user.role === 'owner'} onApplied={reload} />
+      <ErrorBox error={error} />
+      <Loading when={!data && !error}>
+        {data && (
+          <div className="tabs-layout">
+            <nav className="tabs">
+              {kinds.map((name) => (
+                <a key={name} href={`#/project?kind=${name}`} className={name === kind ? 'active' : ''}>
+                  {name} {Array.isArray(data[name]) ? <span className="muted">{(data[name] as unknown[]).length}</span> : null}
+                </a>
+              ))}
+            </nav>
+            <div className="tab-body">
+              {Array.isArray(data[kind]) ? (
+                (data[kind] as Record<string, unknown>[]).map((entity, i) => (
+                  <details key={i} className="entity">
+                    <summary>
+                      <code>{entityName(entity)}</code> {String(entity.name ?? entity.type ?? '')}
+                    </summary>
+                    <Json value={entity} />
+                  </details>
+                ))
+              ) : (
+                <Json value={data[kind]} />
+              )}
+            </div>
+          </div>
+        )}
+      </Loading>
+    </div>
+  );
+}
