@@ -8,6 +8,7 @@ import { queryOperationLog } from '../protocol/protocol.repository.ts';
 import { secureAdminScope } from './auth.ts';
 import { loyaltyRoutes } from '../loyalty/loyalty.routes.ts';
 import { ordersRoutes } from '../orders/orders.routes.ts';
+import { catalogRoutes } from '../catalog/catalog.routes.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { messagesRoutes } from '../messaging/messages.routes.ts';
 import { scenarioRunsRoutes } from '../scenarios/scenarios.routes.ts';
@@ -36,7 +37,7 @@ const coreRoutes: AdminRoutes = (admin, app) => {
   });
 };
 
-const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes, segmentsRoutes, loyaltyRoutes, ordersRoutes];
+const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes, segmentsRoutes, loyaltyRoutes, ordersRoutes, catalogRoutes];
 
 export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
   await server.register(async (admin) => {

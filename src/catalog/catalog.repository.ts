@@ -198,3 +198,81 @@ export async function markProductsUnavailable(db: Db, externalSystem: string, id
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+export interface ProductSearch {
+  externalSystem: string;
+  /** a case-insensitive part of the name, or an exact id */
+  text?: string;
+  /** products in this category or any category below it */
+  categoryId?: string;
+  available?: boolean;
+  /** keyset: the last id of the previous page */
+  afterId?: string;
+  limit: number;
+}
+
+export interface ProductListRow {
+  id: string;
+  name: string;
+  description: string | null;
+  price: string | null;
+  old_price: string | null;
+  is_available: boolean;
+  category_ids: string[];
+  custom_fields: Record<string, unknown>;
+  sku: string | null;
+  updated_at: Date;
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** A page of products ordered by id. */
+export async function searchProducts(db: Db, search: ProductSearch): Promise<ProductListRow[]> {
+  let query = db
+    .selectFrom('catalog_products')
+    .select(['id', 'name', 'description', 'price', 'old_price', 'is_available', 'category_ids', 'custom_fields', 'sku', 'updated_at'])
+    .where('external_system', '=', search.externalSystem);
+  if (search.text) {
+    const text = search.text;
+    query = query.where((eb) => eb.or([eb('name', 'ilike', likePattern(text)), eb('id', '=', text)]));
+  }
+  if (search.categoryId !== undefined) {
+    query = query.where(sql<boolean>`category_ids && array(
+      with recursive subtree(id, depth) as (
+        select ${search.categoryId}::text, 0
+        union all
+        select c.id, s.depth + 1 from catalog_categories c join subtree s on c.parent_id = s.id
+        where c.external_system = ${search.externalSystem} and s.depth < ${MAX_CATEGORY_DEPTH}
+      )
+      select id from subtree
+    )`);
+  }
+  if (search.available !== undefined) query = query.where('is_available', '=', search.available);
+  if (search.afterId !== undefined) query = query.where('id', '>', search.afterId);
+  return (await query.orderBy('id').limit(search.limit).execute()) as ProductListRow[];
+}
+
+export interface CategoryListRow {
+  id: string;
+  name: string;
+  parent_id: string | null;
+  is_available: boolean;
+  /** available products placed directly in the category */
+  product_count: number;
+}
+
+export async function listCategories(db: Db, externalSystem: string): Promise<CategoryListRow[]> {
+  const result = await sql<CategoryListRow>`
+    select c.id, c.name, c.parent_id, c.is_available, coalesce(counts.products, 0)::int as product_count
+    from catalog_categories c
+    left join (
+      select category_id, count(*) as products
+      from catalog_products p, unnest(p.category_ids) as category_id
+      where p.external_system = ${externalSystem} and p.is_available
+      group by category_id
+    ) counts on counts.category_id = c.id
+    where c.external_system = ${externalSystem}
+    order by c.name, c.id
+  `.execute(db);
+  return result.rows;
+}

@@ -3,7 +3,7 @@ import { inTransaction, type Db } from '../db/database.ts';
 import type { CustomFieldDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import type { ValidationMessage } from '../shared/errors.ts';
-import { fromNumeric, toNumericString } from '../shared/money.ts';
+import { fromNumeric, toDecimal, toNumericString } from '../shared/money.ts';
 import * as repository from './catalog.repository.ts';
 import { parseIikoNomenclature, type NomenclatureOptions } from './importers/iiko-nomenclature.ts';
 import type { CatalogProduct, CatalogUpload } from './importers/types.ts';
@@ -244,4 +244,83 @@ export function describeImport(result: CatalogImportResult): string {
     `categories ${categories.received} received, ${categories.created} created, ${categories.changed} changed, ` +
     `${categories.madeUnavailable} made unavailable; ${result.messages.length} problems`
   );
+}
+
+/** The external system the catalogue operation loads (`iiko` in the preset): where the admin API looks by default. */
+export function defaultExternalSystem(project: ProjectSnapshot): string {
+  const operation = project.definition.operations.find((candidate) => candidate.type === 'ImportProductCatalog');
+  const configured = operation?.settings.externalSystem;
+  if (typeof configured === 'string' && configured !== '') return configured;
+  const systems = project.definition.externalSystems;
+  return systems.length === 1 ? systems[0].systemName : 'iiko';
+}
+
+export interface CatalogProductView {
+  id: string;
+  name: string;
+  description: string | null;
+  /** roubles */
+  price: number | null;
+  oldPrice: number | null;
+  isAvailable: boolean;
+  categoryIds: string[];
+  customFields: Record<string, unknown>;
+  sku: string | null;
+  updatedAt: string;
+}
+
+export async function findProducts(
+  db: Db,
+  search: repository.ProductSearch,
+): Promise<{ items: CatalogProductView[]; nextCursor: string | null }> {
+  const rows = await repository.searchProducts(db, search);
+  const items = rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    price: row.price === null ? null : toDecimal(fromNumeric(row.price)),
+    oldPrice: row.old_price === null ? null : toDecimal(fromNumeric(row.old_price)),
+    isAvailable: row.is_available,
+    categoryIds: row.category_ids,
+    customFields: row.custom_fields ?? {},
+    sku: row.sku,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  }));
+  const last = items.at(-1);
+  return { items, nextCursor: items.length === search.limit && last ? encodeCursor(last.id) : null };
+}
+
+export function encodeCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  return encodeCursor(id) === cursor ? id : null;
+}
+
+export interface CategoryNode {
+  id: string;
+  name: string;
+  isAvailable: boolean;
+  /** available products placed directly in this category */
+  productCount: number;
+  children: CategoryNode[];
+}
+
+/** The category tree, children under their parents sorted by name; a category whose parent is unknown is a root. */
+export async function categoryTree(db: Db, externalSystem: string, options: { available?: boolean } = {}): Promise<CategoryNode[]> {
+  const rows = (await repository.listCategories(db, externalSystem)).filter(
+    (row) => options.available === undefined || row.is_available === options.available,
+  );
+  const nodes = new Map<string, CategoryNode>(
+    rows.map((row) => [row.id, { id: row.id, name: row.name, isAvailable: row.is_available, productCount: row.product_count, children: [] }]),
+  );
+  const roots: CategoryNode[] = [];
+  for (const row of rows) {
+    const parent = row.parent_id === null ? undefined : nodes.get(row.parent_id);
+    (parent ? parent.children : roots).push(nodes.get(row.id)!);
+  }
+  return roots;
 }
