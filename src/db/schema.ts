@@ -233,7 +233,8 @@ export interface ScenarioRunsTable {
   customer_id: number | null;
   event_type: string;
   operation: string | null;
-  status: 'running' | 'completed' | 'noBranchMatched' | 'failed';
+  /** retrying: a step threw and the event will be delivered again; parked: it kept throwing */
+  status: 'running' | 'completed' | 'noBranchMatched' | 'failed' | 'retrying' | 'parked';
   branch: string | null;
   steps: Json<Array<{ type: string; status: string; detail?: string }>>;
   created_at: Timestamp;

@@ -4,6 +4,7 @@ import { operationLogRetention } from '../protocol/retention.ts';
 import { SMS_SEND_TOPIC } from '../messaging/mailings.service.ts';
 import { sendSmsJob } from '../messaging/sms-delivery.ts';
 import { eventJob } from '../scenarios/jobs.ts';
+import { WEBHOOK_TOPIC, webhookJob } from '../scenarios/webhook.ts';
 import { segmentRecalculationTask } from '../segments/segments.jobs.ts';
 import { pointsExpiryTask } from '../loyalty/loyalty.jobs.ts';
 import { EVENT_TOPIC } from './outbox.ts';
@@ -11,6 +12,7 @@ import { EVENT_TOPIC } from './outbox.ts';
 export const jobHandlers: Record<string, JobHandler> = {
   [EVENT_TOPIC]: eventJob,
   [SMS_SEND_TOPIC]: sendSmsJob,
+  [WEBHOOK_TOPIC]: webhookJob,
 };
 
 export const periodicTasks: PeriodicTask[] = [operationLogRetention, segmentRecalculationTask, pointsExpiryTask];

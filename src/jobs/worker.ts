@@ -4,11 +4,10 @@ import type { AppContext } from '../app-context.ts';
 import { processNextAsyncOperation } from '../protocol/async-worker.ts';
 import { claimJobs, completeJob, failJob } from './outbox.ts';
 import { jobHandlers, periodicTasks } from './registry.ts';
-import type { JobHandler } from './types.ts';
+import { MAX_JOB_ATTEMPTS, ParkJobError, type JobHandler } from './types.ts';
 
 const BATCH = 20;
 const LEASE_MS = 5 * 60_000;
-const MAX_JOB_ATTEMPTS = 10;
 const jobBackoffMs = (attempts: number) => Math.min(10 * 60_000, 1000 * 2 ** (attempts - 1));
 
 export async function processOutboxBatch(app: AppContext, handlers: Record<string, JobHandler> = jobHandlers): Promise<number> {
@@ -24,7 +23,7 @@ export async function processOutboxBatch(app: AppContext, handlers: Record<strin
       await completeJob(app.db, job.id);
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      const parked = job.attempts >= MAX_JOB_ATTEMPTS;
+      const parked = error instanceof ParkJobError || job.attempts >= MAX_JOB_ATTEMPTS;
       app.logger.warn({ job: job.id, topic: job.topic, attempts: job.attempts, parked, error: message }, 'outbox job failed');
       await failJob(app.db, job.id, message, parked ? null : jobBackoffMs(job.attempts));
     }

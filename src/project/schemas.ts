@@ -212,6 +212,7 @@ export const scenarioStepSchema = z.discriminatedUnion('type', [
       url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
       secret: z.string().min(16, 'a webhook secret has at least 16 characters'),
       maxAttempts: z.number().int().min(1).max(20).default(5),
+      timeoutSeconds: z.number().int().min(1).max(60).default(10),
     })
     .strict(),
 ]);

@@ -25,17 +25,62 @@ export function triggerMatches(trigger: ScenarioDefinition['trigger'], event: Do
   return typeof event.data?.segment === 'string' && trigger.segments.includes(event.data.segment);
 }
 
-export async function runScenariosForEvent(app: AppContext, event: DomainEvent, eventKey: string): Promise<ScenarioRunReport[]> {
+/** How often the event has been delivered, so a step that keeps throwing is shown as retrying, then parked. */
+export interface Delivery {
+  attempt: number;
+  /** the outbox parks the event after this attempt */
+  last: boolean;
+}
+
+/**
+ * Runs every scenario the event triggers. A step that throws rolls its scenario's transaction back (nothing
+ * of the run stays but a `retrying` record naming the step and the error) and the error goes up, so the
+ * outbox delivers the event again with backoff; scenarios that completed are not run again. After the last
+ * attempt the record says `parked` and the outbox parks the event, where an operator can retry it.
+ */
+export async function runScenariosForEvent(
+  app: AppContext,
+  event: DomainEvent,
+  eventKey: string,
+  delivery: Delivery = { attempt: 1, last: false },
+): Promise<ScenarioRunReport[]> {
   const project = app.project.current;
   const reports: ScenarioRunReport[] = [];
   for (const scenario of project.definition.scenarios) {
     if (!triggerMatches(scenario.trigger, event)) continue;
-    reports.push(await inTransaction(app.db, (db) => runScenario({ app, db, project, scenario, event, now: app.now() }, eventKey)));
+    const now = app.now();
+    try {
+      reports.push(await inTransaction(app.db, (db) => runScenario({ app, db, project, scenario, event, now }, eventKey)));
+    } catch (error) {
+      const failing = error instanceof StepThrew ? error.step : 'start';
+      const cause = error instanceof StepThrew ? error.error : error;
+      await repository.recordFailedAttempt(app.db, {
+        scenario: scenario.systemName,
+        eventKey,
+        customerId: event.customerId,
+        eventType: event.type,
+        operation: event.operation ?? null,
+        now,
+        status: delivery.last ? 'parked' : 'retrying',
+        steps: [{ type: failing, status: 'failed', detail: `attempt ${delivery.attempt}: ${(cause as Error)?.message ?? String(cause)}` }],
+      });
+      throw cause;
+    }
   }
   return reports;
 }
 
-async function runScenario(base: Omit<ScenarioContext, 'customer'>, eventKey: string): Promise<ScenarioRunReport> {
+/** A step threw (rather than reporting a failure): the run is rolled back and retried. */
+class StepThrew extends Error {
+  constructor(
+    readonly step: string,
+    readonly error: unknown,
+  ) {
+    super(`step ${step} failed: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+async function runScenario(base: Omit<ScenarioContext, 'customer' | 'runId' | 'eventKey'>, eventKey: string): Promise<ScenarioRunReport> {
   const { db, scenario, event, now } = base;
   const report: ScenarioRunReport = { scenario: scenario.systemName, status: 'completed', branch: null, steps: [] };
   const runId = await repository.startRun(db, {
@@ -52,15 +97,20 @@ async function runScenario(base: Omit<ScenarioContext, 'customer'>, eventKey: st
     report.status = 'failed';
     report.steps.push({ type: 'start', status: 'failed', detail: 'the guest no longer exists' });
   } else {
-    const context: ScenarioContext = { ...base, customer };
+    const context: ScenarioContext = { ...base, customer, runId, eventKey };
     const index = await firstMatchingBranch(context);
     if (index === null) report.status = 'noBranchMatched';
     else {
       const branch = scenario.branches[index];
       report.branch = branch.name ?? `#${index + 1}`;
-      for (const step of branch.steps) {
+      for (const [position, step] of branch.steps.entries()) {
         const run = stepRunners[step.type] as StepRunner<typeof step.type> | undefined;
-        const result: StepResult = run ? await run(context, step) : { status: 'skipped', detail: `step type ${step.type} is not supported yet` };
+        let result: StepResult;
+        try {
+          result = run ? await run(context, step, { branch: index, step: position }) : { status: 'skipped', detail: `step type ${step.type} is not supported yet` };
+        } catch (error) {
+          throw new StepThrew(step.type, error);
+        }
         report.steps.push({ type: step.type, ...result });
         if (result.status === 'failed') {
           report.status = 'failed';

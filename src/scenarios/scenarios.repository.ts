@@ -1,5 +1,5 @@
 // SQL of scenario runs: one row per scenario and event, which is both the idempotency key and the run log.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { ScenarioRunsTable } from '../db/schema.ts';
 
@@ -22,10 +22,70 @@ export async function startRun(
       steps: JSON.stringify([]),
       created_at: run.now,
     })
-    .onConflict((oc) => oc.columns(['scenario', 'event_key']).doNothing())
+    // a run whose earlier attempt threw (and rolled back) is taken up again
+    .onConflict((oc) =>
+      oc
+        .columns(['scenario', 'event_key'])
+        .doUpdateSet({ status: 'running', branch: null, steps: JSON.stringify([]), created_at: run.now })
+        .where('scenario_runs.status', 'in', ['retrying', 'parked']),
+    )
     .returning('id')
     .executeTakeFirst();
   return row?.id;
+}
+
+/** Records an attempt that threw: the run is `retrying` (or `parked` after the last attempt), its steps say why. */
+export async function recordFailedAttempt(
+  db: Db,
+  run: {
+    scenario: string;
+    eventKey: string;
+    customerId: number;
+    eventType: string;
+    operation: string | null;
+    now: Date;
+    status: 'retrying' | 'parked';
+    steps: ScenarioRunRow['steps'];
+  },
+): Promise<void> {
+  const values = {
+    scenario: run.scenario,
+    event_key: run.eventKey,
+    customer_id: run.customerId,
+    event_type: run.eventType,
+    operation: run.operation,
+    status: run.status,
+    branch: null,
+    steps: JSON.stringify(run.steps),
+    created_at: run.now,
+  };
+  await db
+    .insertInto('scenario_runs')
+    .values(values)
+    .onConflict((oc) => oc.columns(['scenario', 'event_key']).doUpdateSet({ status: run.status, steps: values.steps }).where('scenario_runs.status', 'in', ['retrying', 'parked']))
+    .execute();
+}
+
+/** Replaces the result of one step of a run (a webhook delivered or parked); `runStatus` changes the run's status too. */
+export async function updateRunStep(
+  db: Db,
+  id: number,
+  index: number,
+  step: ScenarioRunRow['steps'][number],
+  runStatus?: ScenarioRunRow['status'],
+): Promise<void> {
+  await db
+    .updateTable('scenario_runs')
+    .set({
+      steps: sql`jsonb_set(steps, ${sql.val([String(index)])}::text[], ${JSON.stringify(step)}::jsonb)`,
+      ...(runStatus ? { status: runStatus } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function getRun(db: Db, id: number): Promise<ScenarioRunRow | undefined> {
+  return db.selectFrom('scenario_runs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function finishRun(db: Db, id: number, result: Pick<ScenarioRunRow, 'status' | 'branch' | 'steps'>): Promise<void> {
@@ -38,4 +98,9 @@ export async function finishRun(db: Db, id: number, result: Pick<ScenarioRunRow,
 
 export async function runsOfCustomer(db: Db, customerId: number, limit = 50): Promise<ScenarioRunRow[]> {
   return db.selectFrom('scenario_runs').selectAll().where('customer_id', '=', customerId).orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** The newest runs of one scenario. */
+export async function runsOfScenario(db: Db, scenario: string, limit: number): Promise<ScenarioRunRow[]> {
+  return db.selectFrom('scenario_runs').selectAll().where('scenario', '=', scenario).orderBy('id', 'desc').limit(limit).execute();
 }

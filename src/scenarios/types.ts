@@ -15,16 +15,27 @@ export interface ScenarioContext {
   event: DomainEvent;
   customer: CustomerRow;
   now: Date;
+  /** the run record of this scenario and event (steps that finish later, like webhooks, update it) */
+  runId: number;
+  /** the event's identity (`event:<outbox id>`) */
+  eventKey: string;
+}
+
+/** Where a step sits: its branch and its place in the branch (and in the run log's `steps`). */
+export interface StepPosition {
+  branch: number;
+  step: number;
 }
 
 export type ConditionOf<T extends ScenarioCondition['type']> = Extract<ScenarioCondition, { type: T }>;
 export type ConditionEvaluator<T extends ScenarioCondition['type']> = (context: ScenarioContext, condition: ConditionOf<T>) => Promise<boolean>;
 
 export interface StepResult {
-  status: 'done' | 'skipped' | 'failed';
+  /** queued: handed to an outbox job that finishes it and updates the run log (done, or parked after its retries) */
+  status: 'done' | 'skipped' | 'failed' | 'queued' | 'parked';
   /** for the run log: what happened, never a phone or a code */
   detail?: string;
 }
 
 export type StepOf<T extends ScenarioStep['type']> = Extract<ScenarioStep, { type: T }>;
-export type StepRunner<T extends ScenarioStep['type']> = (context: ScenarioContext, step: StepOf<T>) => Promise<StepResult>;
+export type StepRunner<T extends ScenarioStep['type']> = (context: ScenarioContext, step: StepOf<T>, position: StepPosition) => Promise<StepResult>;

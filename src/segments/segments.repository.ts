@@ -4,7 +4,7 @@
 // into the outbox for every row it inserted or deleted. The same statement serves one guest (a filter on
 // the customer id) and every guest (the daily recalculation): there is one definition of each condition.
 //
-// Conditions read the orders and points tables read-only (docs/decisions/0005-segments.md):
+// Conditions read the orders and points tables read-only (docs/decisions/0401-segments.md):
 // - paid amount of a line = `discounted_price - amount_returned` of a line that was paid (`paid_at`) within
 //   the window, the same definition as `paidTotal` in src/orders/orders.repository.ts;
 // - a paid order = an order with such lines whose paid amount is above 0;

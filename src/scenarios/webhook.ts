@@ -1,0 +1,97 @@
+// The `scenarios.webhook` job: delivers a scenario's "call a webhook" step. The body is JSON with the event
+// and the guest as CheckCustomer shows them; `X-Regulars-Signature: sha256=<hex>` is the HMAC-SHA256 of the
+// exact body bytes under the step's secret, so the receiver can check the call came from Regulars. Every
+// attempt of one step carries the same `X-Regulars-Delivery` id (receivers deduplicate by it). A 2xx answer
+// is success; a timeout, a network error, a 5xx, 408 or 429 is retried with the outbox's backoff up to the
+// step's `maxAttempts`; any other answer, or the last failure, parks the job. The run log shows each outcome.
+import { createHmac } from 'node:crypto';
+import type { AppContext } from '../app-context.ts';
+import { getCustomerById, toWireCustomer } from '../customers/customers.service.ts';
+import type { DomainEvent } from '../jobs/outbox.ts';
+import { ParkJobError, type JobHandler } from '../jobs/types.ts';
+import type { ScenarioStep } from '../project/schemas.ts';
+import * as repository from './scenarios.repository.ts';
+
+export const WEBHOOK_TOPIC = 'scenarios.webhook';
+
+export interface WebhookJob {
+  runId: number;
+  scenario: string;
+  branch: number;
+  step: number;
+  eventKey: string;
+  event: DomainEvent;
+}
+
+export const SIGNATURE_HEADER = 'x-regulars-signature';
+
+/** `sha256=<hex HMAC-SHA256 of the body under the secret>` */
+export function signatureOf(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+type Outcome = { ok: true; status: number } | { ok: false; retry: boolean; reason: string };
+
+async function deliver(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Outcome> {
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
+    const retry = response.status >= 500 || response.status === 408 || response.status === 429;
+    return { ok: false, retry, reason: `HTTP ${response.status}` };
+  } catch (error) {
+    const name = (error as Error).name;
+    const reason = name === 'TimeoutError' ? `no answer in ${timeoutMs / 1000} s` : `${(error as Error).message}${(error as { cause?: Error }).cause ? `: ${(error as { cause: Error }).cause.message}` : ''}`;
+    return { ok: false, retry: true, reason };
+  }
+}
+
+function stepOf(app: AppContext, job: WebhookJob): Extract<ScenarioStep, { type: 'callWebhook' }> | null {
+  const scenario = app.project.current.definition.scenarios.find((candidate) => candidate.systemName === job.scenario);
+  const step = scenario?.branches[job.branch]?.steps[job.step];
+  return step?.type === 'callWebhook' ? step : null;
+}
+
+export const webhookJob: JobHandler = async (app, payload, { attempts }) => {
+  const job = payload as unknown as WebhookJob;
+  const record = (status: 'done' | 'queued' | 'parked', detail: string) =>
+    repository.updateRunStep(app.db, job.runId, job.step, { type: 'callWebhook', status, detail }, status === 'parked' ? 'failed' : undefined);
+  const park = async (reason: string): Promise<never> => {
+    await record('parked', reason);
+    throw new ParkJobError(reason);
+  };
+
+  const step = stepOf(app, job);
+  if (!step) return park('the scenario no longer has this webhook step');
+  const customer = await getCustomerById(app.db, job.event.customerId);
+  if (!customer) return park('the guest no longer exists');
+
+  const deliveryId = `${job.runId}.${job.step}`;
+  const body = JSON.stringify({
+    deliveryId,
+    scenario: { systemName: job.scenario, branch: job.branch, step: job.step },
+    event: { id: job.eventKey, ...job.event },
+    customer: toWireCustomer(customer, app.project.current),
+  });
+  const outcome = await deliver(
+    step.url,
+    body,
+    {
+      'content-type': 'application/json',
+      'user-agent': 'Regulars',
+      [SIGNATURE_HEADER]: signatureOf(body, step.secret),
+      'x-regulars-delivery': deliveryId,
+      'x-regulars-attempt': String(attempts),
+    },
+    step.timeoutSeconds * 1000,
+  );
+  const target = `POST ${new URL(step.url).origin}`;
+  if (outcome.ok) {
+    await record('done', `${target}: HTTP ${outcome.status} on attempt ${attempts}`);
+    return;
+  }
+  if (!outcome.retry) return park(`${target}: ${outcome.reason} on attempt ${attempts}; not retried`);
+  if (attempts >= step.maxAttempts) return park(`${target}: ${outcome.reason} on attempt ${attempts} of ${step.maxAttempts}; parked`);
+  await record('queued', `${target}: ${outcome.reason} on attempt ${attempts} of ${step.maxAttempts}; retrying`);
+  throw new Error(`webhook ${target}: ${outcome.reason}`);
+};
