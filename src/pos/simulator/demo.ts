@@ -292,7 +292,8 @@ class Demo {
     const queued = pos.queue.pending().map((item) => item.transactionId);
     await pos.flushQueue();
     const deadline = Date.now() + 30_000;
-    while (pos.queue.pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const settled = () => pos.queue.pending().length === 0 && queued.every((transactionId) => this.delivered.includes(transactionId) || pos.queue.rejected().some((item) => item.transactionId === transactionId));
+    while (!settled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     this.check(pos.queue.pending().length === 0 && pos.queue.rejected().length === 0, 'the queue is delivered, nothing refused');
     this.check(
       queued.every((transactionId) => this.delivered.filter((delivered) => delivered === transactionId).length === 1),
