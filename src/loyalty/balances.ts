@@ -56,19 +56,18 @@ export async function customerBalancesMinor(
     .map((name) => project.balanceType(name))
     .filter((type): type is BalanceTypeDefinition => type !== undefined);
   if (types.length === 0) return [];
-  const names = types.map((type) => type.systemName);
-  const [totals, lots] = await Promise.all([repository.balanceTotals(db, customerId, names), repository.openLots(db, customerId, names)]);
-  return types.map((type) => summarize(type, totals.get(type.systemName), lots, now, project.settings.timeZone));
+  const rows = await repository.balancesWithLots(db, customerId, types.map((type) => type.systemName));
+  return types.map((type) => summarize(type, rows.filter((row) => row.balance_type === type.systemName), now, project.settings.timeZone));
 }
 
-function summarize(type: BalanceTypeDefinition, storedTotal: string | undefined, lots: repository.OpenLotRow[], now: Date, timeZone: string): BalanceMinor {
+function summarize(type: BalanceTypeDefinition, rows: repository.BalanceWithLotsRow[], now: Date, timeZone: string): BalanceMinor {
   const scale = pointScale(type);
-  let total = fromNumeric(storedTotal ?? '0', scale);
+  let total = fromNumeric(rows[0]?.total ?? '0', scale);
   let blocked = 0;
   let nearest: { total: number; expiresAt: Date; date: string } | null = null;
   const at = now.getTime();
-  for (const lot of lots) {
-    if (lot.balance_type !== type.systemName) continue;
+  for (const lot of rows) {
+    if (lot.lot_id === null || lot.remaining === null || lot.active_from === null) continue;
     const remaining = fromNumeric(lot.remaining, scale);
     if (lot.expires_at !== null && lot.expires_at.getTime() <= at) {
       total -= remaining;

@@ -24,6 +24,32 @@ export async function balanceTotals(db: Db, customerId: number, balanceTypes: st
   return new Map(rows.map((row) => [row.balance_type, row.total]));
 }
 
+export interface BalanceWithLotsRow {
+  balance_type: string;
+  total: string;
+  lot_id: number | null;
+  order_id: number | null;
+  active_from: Date | null;
+  expires_at: Date | null;
+  remaining: string | null;
+}
+
+/** Balance rows with their open lots in one round trip (a guest without a balance row has no lots either). */
+export async function balancesWithLots(db: Db, customerId: number, balanceTypes: string[]): Promise<BalanceWithLotsRow[]> {
+  if (balanceTypes.length === 0) return [];
+  return db
+    .selectFrom('point_balances as b')
+    .leftJoin('point_lots as l', (join) =>
+      join.onRef('l.customer_id', '=', 'b.customer_id').onRef('l.balance_type', '=', 'b.balance_type').on('l.remaining', '>', '0'),
+    )
+    .select(['b.balance_type', 'b.total', 'l.id as lot_id', 'l.order_id', 'l.active_from', 'l.expires_at', 'l.remaining'])
+    .where('b.customer_id', '=', customerId)
+    .where('b.balance_type', 'in', balanceTypes)
+    .orderBy(sql`l.expires_at asc nulls last`)
+    .orderBy('l.id')
+    .execute();
+}
+
 /** Lots that still hold points, in the order spending takes them: soonest expiry first, never-expiring last. */
 export async function openLots(db: Db, customerId: number, balanceTypes: string[]): Promise<OpenLotRow[]> {
   if (balanceTypes.length === 0) return [];
