@@ -45,8 +45,15 @@ export async function runPosCommand(mode: string | undefined, options: PosComman
     try {
       const recovered = pos.queue.pending().length;
       if (recovered > 0) write(`${recovered} order(s) from an earlier session wait in the offline queue (${config.queuePath}); sending them.`);
-      terminal = new Terminal(pos, { input: process.stdin, output: process.stdout });
-      await terminal.run();
+      const session = new Terminal(pos, { input: process.stdin, output: process.stdout });
+      terminal = session;
+      const interrupt = () => session.stop();
+      process.once('SIGINT', interrupt);
+      try {
+        await session.run();
+      } finally {
+        process.off('SIGINT', interrupt);
+      }
     } finally {
       await pos.close();
     }

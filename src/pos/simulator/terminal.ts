@@ -77,6 +77,11 @@ export class Terminal {
     this.reader = new LineReader(options.input, options.output);
   }
 
+  /** Ends the session at the next question (Ctrl+C): the POS then closes its queue cleanly. */
+  stop(): void {
+    this.reader.close();
+  }
+
   print(...lines: string[]): void {
     for (const line of lines) this.options.output.write(`${line}\n`);
   }
@@ -424,7 +429,14 @@ export class Terminal {
     const outcome = await this.pos.returnLines(orderId, lines);
     if (outcome.kind === 'returned') this.print('Returned.');
     else if (outcome.kind === 'queued') this.print(`The return is queued (${outcome.reason}).`);
-    else this.print(this.refusal(outcome));
+    else return this.print(this.refusal(outcome));
+    if (this.guest && outcome.kind === 'returned') {
+      const again = await this.pos.cashier.refreshGuest(this.guest);
+      if (again.kind === 'found') {
+        this.guest = again.guest;
+        this.print(`Current guest's points: ${again.guest.balance ? points(again.guest.balance.available) : '?'}`);
+      }
+    }
   }
 
   private async showQueue(): Promise<void> {
