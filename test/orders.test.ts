@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { applyProject } from '../src/project/project.service.ts';
 import { iikoPreset } from '../src/project/presets/iiko.ts';
+import { setCustomerCustomField } from '../src/customers/customers.service.ts';
 import { ledgerDiscrepancies } from '../src/loyalty/ledger.repository.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 
@@ -252,6 +253,44 @@ describe('authorized orders', () => {
       assert.equal(created.body.order.processingStatus, 'Created', JSON.stringify(created.body));
       const balance = await balanceOf(guest.phone);
       assert.deepEqual([balance.total, balance.available, balance.blocked], [19, 0, 19]);
+    } finally {
+      await applyProject(t.app.db, preset);
+      await t.app.project.reload();
+    }
+  });
+
+  it('takes the order node in XML, one line in its wrapper, and answers in XML', async () => {
+    const guest = await registerGuest();
+    await giveBonus(guest.id, 100);
+    const xml =
+      `<operation><customer><mobilePhone>${guest.phone}</mobilePhone></customer><order><ids><iikoOrderId>${nextOrderId()}</iikoOrderId></ids>` +
+      '<bonusPoints><bonusPointsItem><amount>50</amount></bonusPointsItem></bonusPoints>' +
+      '<lines><line><lineNumber>1</lineNumber><quantity>1.5</quantity><basePricePerItem>200.00</basePricePerItem><product><ids><iiko>x</iiko></ids></product></line></lines>' +
+      '</order></operation>';
+    const answer = await t.call('Offline.AuthorizedPreorder', xml, { format: 'xml' });
+    assert.match(answer.text, /<status>Success<\/status>/);
+    assert.match(answer.text, /<order><processingStatus>Calculated<\/processingStatus>/);
+    assert.match(answer.text, /<spentAmountForCurrentOrder>50<\/spentAmountForCurrentOrder>/);
+    assert.match(answer.text, /<totalPrice>250<\/totalPrice>/);
+  });
+
+  it("earns by the guest's rank and applies promotions of the guest's segments", async () => {
+    const preset = iikoPreset({ phoneConfirmation: true });
+    await applyProject(t.app.db, {
+      ...preset,
+      promotions: [...preset.promotions!, { systemName: 'GoldLunch', name: 'Gold: −10 % на обед', kind: 'discount', percent: 10, scope: 'order', segments: ['RankGold'] }],
+    });
+    await t.app.project.reload();
+    try {
+      const guest = await registerGuest();
+      await setCustomerCustomField(t.app.db, guest.id, 'Rank', 'Gold', t.clock.now);
+      const before = await preorder(guest.phone, nextOrderId(), [SOUP]);
+      assert.equal(before.body.order.totalPrice, 390);
+      assert.equal(before.body.order.bonusPointsChanges[0].earnedAmount, 39);
+      assert.match(before.body.order.placeholders[0].content[0].message, /Гость: Gold/);
+      await sql`insert into customer_segments (customer_id, segment, entered_at) values (${guest.id}, 'RankGold', now())`.execute(t.app.db);
+      const after = await preorder(guest.phone, nextOrderId(), [SOUP]);
+      assert.equal(after.body.order.totalPrice, 351);
     } finally {
       await applyProject(t.app.db, preset);
       await t.app.project.reload();
