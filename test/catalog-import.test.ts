@@ -131,6 +131,28 @@ describe('availability across uploads', () => {
   });
 });
 
+describe('concurrent uploads', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.close());
+
+  test('two full uploads at once leave exactly one of the two menus available', async () => {
+    const menu = (prefix: string) => ({
+      productCatalog: { products: Array.from({ length: 300 }, (_, i) => product(`${prefix}-${i}`, `${prefix} ${i}`, 100 + i)) },
+    });
+    const answers = await Promise.all([t.call(OPERATION, menu('a')), t.call(OPERATION, menu('b'))]);
+    assert.deepEqual(answers.map((answer) => answer.body.status), ['Success', 'Success']);
+    const available = await t.app.db.selectFrom('catalog_products').select('id').where('is_available', '=', true).execute();
+    const prefixes = new Set(available.map((row) => row.id.split('-')[0]));
+    assert.equal(available.length, 300);
+    assert.equal(prefixes.size, 1);
+    const second = answers.find((answer) => answer.body.productCatalog.madeUnavailable === 300);
+    assert.ok(second, 'the upload that ran second made the first one\'s 300 products unavailable');
+  });
+});
+
 describe('partial errors', () => {
   let t: TestApp;
   before(async () => {

@@ -54,6 +54,14 @@ export async function findProductsWithAncestors(
   return result.rows;
 }
 
+/**
+ * Holds the catalogue of one external system until the transaction ends: concurrent uploads run one after
+ * the other, so each sees the other's result when it decides what became unavailable.
+ */
+export async function lockCatalogForImport(db: Db, externalSystem: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`regulars.catalog.${externalSystem}`}))`.execute(db);
+}
+
 export interface CategoryRow {
   id: string;
   name: string;

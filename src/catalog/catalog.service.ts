@@ -151,6 +151,7 @@ export async function importCatalog(db: Db, upload: CatalogUpload, options: Impo
   }
 
   return inTransaction(db, async (trx) => {
+    await repository.lockCatalogForImport(trx, externalSystem);
     const categories = { created: 0, changed: 0, madeUnavailable: 0 };
     await inBatches(upload.categories, async (batch) => {
       const counts = await repository.upsertCategories(trx, externalSystem, batch, now);
