@@ -101,14 +101,19 @@ describe('the POS against the real server process', () => {
   }
 
   /** Registers a guest at the till and confirms the phone with the code the SMS brought. */
-  async function registerConfirmed(pos: Pos): Promise<{ phoneNumber: string; guest: Guest }> {
+  async function registerConfirmed(pos: Pos, options: { resend?: boolean } = {}): Promise<{ phoneNumber: string; guest: Guest }> {
     const phoneNumber = newPhone();
     assert.deepEqual(await pos.cashier.findGuest({ phone: phoneNumber }), { kind: 'notFound' });
-    const mark = phone.messages.length;
+    let mark = phone.messages.length;
     const registered = await pos.cashier.register({ mobilePhone: phoneNumber, firstName: 'Ирина', birthDate: '1991-04-12' });
     assert.equal(registered.kind, 'registered', JSON.stringify(registered));
-    const code = await phone.waitForCode(phoneNumber, mark);
+    let code = await phone.waitForCode(phoneNumber, mark);
     assert.match(phone.messages.at(-1)!.text, /^Код подтверждения: \d+$/);
+    if (options.resend) {
+      mark = phone.messages.length;
+      assert.deepEqual(await pos.cashier.resendConfirmationCode(phoneNumber), { kind: 'sent' });
+      code = await phone.waitForCode(phoneNumber, mark);
+    }
     assert.deepEqual(await pos.cashier.confirmPhone(phoneNumber, code === '0000' ? '1111' : '0000'), { kind: 'wrongCode' });
     assert.deepEqual(await pos.cashier.confirmPhone(phoneNumber, code), { kind: 'confirmed' });
     const guest = await find(pos, phoneNumber);
@@ -194,9 +199,10 @@ describe('the POS against the real server process', () => {
     assert.equal(pos.queue.pending().length, 0);
   });
 
-  test('with send_sms_confirm the points pay part of the bill only after the code from the SMS', async () => {
+  test('with send_sms_confirm (and a resent confirmation code) the points pay part of the bill only after the code from the SMS', async () => {
     const pos = await openPos('flow-with-code', { send_sms_confirm: 'true' });
-    const { phoneNumber } = await registerConfirmed(pos);
+    const { phoneNumber } = await registerConfirmed(pos, { resend: true });
+    assert.deepEqual(await pos.cashier.resendConfirmationCode(phoneNumber), { kind: 'alreadyConfirmed' });
     const earning = new Sale(await find(pos, phoneNumber));
     earning.add(dish(5), 3);
     assert.equal(pos.cashier.needsSpendCode(earning), false, 'no code when no points are spent');
