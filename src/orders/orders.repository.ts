@@ -72,8 +72,32 @@ export async function insertLines(db: Db, lines: Insertable<OrderLinesTable>[]):
   await db.insertInto('order_lines').values(lines).execute();
 }
 
-export async function updateLine(db: Db, id: number, values: Updateable<OrderLinesTable>): Promise<void> {
-  await db.updateTable('order_lines').set(values).where('id', '=', id).execute();
+export interface LineProgress {
+  id: number;
+  status: string;
+  quantityReturned: string;
+  quantityRefunded: string;
+  amountReturned: string;
+  pointsSpentNet: string;
+  pointsEarnedNet: string;
+  /** set when the line is paid now; an earlier payment time is kept */
+  paidAt: Date | null;
+}
+
+/** Writes the new state of several lines of an order in one statement. */
+export async function updateLines(db: Db, lines: LineProgress[]): Promise<void> {
+  if (lines.length === 0) return;
+  const rows = lines.map(
+    (line) =>
+      sql`(${line.id}::bigint, ${line.status}, ${line.quantityReturned}::numeric, ${line.quantityRefunded}::numeric, ${line.amountReturned}::numeric, ${line.pointsSpentNet}::numeric, ${line.pointsEarnedNet}::numeric, ${line.paidAt}::timestamptz)`,
+  );
+  await sql`
+    update order_lines as l set
+      status = v.status, quantity_returned = v.quantity_returned, quantity_refunded = v.quantity_refunded,
+      amount_returned = v.amount_returned, points_spent_net = v.points_spent_net, points_earned_net = v.points_earned_net,
+      paid_at = coalesce(l.paid_at, v.paid_at)
+    from (values ${sql.join(rows)}) as v(id, status, quantity_returned, quantity_refunded, amount_returned, points_spent_net, points_earned_net, paid_at)
+    where l.id = v.id`.execute(db);
 }
 
 export async function insertHistory(db: Db, rows: Insertable<OrderLineHistoryTable>[]): Promise<void> {
@@ -96,4 +120,75 @@ export async function paidTotal(db: Db, customerId: number, from: Date, to: Date
     .where('l.paid_at', '<', to)
     .executeTakeFirstOrThrow();
   return row.total;
+}
+
+export interface OrderListQuery {
+  pointOfContact?: string;
+  customerId?: number;
+  /** orders with at least one line in this status */
+  lineStatus?: string;
+  from?: Date;
+  to?: Date;
+  /** keyset: the (executed_at, id) of the last order of the previous page */
+  before?: { executedAt: Date; id: number };
+  limit: number;
+}
+
+/** Orders newest first (by when they were executed), each with the distinct statuses of its lines. */
+export async function listOrders(db: Db, query: OrderListQuery) {
+  let select = db
+    .selectFrom('orders as o')
+    .select(['o.id', 'o.kind', 'o.customer_id', 'o.point_of_contact', 'o.total_price', 'o.executed_at'])
+    .select(sql<string[]>`(select array_agg(distinct l.status) from order_lines l where l.order_id = o.id)`.as('statuses'))
+    .select(sql<Record<string, string>>`(select coalesce(jsonb_object_agg(i.field, i.value), '{}'::jsonb) from order_identifiers i where i.order_id = o.id)`.as('ids'))
+    .orderBy('o.executed_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(query.limit);
+  if (query.pointOfContact) select = select.where('o.point_of_contact', '=', query.pointOfContact);
+  if (query.customerId) select = select.where('o.customer_id', '=', query.customerId);
+  if (query.from) select = select.where('o.executed_at', '>=', query.from);
+  if (query.to) select = select.where('o.executed_at', '<', query.to);
+  if (query.lineStatus) {
+    const status = query.lineStatus;
+    select = select.where(({ exists, selectFrom }) =>
+      exists(selectFrom('order_lines as l').select('l.id').whereRef('l.order_id', '=', 'o.id').where('l.status', '=', status)),
+    );
+  }
+  if (query.before) {
+    const { executedAt, id } = query.before;
+    select = select.where(sql<boolean>`(o.executed_at, o.id) < (${executedAt}, ${id})`);
+  }
+  return select.execute();
+}
+
+/** Orders and their totals per local day of execution in [from, to), split by whether a guest was named. */
+export async function ordersPerDay(
+  db: Db,
+  query: { from: Date; to: Date; timeZone: string; pointOfContact?: string },
+): Promise<{ day: string; with_guest: boolean; orders: number; revenue: string }[]> {
+  let select = db
+    .selectFrom('orders')
+    .select([
+      sql<string>`to_char((executed_at at time zone ${query.timeZone})::date, 'YYYY-MM-DD')`.as('day'),
+      sql<boolean>`customer_id is not null`.as('with_guest'),
+      (eb) => eb.fn.countAll<number>().as('orders'),
+      sql<string>`sum(total_price)::text`.as('revenue'),
+    ])
+    .where('executed_at', '>=', query.from)
+    .where('executed_at', '<', query.to);
+  if (query.pointOfContact) select = select.where('point_of_contact', '=', query.pointOfContact);
+  // by position: the time zone is a parameter, so the same expression written twice would not match
+  return select.groupBy([sql`1`, sql`2`]).orderBy(sql`1`).execute();
+}
+
+/** The venues orders came from. */
+export async function pointsOfContact(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ point_of_contact: string }>`
+    with recursive venues(v) as (
+      (select point_of_contact from orders where point_of_contact is not null order by point_of_contact limit 1)
+      union all
+      select (select point_of_contact from orders where point_of_contact > v order by point_of_contact limit 1) from venues where v is not null
+    )
+    select v as point_of_contact from venues where v is not null`.execute(db);
+  return rows.map((row) => row.point_of_contact);
 }

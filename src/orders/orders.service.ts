@@ -324,6 +324,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
     };
   }
 
+  const usedCoupons = pricing.result.coupons.filter((coupon) => coupon.status === 'CanBeUsed').map((coupon) => coupon.code);
   const orderId = await saveOrder(db, ctx, {
     order,
     pricing,
@@ -332,6 +333,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
     balanceType,
     existing,
     at: ctx.now,
+    coupons: usedCoupons,
   });
   const rowContext = { orderId, balanceType, at: ctx.now };
   const paidBefore = new Map(previous.filter((line) => line.paid_at).map((line) => [line.line_number, line.paid_at as Date]));
@@ -357,9 +359,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
     });
   }
   if (existing) await releaseCoupons(db, orderId);
-  const usedCoupons = pricing.result.coupons.filter((coupon) => coupon.status === 'CanBeUsed').map((coupon) => coupon.code);
   await useCoupons(db, usedCoupons, customer?.id ?? null, orderId, ctx.now);
-  await repository.updateOrder(db, orderId, { coupons: JSON.stringify(usedCoupons) });
 
   if (!existing) {
     await emitOrderEvent(db, ctx, customer?.id ?? null, ctx.now, { type: 'orderCreated', orderId, ids, data: { totalPrice: toDecimal(pricing.result.totalPrice) } });
@@ -398,6 +398,8 @@ interface SaveOrderInput {
   balanceType: BalanceTypeDefinition | null;
   existing: repository.OrderRow | undefined;
   at: Date;
+  /** coupon codes the order uses */
+  coupons: string[];
 }
 
 /** Inserts the order (or updates the existing one) with its identifiers; returns its id. */
@@ -413,6 +415,7 @@ async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput): 
     operation: ctx.operation.systemName,
     custom_fields: JSON.stringify(order.customFields),
     payments: JSON.stringify(order.payments.map((payment) => ({ type: payment.type, amount: toDecimal(payment.amount) }))),
+    coupons: JSON.stringify(input.coupons),
     subtotal: toNumericString(pricing.result.subtotal),
     discount_total: toNumericString(pricing.result.discountTotal),
     total_price: toNumericString(pricing.result.totalPrice),
@@ -467,7 +470,7 @@ export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Reco
     return { body: { order: { processingStatus: 'AlreadyExists', ids: wireIds(existing.id, await repository.identifiersOf(db, existing.id)) } }, recordTransaction: true };
   }
   const pricing = await priceOrder(db, ctx, order, { mode: 'offline', customer, balanceType, pointsAvailable: 0, at, lockCoupons: false });
-  const orderId = await saveOrder(db, ctx, { order, pricing, kind: 'offline', customer, balanceType, existing: undefined, at });
+  const orderId = await saveOrder(db, ctx, { order, pricing, kind: 'offline', customer, balanceType, existing: undefined, at, coupons: [] });
   const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, { orderId, balanceType, at }, new Map());
   await repository.insertLines(db, rows);
   await repository.insertHistory(db, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), at));
@@ -633,20 +636,24 @@ export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Rec
   }
   if (problems.length > 0) throw validationError(problems);
 
-  for (const row of rows) {
-    const state = states.get(row.line_number)!;
-    const previous = before.get(row.line_number)!;
-    if (state === previous || JSON.stringify(state) === JSON.stringify(previous)) continue;
-    await repository.updateLine(db, row.id, {
-      status: state.status,
-      quantity_returned: toNumericString(state.quantityReturned, QUANTITY_SCALE),
-      quantity_refunded: toNumericString(state.quantityRefunded, QUANTITY_SCALE),
-      amount_returned: toNumericString(amountReturned(state)),
-      points_spent_net: toNumericString(spentTarget(state), scale),
-      points_earned_net: toNumericString(earnedTarget(state), scale),
-      ...(newlySettled.has(row.line_number) ? { paid_at: at } : {}),
-    });
-  }
+  await repository.updateLines(
+    db,
+    rows
+      .filter((row) => JSON.stringify(states.get(row.line_number)) !== JSON.stringify(before.get(row.line_number)))
+      .map((row) => {
+        const state = states.get(row.line_number)!;
+        return {
+          id: row.id,
+          status: state.status,
+          quantityReturned: toNumericString(state.quantityReturned, QUANTITY_SCALE),
+          quantityRefunded: toNumericString(state.quantityRefunded, QUANTITY_SCALE),
+          amountReturned: toNumericString(amountReturned(state)),
+          pointsSpentNet: toNumericString(spentTarget(state), scale),
+          pointsEarnedNet: toNumericString(earnedTarget(state), scale),
+          paidAt: newlySettled.has(row.line_number) ? at : null,
+        };
+      }),
+  );
   await repository.insertHistory(db, historyRows(ctx, order.id, moved, at));
   if (customFields) await repository.updateOrder(db, order.id, { custom_fields: JSON.stringify({ ...(order.custom_fields ?? {}), ...customFields }), updated_at: ctx.now });
   else if (moved.length > 0) await repository.updateOrder(db, order.id, { updated_at: ctx.now });
