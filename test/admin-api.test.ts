@@ -2,6 +2,7 @@
 // the admin token, and every console endpoint over real data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import YAML from 'yaml';
 import { addUser } from '../src/admin/users.service.ts';
 import { insertCustomer } from '../src/customers/customers.repository.ts';
@@ -81,6 +82,23 @@ describe('admin API', () => {
       response: { status: 'ValidationError', validationMessages: [{ message: 'is not a valid mobile phone number', location: '/customer/mobilePhone' }] },
       notes: [],
     });
+    const offlineOrder = (id: string, at: string, pointOfContact: string, price: number, phone?: string) =>
+      t.call(
+        'Offline.SaveOfflineOrder',
+        {
+          ...(phone ? { customer: { mobilePhone: phone } } : {}),
+          pointOfContact,
+          executionDateTimeUtc: at,
+          order: { ids: { iikoOrderId: id }, totalPrice: price, payments: [{ type: 'Cash', amount: price }], lines: [{ product: { ids: { iiko: 'latte' } }, quantity: 1, basePricePerItem: price }] },
+        },
+        { transactionId: randomUUID() },
+      );
+    for (const answer of [
+      await offlineOrder('A-1', '2026-11-28 10:00:00.000', 'cafe-arbat', 2400, '79001234567'),
+      await offlineOrder('A-2', '2026-11-28 11:00:00.000', 'cafe-arbat', 500),
+      await offlineOrder('T-1', '2026-11-27 10:00:00.000', 'cafe-tver', 800, '79007654321'),
+    ])
+      assert.equal(answer.body.order?.processingStatus, 'Created', JSON.stringify(answer.body));
     owner = await session('olga', 'owner-password-1');
     marketer = await session('mark', 'marketer-password-1');
     viewer = await session('vera', 'viewer-password-1');
@@ -223,8 +241,9 @@ describe('admin API', () => {
       assert.equal(card.body.mobilePhone, '79001234567');
       assert.equal(card.body.isMobilePhoneConfirmed, true);
       const bonus = card.body.balances.find((b: { systemName: string }) => b.systemName === 'Bonus');
-      assert.equal(bonus.total, 120);
-      assert.equal(bonus.available, 120);
+      // 120 seeded and 240 for the Gold guest's offline order A-1
+      assert.equal(bonus.total, 360);
+      assert.equal(bonus.available, 360);
       assert.deepEqual(card.body.segments, []);
       assert.equal((await as(viewer, 'GET', '/api/admin/customers/999999')).status, 404);
       assert.equal((await as(viewer, 'GET', '/api/admin/customers/abc')).status, 400);
@@ -240,9 +259,21 @@ describe('admin API', () => {
       assert.equal(body.guests.before, 2);
       assert.deepEqual(body.guests.perDay.map((d: { new: number }) => d.new), [0, 1, 0]);
       assert.deepEqual(body.guests.perDay.map((d: { total: number }) => d.total), [2, 3, 3]);
-      assert.deepEqual(body.points.perDay.map((d: { earned: number }) => d.earned), [0, 120, 0]);
+      // 120 seeded on the 28th; the offline orders' points (Gold 10 % of 2 400, Silver 7 % of 800) are credited when they arrive, on the 29th
+      assert.deepEqual(body.points.perDay.map((d: { earned: number }) => d.earned), [0, 120, 296]);
+      assert.deepEqual(body.orders.perDay.map((d: { orders: number }) => d.orders), [1, 2, 0]);
+      assert.deepEqual(body.orders.perDay.map((d: { withGuest: number }) => d.withGuest), [1, 1, 0]);
+      assert.deepEqual(body.orders.perDay.map((d: { revenue: number }) => d.revenue), [800, 2900, 0]);
+      assert.deepEqual(body.orders.perDay.map((d: { revenueAnonymous: number }) => d.revenueAnonymous), [0, 500, 0]);
+      assert.deepEqual(body.venues, ['cafe-arbat', 'cafe-tver']);
+      assert.deepEqual(body.messages.perDay.map((d: { failed: number }) => d.failed), [0, 0, 0]);
       const ranks = Object.fromEntries(body.ranks.map((r: { rank: string | null; guests: number }) => [r.rank ?? 'none', r.guests]));
       assert.deepEqual(ranks, { Gold: 1, Silver: 1, none: 1 });
+    });
+
+    test('the venue filter narrows the order series', async () => {
+      const answer = await as(viewer, 'GET', '/api/admin/dashboard?from=2026-11-27&to=2026-11-29&pointOfContact=cafe-tver');
+      assert.deepEqual(answer.body.orders.perDay.map((d: { orders: number }) => d.orders), [1, 0, 0]);
     });
 
     test('a day is a day of the project time zone', async () => {
@@ -259,9 +290,31 @@ describe('admin API', () => {
     });
   });
 
+  describe('orders', () => {
+    test('the list is newest first, filters by venue, guest, status and dates, and pages by a cursor', async () => {
+      const all = await as(viewer, 'GET', '/api/admin/orders');
+      assert.deepEqual(all.body.items.map((o: { ids: { iikoOrderId: string } }) => o.ids.iikoOrderId), ['A-2', 'A-1', 'T-1']);
+      assert.equal(all.body.items[1].totalPrice, 2400);
+      assert.deepEqual(all.body.items[1].statuses, ['iikoPaid']);
+      const venue = await as(viewer, 'GET', '/api/admin/orders?pointOfContact=cafe-tver');
+      assert.deepEqual(venue.body.items.map((o: { ids: { iikoOrderId: string } }) => o.ids.iikoOrderId), ['T-1']);
+      const guest = await as(viewer, 'GET', `/api/admin/orders?customerId=${annaId}`);
+      assert.deepEqual(guest.body.items.map((o: { ids: { iikoOrderId: string } }) => o.ids.iikoOrderId), ['A-1']);
+      assert.equal((await as(viewer, 'GET', '/api/admin/orders?status=iikoReturn')).body.items.length, 0);
+      const day = await as(viewer, 'GET', '/api/admin/orders?from=2026-11-27&to=2026-11-27');
+      assert.deepEqual(day.body.items.map((o: { ids: { iikoOrderId: string } }) => o.ids.iikoOrderId), ['T-1']);
+      const first = await as(viewer, 'GET', '/api/admin/orders?limit=2');
+      assert.ok(first.body.next);
+      const second = await as(viewer, 'GET', `/api/admin/orders?limit=2&before=${encodeURIComponent(first.body.next)}`);
+      assert.deepEqual(second.body.items.map((o: { ids: { iikoOrderId: string } }) => o.ids.iikoOrderId), ['T-1']);
+      assert.equal(second.body.next, null);
+      assert.equal((await as(viewer, 'GET', '/api/admin/orders?before=garbage')).status, 400);
+    });
+  });
+
   describe('operations log', () => {
     test('filters by status and shows one call with its masked request and the answer', async () => {
-      const list = await as(viewer, 'GET', '/api/admin/operation-log?status=ValidationError');
+      const list = await as(viewer, 'GET', '/api/admin/operation-log?status=ValidationError&operation=Offline.CheckCustomer');
       assert.equal(list.body.items.length, 1);
       const id = list.body.items[0].id;
       const entry = await as(viewer, 'GET', `/api/admin/operation-log/${id}`);

@@ -1,10 +1,13 @@
 // Admin API: GET /api/admin/dashboard — how the loyalty program performs over a date range, per local day
-// of the project's time zone, each series one grouped query over an indexed time column.
+// of the project's time zone, each series one grouped query over an indexed time column. Revenue is the sum
+// of order totals by the day the order was executed (returns are not subtracted).
 import { z } from 'zod';
 import { countCustomersBefore, customFieldDistribution, newCustomersPerDay } from '../customers/customers.repository.ts';
 import { pointsPerDay } from '../loyalty/ledger.repository.ts';
+import { messagesPerDay } from '../messaging/messages.repository.ts';
+import { ordersPerDay, pointsOfContact } from '../orders/orders.repository.ts';
+import { fromNumeric, toDecimal } from '../shared/money.ts';
 import { adminRoute, httpError } from './api.ts';
-import { messagesPerDay } from './module-reads.ts';
 import type { AdminRoutes } from './routes.ts';
 
 const DAY_MS = 86_400_000;
@@ -53,10 +56,10 @@ export const dashboardResponse = z.object({
   pointOfContact: z.string().nullable(),
   venues: z.array(z.string()),
   guests: z.object({ before: z.number(), perDay: perDay({ new: count, total: count }) }),
-  orders: z.object({ perDay: perDay({ orders: count, withGuest: count, anonymous: count, revenue: count, revenueWithGuest: count, revenueAnonymous: count }) }).nullable(),
+  orders: z.object({ perDay: perDay({ orders: count, withGuest: count, anonymous: count, revenue: count, revenueWithGuest: count, revenueAnonymous: count }) }),
   points: z.object({ balanceType: z.string(), perDay: perDay({ earned: count, spent: count, expired: count, returned: count, adjusted: count }) }).nullable(),
   ranks: z.array(z.object({ rank: z.string().nullable(), guests: count })),
-  messages: z.object({ perDay: perDay({ sent: count, delivered: count, failed: count, pending: count }) }).nullable(),
+  messages: z.object({ perDay: perDay({ sent: count, delivered: count, failed: count, pending: count }) }),
   notes: z.array(z.string()),
 });
 
@@ -86,9 +89,11 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
       const rankField = project.customField('Customer', 'Rank') ? 'Rank' : null;
       const notes: string[] = [];
 
-      const [before, newGuests, points, ranks, messages] = await Promise.all([
+      const [before, newGuests, orders, venues, points, ranks, messages] = await Promise.all([
         countCustomersBefore(app.db, start),
         newCustomersPerDay(app.db, start, end, timeZone),
+        ordersPerDay(app.db, { from: start, to: end, timeZone, pointOfContact: query.pointOfContact }),
+        pointsOfContact(app.db),
         balanceType ? pointsPerDay(app.db, { from: start, to: end, timeZone, balanceType: balanceType.systemName }) : Promise.resolve(null),
         rankField ? customFieldDistribution(app.db, rankField) : Promise.resolve([]),
         messagesPerDay(app.db, start, end, timeZone),
@@ -105,19 +110,36 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
       const pointsByDay = new Map<string, Record<string, number>>();
       for (const row of points ?? []) (pointsByDay.get(row.day) ?? pointsByDay.set(row.day, {}).get(row.day)!)[row.kind] = Number(row.amount);
       const messagesByDay = new Map<string, Record<string, number>>();
-      for (const row of messages ?? []) (messagesByDay.get(row.day) ?? messagesByDay.set(row.day, {}).get(row.day)!)[row.status] = Number(row.count);
-      if (messages === null) notes.push('SMS are not recorded by this version yet.');
-      notes.push('Orders are not recorded by this version yet.');
-      if (query.pointOfContact) notes.push('The venue filter applies to orders only.');
+      for (const row of messages) (messagesByDay.get(row.day) ?? messagesByDay.set(row.day, {}).get(row.day)!)[row.status] = Number(row.count);
+      // revenue in kopecks until it is shown
+      const ordersByDay = new Map<string, { guest: { orders: number; revenue: number }; anonymous: { orders: number; revenue: number } }>();
+      for (const row of orders) {
+        const day = ordersByDay.get(row.day) ?? ordersByDay.set(row.day, { guest: { orders: 0, revenue: 0 }, anonymous: { orders: 0, revenue: 0 } }).get(row.day)!;
+        day[row.with_guest ? 'guest' : 'anonymous'] = { orders: Number(row.orders), revenue: fromNumeric(row.revenue) };
+      }
+      if (query.pointOfContact) notes.push('The venue filter applies to the order series; guests, points, ranks and SMS are counted for all venues.');
 
       return {
         from,
         to,
         timeZone,
         pointOfContact: query.pointOfContact ?? null,
-        venues: [...new Set(project.definition.integrationPoints.map((point) => point.pointOfContact).filter((v): v is string => !!v))],
+        venues: [...new Set([...venues, ...project.definition.integrationPoints.map((point) => point.pointOfContact).filter((v): v is string => !!v)])].sort(),
         guests: { before, perDay: guests },
-        orders: null,
+        orders: {
+          perDay: days.map((day) => {
+            const { guest, anonymous } = ordersByDay.get(day) ?? { guest: { orders: 0, revenue: 0 }, anonymous: { orders: 0, revenue: 0 } };
+            return {
+              day,
+              orders: guest.orders + anonymous.orders,
+              withGuest: guest.orders,
+              anonymous: anonymous.orders,
+              revenue: toDecimal(guest.revenue + anonymous.revenue),
+              revenueWithGuest: toDecimal(guest.revenue),
+              revenueAnonymous: toDecimal(anonymous.revenue),
+            };
+          }),
+        },
         points: balanceType
           ? {
               balanceType: balanceType.systemName,
@@ -135,15 +157,12 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
             }
           : null,
         ranks: ranks.map((row) => ({ rank: row.value, guests: Number(row.count) })),
-        messages:
-          messages === null
-            ? null
-            : {
-                perDay: days.map((day) => {
-                  const statuses = messagesByDay.get(day) ?? {};
-                  return { day, sent: (statuses.sent ?? 0) + (statuses.delivered ?? 0), delivered: statuses.delivered ?? 0, failed: statuses.failed ?? 0, pending: (statuses.queued ?? 0) + (statuses.sending ?? 0) };
-                }),
-              },
+        messages: {
+          perDay: days.map((day) => {
+            const statuses = messagesByDay.get(day) ?? {};
+            return { day, sent: (statuses.sent ?? 0) + (statuses.delivered ?? 0), delivered: statuses.delivered ?? 0, failed: statuses.failed ?? 0, pending: (statuses.queued ?? 0) + (statuses.sending ?? 0) };
+          }),
+        },
         notes,
       };
     },

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { searchCustomers, getCustomer, type CustomerRow } from '../customers/customers.repository.ts';
 import { normalizePhone } from '../customers/phone.ts';
 import { customerBalancesMinor, toWireBalance } from '../loyalty/balances.ts';
+import { segmentsOfCustomer } from '../segments/segments.service.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
-import { segmentsOfCustomer } from './module-reads.ts';
 
 export const customerSearchQuery = z.object({
   q: z.string().trim().max(200).optional().describe('a phone in any format, a discount card number, or the start of a last name (optionally followed by a first name)'),

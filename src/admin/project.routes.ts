@@ -4,9 +4,10 @@
 import { z } from 'zod';
 import YAML from 'yaml';
 import { applyProject, exportProject, planProject, ProjectValidationError } from '../project/project.service.ts';
+import { runsOfScenario } from '../scenarios/scenarios.repository.ts';
+import { segmentOverview } from '../segments/segments.service.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
-import { recentScenarioRuns, segmentSizes } from './module-reads.ts';
 
 export const projectFileBody = z
   .object({ content: z.string().min(1).max(5_000_000).describe('the project file as text: YAML or JSON') })
@@ -100,16 +101,13 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
       tag: 'Project',
       summary: 'Segments with their sizes',
       response: z.object({
-        membershipRecorded: z.boolean(),
-        items: z.array(z.object({ systemName: z.string(), name: z.string(), match: z.string(), conditions: z.array(z.unknown()), size: z.number().nullable() })),
+        items: z.array(z.object({ systemName: z.string(), name: z.string(), match: z.string(), conditions: z.array(z.unknown()), size: z.number() })),
       }),
     },
     async () => {
-      const sizes = await segmentSizes(app.db);
-      return {
-        membershipRecorded: sizes !== null,
-        items: app.project.current.definition.segments.map((segment) => ({ ...segment, size: sizes ? (sizes.get(segment.systemName) ?? 0) : null })),
-      };
+      const project = app.project.current;
+      const sizes = new Map((await segmentOverview(app.db, project)).map((segment) => [segment.systemName, segment.size]));
+      return { items: project.definition.segments.map((segment) => ({ ...segment, size: sizes.get(segment.systemName) ?? 0 })) };
     },
   );
 
@@ -124,7 +122,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
     },
     async ({ query }) => {
       const scenarios = app.project.current.definition.scenarios;
-      const runs = await Promise.all(scenarios.map((scenario) => recentScenarioRuns(app.db, scenario.systemName, query.runs)));
+      const runs = await Promise.all(scenarios.map((scenario) => query.runs === 0 ? Promise.resolve([]) : runsOfScenario(app.db, scenario.systemName, query.runs)));
       return {
         items: scenarios.map((scenario, index) => ({
           ...scenario,
@@ -136,7 +134,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
             status: run.status,
             branch: run.branch,
             steps: run.steps,
-            at: new Date(run.created_at).toISOString(),
+            at: run.created_at.toISOString(),
           })),
         })),
       };

@@ -1,5 +1,5 @@
 // SQL of stored SMS messages.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { MessagesTable, MessageStatus } from '../db/schema.ts';
 
@@ -103,4 +103,17 @@ export async function listMessages(db: Db, filter: { phone?: string; status?: Me
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   if (filter.beforeCreatedAt) query = query.where('created_at', '<', filter.beforeCreatedAt);
   return query.execute();
+}
+
+/** Messages created per local day in [from, to), by their current status. */
+export async function messagesPerDay(db: Db, from: Date, to: Date, timeZone: string): Promise<{ day: string; status: MessageStatus; count: number }[]> {
+  return db
+    .selectFrom('messages')
+    .select([sql<string>`to_char((created_at at time zone ${timeZone})::date, 'YYYY-MM-DD')`.as('day'), 'status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    // by position: the time zone is a parameter, so the same expression written twice would not match
+    .groupBy([sql`1`, 'status'])
+    .orderBy(sql`1`)
+    .execute();
 }

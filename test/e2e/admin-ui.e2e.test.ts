@@ -4,6 +4,7 @@
 // README shows (written to docs/ when REGULARS_UPDATE_SCREENSHOT=1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +23,18 @@ const CHROMIUM = '/usr/bin/chromium';
 const SECRET_KEY = 'e2e-secret-key-0123456789';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 const DAY_MS = 86_400_000;
-const ACCRUAL_REASON = 'Начислено за заказ 1001: 5 % от 2 400 ₽';
 
-/** A deterministic history for the dashboard: guests who joined over two weeks, with points earned and spent. */
-async function seedHistory(env: Record<string, string>, now: Date) {
+interface SeededGuest {
+  phone: string;
+  joined: Date;
+}
+
+/**
+ * A deterministic history for the dashboard, written before the server starts: console users, and guests who
+ * joined over two weeks with points earned and spent on those days (the protocol would stamp everything
+ * with today's date).
+ */
+async function seedHistory(env: Record<string, string>, now: Date): Promise<SeededGuest[]> {
   const opened = await openApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
   try {
     const { db } = opened.app;
@@ -33,52 +42,45 @@ async function seedHistory(env: Record<string, string>, now: Date) {
     const bonus = project.balanceType('Bonus')!;
     await addUser(db, { name: 'olga', role: 'owner', password: 'owner-password-1' });
     await addUser(db, { name: 'vera', role: 'viewer', password: 'viewer-password-1' });
-    const anna = await insertCustomer(db, {
-      mobile_phone: '79001234567',
-      is_mobile_phone_confirmed: true,
-      first_name: 'Анна',
-      last_name: 'Смирнова',
-      discount_card: '4000123',
-      custom_fields: JSON.stringify({ Rank: 'Gold' }),
-      registered_via: 'iiko',
-      created_at: new Date(now.getTime() - 13 * DAY_MS),
-    });
-    const at = new Date(now.getTime() - 2 * DAY_MS);
-    await accruePoints(db, project, { customerId: anna.id, balanceType: bonus, amount: 120, activeFrom: at, expiresAt: new Date(at.getTime() + 365 * DAY_MS), reason: ACCRUAL_REASON, now: at }, { source: 'operation', operation: 'Offline.ChangeStatus' });
-    const ranks = ['Bronze', 'Bronze', 'Silver', 'Bronze', 'Gold', 'Bronze', 'Silver'];
-    for (let day = 13, n = 0; day >= 0; day -= 1) {
+    const guests: SeededGuest[] = [];
+    for (let day = 13, n = 0; day >= 1; day -= 1) {
       const joined = 2 + ((day * 7) % 5);
       for (let k = 0; k < joined; k += 1, n += 1) {
         const created = new Date(now.getTime() - day * DAY_MS - k * 3_600_000);
-        const guest = await insertCustomer(db, {
-          mobile_phone: `7901${String(1_000_000 + n).slice(1)}`,
-          is_mobile_phone_confirmed: n % 3 !== 0,
-          first_name: `Гость ${n}`,
-          custom_fields: JSON.stringify({ Rank: ranks[n % ranks.length] }),
-          created_at: created,
-        });
+        const phone = `7901${String(1_000_000 + n)}`;
+        const guest = await insertCustomer(db, { mobile_phone: phone, is_mobile_phone_confirmed: n % 3 !== 0, first_name: `Гость ${n}`, custom_fields: '{}', created_at: created });
+        guests.push({ phone, joined: created });
         const earned = 40 + ((n * 37) % 160);
-        await accruePoints(db, project, { customerId: guest.id, balanceType: bonus, amount: earned, activeFrom: created, expiresAt: new Date(created.getTime() + 365 * DAY_MS), reason: `Начислено за заказ ${2000 + n}`, now: created }, { source: 'operation', operation: 'Offline.ChangeStatus' });
-        if (n % 2 === 0) {
-          const later = new Date(created.getTime() + DAY_MS);
-          if (later < now) await spendPoints(db, project, { customerId: guest.id, balanceType: bonus, amount: Math.floor(earned / 2), reason: `Оплата баллами заказа ${3000 + n}`, now: later }, { source: 'operation', operation: 'Offline.CreateAuthorizedOrder' });
-        }
-        if (n % 9 === 4) await changeBalance(db, project, { customerId: guest.id, balanceType: bonus, amount: -10, reason: 'Сгорание по сроку (демо)', now: created }, { source: 'system' });
+        await accruePoints(db, project, { customerId: guest.id, balanceType: bonus, amount: earned, activeFrom: created, expiresAt: new Date(created.getTime() + 365 * DAY_MS), reason: `Приветственные баллы`, now: created }, { source: 'scenario', actor: 'Welcome' });
+        const later = new Date(created.getTime() + DAY_MS);
+        if (n % 2 === 0 && later < now) await spendPoints(db, project, { customerId: guest.id, balanceType: bonus, amount: Math.floor(earned / 2), reason: `Оплата баллами заказа ${3000 + n}`, now: later }, { source: 'operation', operation: 'Offline.CreateAuthorizedOrder' });
+        if (n % 9 === 4) await changeBalance(db, project, { customerId: guest.id, balanceType: bonus, amount: -10, reason: 'Сгорание по сроку', now: created }, { source: 'system' });
       }
     }
-    return anna.id;
+    return guests;
   } finally {
     await opened.close();
   }
 }
 
-async function register(server: ServerProcess, phone: string, firstName: string) {
-  const response = await fetch(`${server.url}/v3/operations/sync?endpointId=iiko&operation=Offline.RegisterCustomer`, {
+async function protocol(server: ServerProcess, operation: string, body: unknown) {
+  const response = await fetch(`${server.url}/v3/operations/sync?endpointId=iiko&operation=${operation}&transactionId=${randomUUID()}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `SecretKey ${SECRET_KEY}` },
-    body: JSON.stringify({ customer: { mobilePhone: phone, firstName } }),
+    body: JSON.stringify(body),
   });
   return response.json();
+}
+
+/** An order the POS took offline and sends later: the real path that writes orders with their past date. */
+async function offlineOrder(server: ServerProcess, id: string, at: Date, pointOfContact: string, price: number, phone?: string) {
+  const answer = await protocol(server, 'Offline.SaveOfflineOrder', {
+    ...(phone ? { customer: { mobilePhone: phone } } : {}),
+    pointOfContact,
+    executionDateTimeUtc: at.toISOString().replace('T', ' ').replace('Z', ''),
+    order: { ids: { iikoOrderId: id }, totalPrice: price, payments: [{ type: 'Cash', amount: price }], lines: [{ product: { ids: { iiko: 'dinner' } }, quantity: 1, basePricePerItem: price }] },
+  });
+  assert.equal(answer.order?.processingStatus, 'Created', JSON.stringify(answer));
 }
 
 async function signIn(page: Page, url: string, name: string, password: string) {
@@ -107,11 +109,23 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
       env = { REGULARS_DATA_DIR: freshDataDir() };
     }
     env = { ...env, REGULARS_SECRET_KEY: SECRET_KEY, REGULARS_ADMIN_TOKEN: ADMIN_TOKEN };
-    annaId = await seedHistory(env, new Date());
+    const now = new Date();
+    const history = await seedHistory(env, now);
     server = await startServerProcess(env);
-    for (const [phone, name] of [['+7 (902) 000-00-01', 'Пётр'], ['89020000002', 'Мария'], ['7 902 000 00 03', 'Олег']]) {
-      const answer = await register(server, phone, name);
+    const anna = await protocol(server, 'Offline.RegisterCustomer', { customer: { mobilePhone: '+7 900 123-45-67', lastName: 'Смирнова', firstName: 'Анна' } });
+    assert.equal(anna.customer?.processingStatus, 'Created', JSON.stringify(anna));
+    annaId = anna.customer.ids.mindboxId;
+    for (const [phone, name] of [['+7 (902) 000-00-01', 'Пётр'], ['89020000002', 'Мария']]) {
+      const answer = await protocol(server, 'Offline.RegisterCustomer', { customer: { mobilePhone: phone, firstName: name } });
       assert.equal(answer.customer?.processingStatus, 'Created', JSON.stringify(answer));
+    }
+    await offlineOrder(server, 'E-1001', new Date(now.getTime() - DAY_MS), 'cafe-arbat', 2400, '79001234567');
+    for (const [n, guest] of history.entries()) {
+      const at = new Date(guest.joined.getTime() + 2 * 3_600_000);
+      if (at > now) continue;
+      const venue = n % 3 === 0 ? 'cafe-tverskaya' : 'cafe-arbat';
+      const price = n % 13 === 5 ? 55_000 : n % 7 === 3 ? 12_000 : 900 + ((n * 311) % 2600);
+      await offlineOrder(server, `H-${n}`, at, venue, price, n % 4 === 1 ? undefined : guest.phone);
     }
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'regulars-chromium-')), {
       executablePath: CHROMIUM,
@@ -145,7 +159,7 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
 
     await page.waitForSelector('table.ledger tbody tr');
     assert.equal(await page.textContent('[data-balance=Bonus]'), '120');
-    assert.match((await page.textContent('table.ledger')) ?? '', new RegExp(ACCRUAL_REASON));
+    assert.match((await page.textContent('table.ledger')) ?? '', /Начислено за заказ E-1001/);
 
     await page.fill('form.adjust input[name=amount]', '30');
     await page.fill('form.adjust input[name=reason]', 'Извинение за долгую подачу');
@@ -182,7 +196,8 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
   test('the dashboard shows charts of the seeded data, in English on request', async () => {
     const page = await context.newPage();
     await signIn(page, server.url, 'olga', 'owner-password-1');
-    await page.goto(`${server.url}/#/dashboard`);
+    const twoWeeksAgo = new Date(Date.now() - 14 * DAY_MS).toISOString().slice(0, 10);
+    await page.goto(`${server.url}/#/dashboard?from=${twoWeeksAgo}`);
     await page.waitForSelector('figure.chart svg polyline');
     const cards = (await page.textContent('.cards')) ?? '';
     assert.match(cards, /Всего гостей/);

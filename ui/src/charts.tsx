@@ -9,7 +9,7 @@ export interface Series {
 
 const WIDTH = 560;
 const HEIGHT = 200;
-const PAD = { left: 44, right: 8, top: 10, bottom: 24 };
+const PAD = { left: 58, right: 8, top: 10, bottom: 24 };
 
 function niceMax(value: number): number {
   if (value <= 0) return 1;

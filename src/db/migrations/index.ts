@@ -9,6 +9,7 @@ import * as orders from './0202_orders.ts';
 import * as catalog from './0301_catalog.ts';
 import * as adminUsers from './0501_admin_users.ts';
 import * as adminListIndexes from './0502_admin_list_indexes.ts';
+import * as adminOrderIndexes from './0503_admin_order_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0301_catalog': catalog,
   '0501_admin_users': adminUsers,
   '0502_admin_list_indexes': adminListIndexes,
+  '0503_admin_order_indexes': adminOrderIndexes,
 };

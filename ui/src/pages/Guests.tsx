@@ -299,7 +299,7 @@ export function GuestPage({ id, user }: PageProps & { id: number }) {
         <OptionalList
           url={`/api/admin/orders${query({ customerId: guest.id, limit: 20 })}`}
           render={(items) => (
-            <table className="list">
+            <table className="list orders">
               <tbody>
                 {items.map((o) => (
                   <tr key={o.id} onClick={() => navigate(`/orders/${o.id}`)}>

@@ -29,17 +29,17 @@ export function OrdersPage({ params }: PageProps) {
   };
   const [form, setForm] = useState(filters);
   const [extra, setExtra] = useState<OrderRow[]>([]);
-  const [next, setNext] = useState<number | null>(null);
+  const [next, setNext] = useState<string | null>(null);
   const { data, error, loading } = useLoad(async () => {
-    const answer = await get<{ items: OrderRow[]; nextBeforeId: number | null }>(`/api/admin/orders${query({ ...filters, limit: 50 })}`);
+    const answer = await get<{ items: OrderRow[]; next: string | null }>(`/api/admin/orders${query({ ...filters, limit: 50 })}`);
     setExtra([]);
-    setNext(answer.nextBeforeId);
+    setNext(answer.next);
     return answer.items;
   }, [JSON.stringify(filters)]);
   const more = async () => {
-    const answer = await get<{ items: OrderRow[]; nextBeforeId: number | null }>(`/api/admin/orders${query({ ...filters, limit: 50, beforeId: next })}`);
+    const answer = await get<{ items: OrderRow[]; next: string | null }>(`/api/admin/orders${query({ ...filters, limit: 50, before: next })}`);
     setExtra([...extra, ...answer.items]);
-    setNext(answer.nextBeforeId);
+    setNext(answer.next);
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
