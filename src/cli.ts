@@ -66,6 +66,7 @@ program
       print(`API: ${running.url}/v3/operations/sync?endpointId=iiko&operation=Offline.CheckCustomer`);
       print('Integration point (endpointId): iiko');
       print(`Health: ${running.url}/health`);
+      print(`Admin console: ${running.url}/ (people sign in after npx regulars users add NAME --role owner|marketer|viewer; the admin token works too)`);
     }
     const shutdown = async () => {
       await running.stop();
@@ -185,8 +186,6 @@ program
         print(`${message.createdAt.toISOString()}  ${message.status.padEnd(9)}  ${message.phone}  ${message.mailing ?? '-'}  ${message.text}${message.lastError ? `  (${message.lastError})` : ''}`);
     }),
   );
-
-registerUsersCommand(program, withApp);
 
 registerUsersCommand(program, withApp);
 registerImportCommand(program, withApp);

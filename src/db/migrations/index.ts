@@ -10,6 +10,7 @@ import * as catalog from './0301_catalog.ts';
 import * as adminUsers from './0501_admin_users.ts';
 import * as adminListIndexes from './0502_admin_list_indexes.ts';
 import * as adminOrderIndexes from './0503_admin_order_indexes.ts';
+import * as adminPendingPhoneIndex from './0504_admin_pending_phone_index.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0501_admin_users': adminUsers,
   '0502_admin_list_indexes': adminListIndexes,
   '0503_admin_order_indexes': adminOrderIndexes,
+  '0504_admin_pending_phone_index': adminPendingPhoneIndex,
 };
