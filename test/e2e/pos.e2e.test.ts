@@ -100,6 +100,15 @@ describe('the POS against the real server process', () => {
     return (found as { guest: Guest }).guest;
   }
 
+  /** The code the guest's phone got; on a timeout the error carries the end of the server's output. */
+  async function codeFor(phoneNumber: string, since: number): Promise<string> {
+    try {
+      return await phone.waitForCode(phoneNumber, since, 30_000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nserver output:\n${server.output().slice(-3000)}`);
+    }
+  }
+
   /** Registers a guest at the till and confirms the phone with the code the SMS brought. */
   async function registerConfirmed(pos: Pos, options: { resend?: boolean } = {}): Promise<{ phoneNumber: string; guest: Guest }> {
     const phoneNumber = newPhone();
@@ -107,12 +116,12 @@ describe('the POS against the real server process', () => {
     let mark = phone.messages.length;
     const registered = await pos.cashier.register({ mobilePhone: phoneNumber, firstName: 'Ирина', birthDate: '1991-04-12' });
     assert.equal(registered.kind, 'registered', JSON.stringify(registered));
-    let code = await phone.waitForCode(phoneNumber, mark);
+    let code = await codeFor(phoneNumber, mark);
     assert.match(phone.messages.at(-1)!.text, /^Код подтверждения: \d+$/);
     if (options.resend) {
       mark = phone.messages.length;
       assert.deepEqual(await pos.cashier.resendConfirmationCode(phoneNumber), { kind: 'sent' });
-      code = await phone.waitForCode(phoneNumber, mark);
+      code = await codeFor(phoneNumber, mark);
     }
     assert.deepEqual(await pos.cashier.confirmPhone(phoneNumber, code === '0000' ? '1111' : '0000'), { kind: 'wrongCode' });
     assert.deepEqual(await pos.cashier.confirmPhone(phoneNumber, code), { kind: 'confirmed' });
@@ -217,7 +226,7 @@ describe('the POS against the real server process', () => {
     assert.equal(first.kind, 'codeRequired');
     const mark = phone.messages.length;
     assert.deepEqual(await pos.cashier.requestSpendCode(spending), { kind: 'sent' });
-    const code = await phone.waitForCode(phoneNumber, mark);
+    const code = await codeFor(phoneNumber, mark);
     assert.match(phone.messages.at(-1)!.text, /^Код авторизации: \d+$/);
     const wrong = await pos.cashier.checkSpendCode(spending, code === '0000' ? '1111' : '0000');
     assert.equal(wrong.kind, 'wrongCode');
@@ -370,7 +379,7 @@ describe('the POS against the real server process', () => {
       await expect(/Discount card \(optional\): $/);
       type('');
       await expect(/Confirmation code from the SMS[^\n]*: $/);
-      type(await phone.waitForCode(phoneNumber, mark));
+      type(await codeFor(phoneNumber, mark));
       await expect(/Phone confirmed\.[\s\S]*rank Bronze, points 0[\s\S]*> $/);
       type('5');
       await expect(/sale> $/);
