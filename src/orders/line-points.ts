@@ -55,7 +55,7 @@ export const remainingOf = (line: LineState) => line.quantity - line.quantityRet
 export type TransitionOutcome =
   | { kind: 'changed'; next: LineState; quantity: number; newlySettled: boolean; returned: number }
   | { kind: 'unchanged' }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string; /** the request field at fault */ field: 'status' | 'quantity' };
 
 const quantityText = (thousandths: number) => String(thousandths / 1000).replace('.', ',');
 
@@ -73,11 +73,11 @@ export function transition(
   const left = remainingOf(line);
   const gone = line.category === 'Cancelled' ? 'cancelled' : 'returned';
   if (target.category === 'Return') {
-    if (line.category === 'Cancelled') return { kind: 'refused', message: `line ${line.lineNumber} was cancelled; there is nothing to return` };
-    if (left === 0) return { kind: 'refused', message: `line ${line.lineNumber} was returned in full already` };
+    if (line.category === 'Cancelled') return refused(`line ${line.lineNumber} was cancelled; there is nothing to return`);
+    if (left === 0) return refused(`line ${line.lineNumber} was returned in full already`);
     const returning = quantity ?? left;
     if (returning > left) {
-      return { kind: 'refused', message: `line ${line.lineNumber}: cannot return ${quantityText(returning)}, only ${quantityText(left)} of ${quantityText(line.quantity)} is left` };
+      return refused(`line ${line.lineNumber}: cannot return ${quantityText(returning)}, only ${quantityText(left)} of ${quantityText(line.quantity)} is left`, 'quantity');
     }
     const refund = !isSettled(line.category) || refundSpentOnReturn;
     const next: LineState = {
@@ -91,7 +91,7 @@ export function transition(
   if (target.category === 'Cancelled') {
     if (line.category === 'Cancelled') return { kind: 'unchanged' };
     if (line.category !== 'CheckedOut') {
-      return { kind: 'refused', message: `line ${line.lineNumber} is ${line.category === 'Return' ? 'returned' : 'paid'}; a paid line is returned, not cancelled` };
+      return refused(`line ${line.lineNumber} is ${line.category === 'Return' ? 'returned' : 'paid'}; a paid line is returned, not cancelled`);
     }
     const next: LineState = {
       ...line,
@@ -103,15 +103,19 @@ export function transition(
     return { kind: 'changed', next, quantity: left, newlySettled: false, returned: left };
   }
   if (line.category === 'Return' || line.category === 'Cancelled') {
-    return { kind: 'refused', message: `line ${line.lineNumber} was ${gone}; it cannot become ${target.externalId}` };
+    return refused(`line ${line.lineNumber} was ${gone}; it cannot become ${target.externalId}`);
   }
   if (target.category === 'CheckedOut') {
     if (line.category === 'CheckedOut') return line.status === target.externalId ? { kind: 'unchanged' } : changed(line, target, left, false);
-    return { kind: 'refused', message: `line ${line.lineNumber} is paid; it cannot go back to ${target.externalId}` };
+    return refused(`line ${line.lineNumber} is paid; it cannot go back to ${target.externalId}`);
   }
   // Paid or Delivered
   if (line.status === target.externalId) return { kind: 'unchanged' };
   return changed(line, target, left, !isSettled(line.category));
+}
+
+function refused(message: string, field: 'status' | 'quantity' = 'status'): TransitionOutcome {
+  return { kind: 'refused', message, field };
 }
 
 function changed(line: LineState, target: OrderLineStatusDefinition, quantity: number, newlySettled: boolean): TransitionOutcome {

@@ -620,7 +620,7 @@ export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Rec
       if (share === 0) continue;
       const outcome = transition(state, change.status, share, refundSpent);
       if (outcome.kind === 'refused') {
-        problems.push({ location: change.quantity !== undefined && outcome.message.includes('cannot return') ? `${location}/quantity` : `${location}/status`, message: outcome.message });
+        problems.push({ location: change.index === null ? location : `${location}/${outcome.field}`, message: outcome.message });
         continue;
       }
       if (outcome.kind === 'unchanged') continue;
@@ -747,6 +747,7 @@ export async function orderDetails(db: Db, project: ProjectSnapshot, orderId: nu
       pointsEarned: points(line.points_earned),
       pointsEarnedNow: points(line.points_earned_net),
       paidAt: line.paid_at?.toISOString() ?? null,
+      appliedPromotions: line.applied_promotions,
       customFields: line.custom_fields,
     })),
     history: history.map((entry) => ({
