@@ -30,7 +30,11 @@ export interface EvaluationScope {
   eventData: Record<string, unknown>;
 }
 
-/** Per-guest aggregates the conditions need, each computed once per statement as a CTE. */
+/**
+ * Per-guest aggregates the conditions need, named by what they compute (`paid_365d`, `points_Bonus`), so
+ * the statements of one recalculation can share them: as CTEs of a guest's statement, or as temporary
+ * tables a full recalculation computes once for all its segments.
+ */
 class Metrics {
   readonly paidWindows = new Map<number, { name: string; counts: boolean }>();
   readonly pointTypes = new Map<string, string>();
@@ -41,7 +45,7 @@ class Metrics {
       known.counts ||= counts;
       return known.name;
     }
-    const name = `paid_${this.paidWindows.size}`;
+    const name = `paid_${windowDays}d`;
     this.paidWindows.set(windowDays, { name, counts });
     return name;
   }
@@ -49,40 +53,42 @@ class Metrics {
   points(balanceType: string): string {
     let name = this.pointTypes.get(balanceType);
     if (!name) {
-      name = `points_${this.pointTypes.size}`;
+      name = `points_${balanceType}`;
       this.pointTypes.set(balanceType, name);
     }
     return name;
   }
 
-  ctes(scope: EvaluationScope): RawBuilder<unknown>[] {
-    const ctes: RawBuilder<unknown>[] = [];
+  /** Each metric's name and the query computing it (customer_id and its values) for the scope. */
+  queries(scope: EvaluationScope): Array<[string, RawBuilder<unknown>]> {
+    const queries: Array<[string, RawBuilder<unknown>]> = [];
     for (const [windowDays, { name, counts }] of this.paidWindows) {
       const from = new Date(scope.now.getTime() - windowDays * DAY_MS);
       const guest = scope.customerId === null ? sql`` : sql`and o.customer_id = ${scope.customerId}`;
       const paidLines = sql`from order_lines l join orders o on o.id = l.order_id
         where l.paid_at > ${from} and o.customer_id is not null ${guest}`;
-      ctes.push(
+      queries.push([
+        name,
         counts
-          ? sql`${sql.id(name)} as (
-              select customer_id, sum(paid) as total, count(*) filter (where paid > 0) as orders
+          ? sql`select customer_id, sum(paid) as total, count(*) filter (where paid > 0) as orders
               from (select o.customer_id, o.id, sum(l.discounted_price - l.amount_returned) as paid ${paidLines} group by o.customer_id, o.id) per_order
-              group by customer_id)`
-          : sql`${sql.id(name)} as (
-              select o.customer_id, sum(l.discounted_price - l.amount_returned) as total, 0 as orders ${paidLines} group by o.customer_id)`,
-      );
+              group by customer_id`
+          : sql`select o.customer_id, sum(l.discounted_price - l.amount_returned) as total, 0 as orders ${paidLines} group by o.customer_id`,
+      ]);
     }
     for (const [balanceType, name] of this.pointTypes) {
       const guest = scope.customerId === null ? sql`` : sql`and b.customer_id = ${scope.customerId}`;
-      ctes.push(sql`${sql.id(name)} as (
-        select b.customer_id, b.total - coalesce(sum(l.remaining), 0) as available
-        from point_balances b
-        left join point_lots l on l.customer_id = b.customer_id and l.balance_type = b.balance_type and l.remaining > 0
-          and (l.active_from > ${scope.now} or l.expires_at <= ${scope.now})
-        where b.balance_type = ${balanceType} ${guest}
-        group by b.customer_id, b.total)`);
+      queries.push([
+        name,
+        sql`select b.customer_id, b.total - coalesce(sum(l.remaining), 0) as available
+          from point_balances b
+          left join point_lots l on l.customer_id = b.customer_id and l.balance_type = b.balance_type and l.remaining > 0
+            and (l.active_from > ${scope.now} or l.expires_at <= ${scope.now})
+          where b.balance_type = ${balanceType} ${guest}
+          group by b.customer_id, b.total`,
+      ]);
     }
-    return ctes;
+    return queries;
   }
 }
 
@@ -145,21 +151,33 @@ function segmentMembersSql(segment: SegmentDefinition, scope: EvaluationScope, m
 
 /**
  * Brings the stored membership of `segments` in line with their definitions for the scope, in one statement,
- * and emits an event for every guest who entered or left. Runs in the caller's transaction.
+ * and emits an event for every guest who entered or left. Metrics named in `precomputed` are read from the
+ * temporary tables `precomputeMetrics` made. Runs in the caller's transaction.
  */
-export async function applyMembership(db: Db, segments: SegmentDefinition[], scope: EvaluationScope): Promise<MembershipChange> {
+export async function applyMembership(
+  db: Db,
+  segments: SegmentDefinition[],
+  scope: EvaluationScope,
+  precomputed: ReadonlySet<string> = new Set(),
+): Promise<MembershipChange> {
   if (segments.length === 0) return { entered: 0, left: 0 };
   const metrics = new Metrics();
   const members = segments.map((segment) => segmentMembersSql(segment, scope, metrics));
-  const ctes = metrics.ctes(scope);
+  const ctes = metrics
+    .queries(scope)
+    .filter(([name]) => !precomputed.has(name))
+    .map(([name, query]) => sql`${sql.id(name)} as (${query})`);
   const names = segments.map((segment) => segment.systemName);
   const guest = scope.customerId === null ? sql`` : sql`and m.customer_id = ${scope.customerId}`;
   const data = JSON.stringify(scope.eventData);
+  // the anti-join finds the new members (a lookup per wanted row would cost a full recalculation dearly);
+  // `on conflict` settles a race with a concurrent evaluation of the same guest
   const { rows } = await sql<{ entered: number; left: number }>`
     with ${sql.join([...ctes, sql`desired as (${sql.join(members, sql` union all `)})`])},
     entered as (
       insert into customer_segments (customer_id, segment, entered_at)
-      select customer_id, segment, ${scope.now} from desired
+      select d.customer_id, d.segment, ${scope.now}::timestamptz from desired d
+      where not exists (select 1 from customer_segments m where m.customer_id = d.customer_id and m.segment = d.segment)
       on conflict (customer_id, segment) do nothing
       returning customer_id, segment),
     removed as (
@@ -178,6 +196,33 @@ export async function applyMembership(db: Db, segments: SegmentDefinition[], sco
       returning 1)
     select (select count(*) from entered)::int as entered, (select count(*) from removed)::int as left`.execute(db);
   return { entered: Number(rows[0].entered), left: Number(rows[0].left) };
+}
+
+/**
+ * For a full recalculation: computes every metric the segments need once, for every guest, into temporary
+ * tables that live until the transaction ends. Returns their names for `applyMembership`.
+ */
+export async function precomputeMetrics(db: Db, segments: SegmentDefinition[], scope: EvaluationScope): Promise<Set<string>> {
+  const metrics = new Metrics();
+  for (const segment of segments) segmentMembersSql(segment, scope, metrics);
+  const names = new Set<string>();
+  for (const [name, query] of metrics.queries(scope)) {
+    await sql`create temporary table ${sql.id(name)} on commit drop as ${query}`.execute(db);
+    await sql`analyze ${sql.id(name)}`.execute(db);
+    names.add(name);
+  }
+  return names;
+}
+
+/**
+ * Planner settings for the full recalculation's transaction: it hashes and aggregates millions of rows, so
+ * it gets the memory not to spill to disk, and no nested loops. A nested-loop anti-join against
+ * customer_segments would rescan, for every wanted row, the pages the same statement is inserting into
+ * (quadratic: minutes for 100 000 new members), and the planner picks it when the table looks empty.
+ */
+export async function planForBulk(db: Db): Promise<void> {
+  await sql`set local work_mem = '128MB'`.execute(db);
+  await sql`set local enable_nestloop = off`.execute(db);
 }
 
 /** Forgets membership of segments the project no longer defines (no events: nothing can listen to them). */

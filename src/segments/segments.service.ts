@@ -114,11 +114,14 @@ export interface RecalculationReport {
   entered: number;
   left: number;
   durationMs: number;
+  /** computing the per-guest aggregates every segment shares (paid totals, points) */
+  metricsMs: number;
   perSegment: Array<{ segment: string; entered: number; left: number; durationMs: number }>;
 }
 
 /**
- * Recalculates every segment for every guest: one set-based statement per segment, all in one transaction
+ * Recalculates every segment for every guest: the aggregates the conditions read are computed once, then
+ * one set-based statement per segment brings its membership up to date, all in one transaction
  * that excludes per-guest evaluations meanwhile. A `daily` run happens once per local day (a second caller,
  * in this or another process, finds the day taken and returns null); a `definitions` run only when the
  * membership was computed from other definitions.
@@ -139,10 +142,14 @@ export async function recalculateAllSegments(
     if (reason === 'definitions' && last?.definitions_hash === hash) return null;
     const started = performance.now();
     const id = await repository.insertRecalculation(trx, { reason, localDay, definitionsHash: hash, startedAt: now });
-    const report: RecalculationReport = { reason, localDay, entered: 0, left: 0, durationMs: 0, perSegment: [] };
+    const report: RecalculationReport = { reason, localDay, entered: 0, left: 0, durationMs: 0, metricsMs: 0, perSegment: [] };
+    const scope = { now, customerId: null, eventData: { cause: `${reason}Recalculation`, depth: 0 } };
+    await repository.planForBulk(trx);
+    const metrics = await repository.precomputeMetrics(trx, segments, scope);
+    report.metricsMs = Math.round(performance.now() - started);
     for (const segment of segments) {
       const segmentStarted = performance.now();
-      const change = await repository.applyMembership(trx, [segment], { now, customerId: null, eventData: { cause: `${reason}Recalculation`, depth: 0 } });
+      const change = await repository.applyMembership(trx, [segment], scope, metrics);
       report.entered += change.entered;
       report.left += change.left;
       report.perSegment.push({ segment: segment.systemName, ...change, durationMs: Math.round(performance.now() - segmentStarted) });

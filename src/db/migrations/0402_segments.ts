@@ -5,7 +5,9 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('customer_segments')
-    .addColumn('customer_id', 'bigint', (c) => c.notNull().references('customers.id').onDelete('cascade'))
+    // no foreign key: membership is derived, and checking a million inserted rows against customers would
+    // cost a full recalculation more than computing them; a removed guest's rows go with the next evaluation
+    .addColumn('customer_id', 'bigint', (c) => c.notNull())
     .addColumn('segment', 'text', (c) => c.notNull())
     .addColumn('entered_at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('customer_segments_pk', ['customer_id', 'segment'])
