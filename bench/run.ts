@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import { helloWorldBaseline } from './hello.ts';
 import { ordersScenario } from './orders.ts';
+import { catalogScenario } from './catalog.ts';
 import { printTable, type ReportRow } from './lib/report.ts';
 import type { BenchLimits, BenchScenario } from './lib/scenario.ts';
 import { prepareTarget, startBenchServer, type TargetKind } from './lib/target.ts';
 
-const SCENARIOS: BenchScenario[] = [ordersScenario];
+const SCENARIOS: BenchScenario[] = [ordersScenario, catalogScenario];
 
 const { values } = parseArgs({
   options: {
