@@ -310,6 +310,16 @@ describe('admin API', () => {
       assert.equal(second.body.next, null);
       assert.equal((await as(viewer, 'GET', '/api/admin/orders?before=garbage')).status, 400);
     });
+
+    test('an order opens with its lines, promotions, points and status history', async () => {
+      const listed = await as(viewer, 'GET', `/api/admin/orders?customerId=${annaId}`);
+      const order = await as(viewer, 'GET', `/api/admin/orders/${listed.body.items[0].id}`);
+      assert.equal(order.body.lines.length, 1);
+      assert.equal(order.body.lines[0].status, 'iikoPaid');
+      assert.equal(order.body.lines[0].pointsEarned, 240);
+      assert.ok(Array.isArray(order.body.lines[0].appliedPromotions));
+      assert.ok(order.body.history.some((entry: { status: string }) => entry.status === 'iikoPaid'));
+    });
   });
 
   describe('operations log', () => {

@@ -169,6 +169,11 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
     const ledgerText = (await page.textContent('table.ledger')) ?? '';
     assert.match(ledgerText, /\+30/);
     assert.match(ledgerText, /olga/);
+
+    await page.locator('table.orders tbody tr').first().click();
+    await page.waitForSelector('table.lines tbody tr');
+    assert.match((await page.textContent('main')) ?? '', /E-1001/);
+    assert.match((await page.textContent('table.lines')) ?? '', /iikoPaid/);
     await page.close();
   });
 
