@@ -31,7 +31,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
     if (isProtocol) {
       const envelope = errorEnvelope(
         tooLarge
-          ? protocolError(`the body is larger than ${app.config.bodyLimitBytes} bytes; send large catalogues in parts or raise REGULARS_BODY_LIMIT_MB`, 'payload_too_large')
+          ? protocolError(`the body is larger than ${app.config.bodyLimitBytes} bytes; the server's REGULARS_BODY_LIMIT_MB sets the limit`, 'payload_too_large')
           : known
             ? protocolError(error.message)
             : error,

@@ -64,6 +64,13 @@ function unwrapArrays(node: unknown, key: string | null): unknown {
   return Object.fromEntries(entries.map(([name, value]) => [name, unwrapArrays(value, name)]));
 }
 
+const YML_ROOT = 'yml_catalog';
+const LEADING_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.:-]*)/;
+
+function rootElementOf(raw: string): string | null {
+  return LEADING_ROOT.exec(raw.slice(0, 4096))?.[1] ?? null;
+}
+
 export function decodeBody(raw: string, format: BodyFormat): DecodedBody {
   if (raw.trim() === '') return { format, body: {}, xmlRoot: null, raw };
   if (format === 'json') {
@@ -76,6 +83,8 @@ export function decodeBody(raw: string, format: BodyFormat): DecodedBody {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw protocolError('the JSON body must be an object');
     return { format, body: parsed as Record<string, unknown>, xmlRoot: null, raw };
   }
+  // A YML feed goes to its own parser as it is; reading it as a generic document first would parse it twice.
+  if (rootElementOf(raw) === YML_ROOT) return { format, body: {}, xmlRoot: YML_ROOT, raw };
   const valid = XMLValidator.validate(raw);
   if (valid !== true) throw protocolError(`the body is not valid XML: ${valid.err.msg} (line ${valid.err.line})`);
   if (/<!DOCTYPE/i.test(raw)) throw protocolError('XML bodies with a DOCTYPE are not accepted');
