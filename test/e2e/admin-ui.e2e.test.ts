@@ -135,6 +135,8 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
       timezoneId: 'Europe/Moscow',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    // CI runs two test files at once on two cores: give a busy machine time
+    context.setDefaultTimeout(60_000);
   });
 
   after(async () => {
