@@ -13,17 +13,6 @@ export interface OpenLotRow {
   remaining: string;
 }
 
-export async function balanceTotals(db: Db, customerId: number, balanceTypes: string[]): Promise<Map<string, string>> {
-  if (balanceTypes.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('point_balances')
-    .select(['balance_type', 'total'])
-    .where('customer_id', '=', customerId)
-    .where('balance_type', 'in', balanceTypes)
-    .execute();
-  return new Map(rows.map((row) => [row.balance_type, row.total]));
-}
-
 export interface BalanceWithLotsRow {
   balance_type: string;
   total: string;
@@ -50,44 +39,42 @@ export async function balancesWithLots(db: Db, customerId: number, balanceTypes:
     .execute();
 }
 
-/** Lots that still hold points, in the order spending takes them: soonest expiry first, never-expiring last. */
-export async function openLots(db: Db, customerId: number, balanceTypes: string[]): Promise<OpenLotRow[]> {
-  if (balanceTypes.length === 0) return [];
-  return db
-    .selectFrom('point_lots')
-    .select(['id', 'entry_id', 'balance_type', 'order_id', 'active_from', 'expires_at', 'remaining'])
-    .where('customer_id', '=', customerId)
-    .where('balance_type', 'in', balanceTypes)
-    .where('remaining', '>', '0')
-    .orderBy(sql`expires_at asc nulls last`)
-    .orderBy('id')
-    .execute();
+export interface LockedBalanceRow {
+  total: string;
+  lots: OpenLotRow[];
 }
 
-/** Creates the balance row when missing and locks it until the transaction ends; returns its total. */
-export async function lockBalance(db: Db, customerId: number, balanceType: string): Promise<string> {
+async function selectLockedWithLots(db: Db, customerId: number, balanceType: string): Promise<LockedBalanceRow | null> {
+  const rows = await db
+    .selectFrom('point_balances as b')
+    .leftJoin('point_lots as l', (join) =>
+      join.onRef('l.customer_id', '=', 'b.customer_id').onRef('l.balance_type', '=', 'b.balance_type').on('l.remaining', '>', '0'),
+    )
+    .select(['b.total', 'l.id', 'l.entry_id', 'l.balance_type', 'l.order_id', 'l.active_from', 'l.expires_at', 'l.remaining'])
+    .where('b.customer_id', '=', customerId)
+    .where('b.balance_type', '=', balanceType)
+    .orderBy(sql`l.expires_at asc nulls last`)
+    .orderBy('l.id')
+    .forUpdate(['b'])
+    .execute();
+  if (rows.length === 0) return null;
+  const lots = rows.filter((row) => row.id !== null) as unknown as OpenLotRow[];
+  return { total: rows[0].total, lots };
+}
+
+/**
+ * Locks the guest's balance row until the transaction ends (creating it when missing) and reads it with
+ * its open lots, soonest expiry first: one round trip when the row exists.
+ */
+export async function lockBalanceWithLots(db: Db, customerId: number, balanceType: string): Promise<LockedBalanceRow> {
+  const locked = await selectLockedWithLots(db, customerId, balanceType);
+  if (locked) return locked;
   await db
     .insertInto('point_balances')
     .values({ customer_id: customerId, balance_type: balanceType, total: '0' })
     .onConflict((oc) => oc.columns(['customer_id', 'balance_type']).doNothing())
     .execute();
-  const row = await db
-    .selectFrom('point_balances')
-    .select('total')
-    .where('customer_id', '=', customerId)
-    .where('balance_type', '=', balanceType)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return row.total;
-}
-
-export async function addToBalance(db: Db, customerId: number, balanceType: string, amount: string, at: Date): Promise<void> {
-  await db
-    .updateTable('point_balances')
-    .set({ total: sql`total + ${amount}::numeric`, updated_at: at })
-    .where('customer_id', '=', customerId)
-    .where('balance_type', '=', balanceType)
-    .execute();
+  return (await selectLockedWithLots(db, customerId, balanceType))!;
 }
 
 export interface NewEntry {
@@ -106,8 +93,21 @@ export interface NewEntry {
   at: Date;
 }
 
+/** Appends an entry and adds its amount to the balance row, in one statement. */
 export async function insertEntry(db: Db, entry: NewEntry): Promise<number> {
-  const row = await db.insertInto('ledger_entries').values(entry).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .with('entry', (qb) => qb.insertInto('ledger_entries').values(entry).returning('id'))
+    .with('balance', (qb) =>
+      qb
+        .updateTable('point_balances')
+        .set({ total: sql`total + ${entry.amount}::numeric`, updated_at: entry.at })
+        .where('customer_id', '=', entry.customer_id)
+        .where('balance_type', '=', entry.balance_type)
+        .returning('total'),
+    )
+    .selectFrom('entry')
+    .select('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -119,20 +119,18 @@ export async function insertLot(
   return row.id;
 }
 
-/** Moves points out of (negative) or back into (positive) lots on behalf of one entry. */
+/** Moves points out of (negative) or back into (positive) lots on behalf of one entry, in one statement. */
 export async function moveLots(db: Db, entryId: number, moves: { lotId: number; amount: string }[]): Promise<void> {
   if (moves.length === 0) return;
-  await db
-    .insertInto('point_lot_moves')
-    .values(moves.map((move) => ({ lot_id: move.lotId, entry_id: entryId, amount: move.amount })))
-    .execute();
-  for (const move of moves) {
-    await db
-      .updateTable('point_lots')
-      .set({ remaining: sql`remaining + ${move.amount}::numeric` })
-      .where('id', '=', move.lotId)
-      .execute();
-  }
+  const values = sql.join(moves.map((move) => sql`(${move.lotId}::bigint, ${move.amount}::numeric)`));
+  await sql`
+    with moved as (
+      insert into point_lot_moves (lot_id, entry_id, amount)
+      select v.lot_id, ${entryId}::bigint, v.amount from (values ${values}) as v(lot_id, amount)
+    )
+    update point_lots l set remaining = l.remaining + v.amount
+    from (values ${values}) as v(lot_id, amount)
+    where l.id = v.lot_id`.execute(db);
 }
 
 export interface LotMoveRow {

@@ -271,9 +271,9 @@ describe('points ledger invariants (property)', () => {
           }
           await assertLedgerMatchesBalances();
           for (const type of [BONUS, DELAYED]) {
-            const totals = await repository.balanceTotals(database.db, guest, [type.systemName]);
-            const stored = Number(totals.get(type.systemName) ?? 0);
-            const lots = (await repository.openLots(database.db, guest, [type.systemName])).reduce((sum, lot) => sum + Number(lot.remaining), 0);
+            const rows = await repository.balancesWithLots(database.db, guest, [type.systemName]);
+            const stored = Number(rows[0]?.total ?? 0);
+            const lots = rows.reduce((sum, row) => sum + Number(row.remaining ?? 0), 0);
             // lots hold exactly the positive part of the balance; a debt leaves them empty
             assert.equal(lots, Math.max(stored, 0), `lots ${lots} vs balance ${stored}`);
             const balance = await balanceOf(guest, now, type);

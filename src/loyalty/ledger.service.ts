@@ -73,8 +73,9 @@ export function activationOf(at: Date, balanceType: BalanceTypeDefinition): Date
 
 async function lockBalance(db: Db, customerId: number, balanceType: BalanceTypeDefinition): Promise<LockedBalance> {
   const scale = pointScale(balanceType);
-  const total = fromNumeric(await repository.lockBalance(db, customerId, balanceType.systemName), scale);
-  const lots = (await repository.openLots(db, customerId, [balanceType.systemName])).map((row) => ({
+  const locked = await repository.lockBalanceWithLots(db, customerId, balanceType.systemName);
+  const total = fromNumeric(locked.total, scale);
+  const lots = locked.lots.map((row) => ({
     id: row.id,
     entryId: row.entry_id,
     orderId: row.order_id,
@@ -118,10 +119,7 @@ async function appendEntry(
     related_entry_id: entry.relatedEntryId ?? null,
     at: entry.at,
   });
-  if (entry.amount !== 0) {
-    await repository.addToBalance(db, balance.customerId, balance.balanceType.systemName, numeric(entry.amount, balance.scale), entry.at);
-    balance.total += entry.amount;
-  }
+  balance.total += entry.amount;
   return id;
 }
 

@@ -35,8 +35,21 @@ export async function getOrder(db: Db, id: number, options: { lock?: boolean } =
   return query.executeTakeFirst();
 }
 
-export async function insertOrder(db: Db, values: Insertable<OrdersTable>): Promise<number> {
-  const row = await db.insertInto('orders').values(values).returning('id').executeTakeFirstOrThrow();
+/** Inserts an order with its identifiers in one statement; returns its id. */
+export async function insertOrder(db: Db, values: Insertable<OrdersTable>, ids: Record<string, string>): Promise<number> {
+  const pairs = Object.entries(ids);
+  if (pairs.length === 0) return (await db.insertInto('orders').values(values).returning('id').executeTakeFirstOrThrow()).id;
+  const row = await db
+    .with('inserted', (qb) => qb.insertInto('orders').values(values).returning('id'))
+    .with('identifiers', (qb) =>
+      qb
+        .insertInto('order_identifiers')
+        .columns(['field', 'value', 'order_id'])
+        .expression(sql`select v.field, v.value, inserted.id from inserted, (values ${sql.join(pairs.map(([field, value]) => sql`(${field}, ${value})`))}) as v(field, value)`),
+    )
+    .selectFrom('inserted')
+    .select('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -67,9 +80,14 @@ export async function deleteLines(db: Db, orderId: number): Promise<void> {
   await db.deleteFrom('order_lines').where('order_id', '=', orderId).execute();
 }
 
-export async function insertLines(db: Db, lines: Insertable<OrderLinesTable>[]): Promise<void> {
+/** Inserts an order's lines and their first history rows in one statement. */
+export async function insertLines(db: Db, lines: Insertable<OrderLinesTable>[], history: Insertable<OrderLineHistoryTable>[]): Promise<void> {
   if (lines.length === 0) return;
-  await db.insertInto('order_lines').values(lines).execute();
+  await db
+    .with('history', (qb) => qb.insertInto('order_line_history').values(history))
+    .insertInto('order_lines')
+    .values(lines)
+    .execute();
 }
 
 export interface LineProgress {

@@ -339,8 +339,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
   const paidBefore = new Map(previous.filter((line) => line.paid_at).map((line) => [line.line_number, line.paid_at as Date]));
   const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, rowContext, paidBefore);
   if (existing) await repository.deleteLines(db, orderId);
-  await repository.insertLines(db, rows);
-  await repository.insertHistory(db, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), ctx.now));
+  await repository.insertLines(db, rows, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), ctx.now));
 
   const ids = existing ? { ...(await repository.identifiersOf(db, orderId)) } : order.ids;
   if (pointsOn) {
@@ -427,9 +426,7 @@ async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput): 
     await repository.insertIdentifiers(db, input.existing.id, order.ids);
     return input.existing.id;
   }
-  const orderId = await repository.insertOrder(db, { ...values, created_at: ctx.now });
-  await repository.insertIdentifiers(db, orderId, order.ids);
-  return orderId;
+  return repository.insertOrder(db, { ...values, created_at: ctx.now }, order.ids);
 }
 
 function historyRows(ctx: OrderCallContext, orderId: number, changes: { state: LineState; quantity: number }[], at: Date) {
@@ -472,8 +469,7 @@ export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Reco
   const pricing = await priceOrder(db, ctx, order, { mode: 'offline', customer, balanceType, pointsAvailable: 0, at, lockCoupons: false });
   const orderId = await saveOrder(db, ctx, { order, pricing, kind: 'offline', customer, balanceType, existing: undefined, at, coupons: [] });
   const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, { orderId, balanceType, at }, new Map());
-  await repository.insertLines(db, rows);
-  await repository.insertHistory(db, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), at));
+  await repository.insertLines(db, rows, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), at));
   if (customer && balanceType) {
     await applyOrderPoints(db, project, {
       orderId,
