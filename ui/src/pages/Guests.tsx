@@ -5,7 +5,7 @@ import type { PageProps } from '../App.tsx';
 import { ApiError, get, post, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Json, Loading, Section, statusTone, Tag, useLoad } from '../ui.tsx';
+import { ErrorBox, Loading, Section, statusTone, Tag, useLoad } from '../ui.tsx';
 
 interface GuestSummary {
   id: number;
@@ -278,7 +278,7 @@ export function GuestPage({ id, user }: PageProps & { id: number }) {
               {b.name}
               <div className="muted small">
                 {t('available')} {number(b.available)} · {t('blocked')} {number(b.blocked)}
-                {b.nearestExpiration && ` · ${t('expired')} ${b.nearestExpiration.date}: ${number(b.nearestExpiration.total)}`}
+                {b.nearestExpiration && ` · ${t('expires')} ${b.nearestExpiration.date}: ${number(b.nearestExpiration.total)}`}
               </div>
             </div>
           ))}
@@ -352,7 +352,12 @@ export function GuestPage({ id, user }: PageProps & { id: number }) {
                         <Tag tone={statusTone(run.status)}>{run.status}</Tag>
                       </td>
                       <td className="small">
-                        {run.branch ?? ''} <Json value={run.steps} />
+                        {run.branch ?? ''}
+                        {(run.steps ?? []).map((step: { type: string; status: string; detail?: string }, i: number) => (
+                          <div key={i}>
+                            {step.type}: <Tag tone={statusTone(step.status === 'done' ? 'completed' : step.status)}>{step.status}</Tag> {step.detail ?? ''}
+                          </div>
+                        ))}
                       </td>
                     </tr>
                   ))}
