@@ -1,7 +1,7 @@
 // `npm run bench`: seeds a database, starts the real server process on it and measures the scenarios
 // over HTTP on loopback, on PGlite and (when a URL is given) on PostgreSQL; a bare Fastify server gives
 // the scale. Add a scenario in bench/<name>.ts and list it in SCENARIOS.
-//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--concurrency 32] [--requests 3000] [--seconds 30]
+//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog] [--concurrency 32] [--requests 3000] [--seconds 30]
 // TEST_DATABASE_URL is used for PostgreSQL when --postgres is not given.
 import { parseArgs } from 'node:util';
 import { helloWorldBaseline } from './hello.ts';
@@ -17,6 +17,7 @@ const { values } = parseArgs({
   options: {
     postgres: { type: 'string' },
     only: { type: 'string' },
+    scenarios: { type: 'string' },
     concurrency: { type: 'string', default: '32' },
     requests: { type: 'string', default: '3000' },
     seconds: { type: 'string', default: '30' },
@@ -28,6 +29,8 @@ const limits: BenchLimits = {
   maxRequests: Number(values.requests),
   maxMs: Number(values.seconds) * 1000,
 };
+const chosen = values.scenarios ? new Set(values.scenarios.split(',')) : null;
+const scenarios = SCENARIOS.filter((scenario) => !chosen || chosen.has(scenario.name));
 const postgresUrl = values.postgres ?? process.env.TEST_DATABASE_URL ?? null;
 const kinds: TargetKind[] = (['pglite', 'postgres'] as const).filter(
   (kind) => (!values.only || values.only === kind) && (kind === 'pglite' || postgresUrl !== null),
@@ -38,13 +41,13 @@ async function benchmark(kind: TargetKind): Promise<ReportRow[]> {
   const target = await prepareTarget(kind, postgresUrl);
   try {
     try {
-      for (const scenario of SCENARIOS) rows.push(...((await scenario.seed?.(target.db, kind)) ?? []));
+      for (const scenario of scenarios) rows.push(...((await scenario.seed?.(target.db, kind)) ?? []));
     } finally {
       await target.closeDb();
     }
     const server = await startBenchServer(target);
     try {
-      for (const scenario of SCENARIOS) rows.push(...(await scenario.run(server, limits)));
+      for (const scenario of scenarios) rows.push(...(await scenario.run(server, limits)));
     } finally {
       await server.process.stop();
     }
