@@ -233,14 +233,17 @@ export async function deleteMembershipExcept(db: Db, keep: string[]): Promise<nu
   return Number(result.numDeletedRows);
 }
 
-/** Serialises evaluations: a full recalculation excludes everything else; one guest's evaluations queue up. */
+/**
+ * Serialises evaluations: a full recalculation excludes everything else; one guest's evaluations queue up.
+ * Advisory locks are per database, so the keys name the schema: projects in other schemas never wait.
+ */
 export async function lockAllSegments(db: Db, mode: 'exclusive' | 'shared'): Promise<void> {
-  if (mode === 'exclusive') await sql`select pg_advisory_xact_lock(hashtext('segments'))`.execute(db);
-  else await sql`select pg_advisory_xact_lock_shared(hashtext('segments'))`.execute(db);
+  if (mode === 'exclusive') await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':segments'))`.execute(db);
+  else await sql`select pg_advisory_xact_lock_shared(hashtext(current_schema() || ':segments'))`.execute(db);
 }
 
 export async function lockCustomer(db: Db, customerId: number): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`segments:${customerId}`}))`.execute(db);
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ${`:segments:${customerId}`}))`.execute(db);
 }
 
 export async function isMember(db: Db, customerId: number, segment: string): Promise<boolean> {
