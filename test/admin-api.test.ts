@@ -398,6 +398,7 @@ describe('admin API', () => {
       assert.ok(document.paths['/api/admin/project/apply'].post.requestBody);
       assert.match(document.paths['/api/admin/project/apply'].post.description, /owner only/);
       assert.ok(document.paths['/api/admin/operation-log'].get.parameters.some((p: { name: string }) => p.name === 'status'));
+      assert.match(document.paths['/api/auth/login'].post.description, /No sign-in needed/);
       const page = await t.server.inject({ method: 'GET', url: '/api/docs' });
       assert.match(page.headers['content-type'] as string, /text\/html/);
       assert.match(page.body, /\/api\/admin\/dashboard/);

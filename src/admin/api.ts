@@ -53,6 +53,8 @@ interface DocumentedRoute {
   body?: z.ZodType;
   response?: z.ZodType;
   role: AdminRole;
+  /** answered without signing in (the sign-in routes) */
+  public?: boolean;
 }
 
 const documented = new Map<string, DocumentedRoute>();
@@ -119,7 +121,7 @@ export function adminRoute<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodTy
 }
 
 /** Documents a route registered elsewhere with plain Fastify, from the zod schemas it validates with. */
-export function describeRoute(spec: Omit<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, 'role'> & { role?: AdminRole }): void {
+export function describeRoute(spec: Omit<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, 'role'> & { role?: AdminRole; public?: boolean }): void {
   documented.set(`${spec.method} ${spec.url}`, { ...spec, role: spec.role ?? (spec.method === 'GET' ? 'viewer' : 'marketer') });
 }
 
@@ -157,7 +159,8 @@ export function openApiDocument(info: { version: string }) {
     const operation: Record<string, unknown> = {
       tags: [route.tag],
       summary: route.summary,
-      description: [route.description, `Role: ${ROLE_TEXT[route.role]}.`].filter(Boolean).join('\n\n'),
+      description: [route.description, route.public ? 'No sign-in needed.' : `Role: ${ROLE_TEXT[route.role]}.`].filter(Boolean).join('\n\n'),
+      ...(route.public ? { security: [] } : {}),
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
       responses: {
         '200': {

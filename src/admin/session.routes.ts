@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { adminErrorHandler } from './api.ts';
+import { adminErrorHandler, describeRoute } from './api.ts';
 import { authenticate, jsonBody, SESSION_COOKIE } from './auth.ts';
 import { csrfTokenMatches, csrfTokenOf, SESSION_IDLE_MS, signInWithPassword, signInWithToken, signOut, type OpenedSession } from './users.service.ts';
 
@@ -37,6 +37,20 @@ export function registerSessionRoutes(server: FastifyInstance, app: AppContext):
     if (!entry || now - entry.since > FAILURE_WINDOW_MS) failures.set(ip, { count: 1, since: now });
     else entry.count += 1;
   };
+
+  const sessionAnswerSchema = z.object({ user: z.object({ name: z.string(), role: z.enum(['owner', 'marketer', 'viewer']) }), csrfToken: z.string().nullable() });
+  describeRoute({
+    method: 'POST',
+    url: '/api/auth/login',
+    tag: 'Sign-in',
+    summary: 'Sign in with a name and password (or the admin token); sets the session cookie',
+    description: 'Answers the CSRF token to send as `X-CSRF-Token` with every change. 401 for a wrong name or password, 429 after 10 failures in 15 minutes.',
+    body: loginBody,
+    response: sessionAnswerSchema,
+    public: true,
+  });
+  describeRoute({ method: 'GET', url: '/api/auth/session', tag: 'Sign-in', summary: 'Who is signed in, with the CSRF token of the session', response: sessionAnswerSchema, role: 'viewer' });
+  describeRoute({ method: 'POST', url: '/api/auth/logout', tag: 'Sign-in', summary: 'Sign out: ends the session and clears the cookie', role: 'viewer' });
 
   server.register(async (scope) => {
     scope.setErrorHandler(adminErrorHandler);
