@@ -297,6 +297,17 @@ describe('authorized orders', () => {
     }
   });
 
+  it('pays through the async endpoint, as the Bitrix and iiko plugins may send status changes', async () => {
+    const guest = await registerGuest();
+    const orderId = nextOrderId();
+    await create(guest.phone, orderId, [PASTA], 590);
+    const accepted = await t.call('Offline.ChangeStatus', { order: { ids: { iikoOrderId: orderId } }, orderLinesStatus: 'iikoPaid' }, { mode: 'async', transactionId: randomUUID() });
+    assert.deepEqual(accepted.body, { status: 'Success' });
+    assert.equal((await balanceOf(guest.phone)).total, 0);
+    await t.drain();
+    assert.equal((await balanceOf(guest.phone)).total, 29);
+  });
+
   it('refuses illegal status changes and answers 400 for an unknown order', async () => {
     const guest = await registerGuest();
     const orderId = nextOrderId();
