@@ -33,6 +33,9 @@ export function registerSessionRoutes(server: FastifyInstance, app: AppContext):
     return entry.count >= MAX_FAILURES;
   };
   const noteFailure = (ip: string, now: number) => {
+    if (failures.size > 10_000) {
+      for (const [key, old] of failures) if (now - old.since > FAILURE_WINDOW_MS) failures.delete(key);
+    }
     const entry = failures.get(ip);
     if (!entry || now - entry.since > FAILURE_WINDOW_MS) failures.set(ip, { count: 1, since: now });
     else entry.count += 1;
