@@ -164,6 +164,14 @@ describe('admin API', () => {
       assert.equal((await as(mine, 'GET', '/api/admin/me')).status, 401);
     });
 
+    test('after ten failed sign-ins from one address, that address waits even with the right password', async () => {
+      const attempt = (password: string) =>
+        t.server.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.7', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'olga', password }) });
+      for (let i = 0; i < 10; i += 1) assert.equal((await attempt('guess-' + i)).statusCode, 401);
+      assert.equal((await attempt('owner-password-1')).statusCode, 429);
+      assert.equal((await signIn({ name: 'olga', password: 'owner-password-1' })).statusCode, 200, 'other addresses are not affected');
+    });
+
     test('a session expires after 12 idle hours', async () => {
       const mine = await session('vera', 'viewer-password-1');
       t.clock.advance(13 * 3_600_000);
