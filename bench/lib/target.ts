@@ -73,7 +73,7 @@ export async function prepareTarget(kind: TargetKind, postgresUrl: string | null
 
 export async function startBenchServer(target: BenchTarget): Promise<BenchServer> {
   const child = await startServerProcess(
-    { ...target.serverEnv, REGULARS_SECRET_KEY: BENCH_SECRET_KEY, REGULARS_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, LOG_LEVEL: 'error', REGULARS_RATE_LIMIT_PER_MINUTE: '10000000' },
+    { ...target.serverEnv, REGULARS_SECRET_KEY: BENCH_SECRET_KEY, REGULARS_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, LOG_LEVEL: 'error', REGULARS_RATE_LIMIT_PER_MINUTE: '10000000', REGULARS_WORKER_POLL_MS: '250' },
     180_000,
   );
   return { kind: target.kind, url: child.url, secretKey: BENCH_SECRET_KEY, adminToken: BENCH_ADMIN_TOKEN, process: child };
