@@ -237,13 +237,14 @@ export async function deleteMembershipExcept(db: Db, keep: string[]): Promise<nu
  * Serialises evaluations: a full recalculation excludes everything else; one guest's evaluations queue up.
  * Advisory locks are per database, so the keys name the schema: projects in other schemas never wait.
  */
-export async function lockAllSegments(db: Db, mode: 'exclusive' | 'shared'): Promise<void> {
-  if (mode === 'exclusive') await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':segments'))`.execute(db);
-  else await sql`select pg_advisory_xact_lock_shared(hashtext(current_schema() || ':segments'))`.execute(db);
+export async function lockAllSegments(db: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':segments'))`.execute(db);
 }
 
-export async function lockCustomer(db: Db, customerId: number): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ${`:segments:${customerId}`}))`.execute(db);
+/** A guest's evaluation: the shared lock, then the guest's own (one round trip). */
+export async function lockForCustomer(db: Db, customerId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock_shared(hashtext(current_schema() || ':segments')),
+    pg_advisory_xact_lock(hashtext(current_schema() || ${`:segments:${customerId}`}))`.execute(db);
 }
 
 export async function isMember(db: Db, customerId: number, segment: string): Promise<boolean> {

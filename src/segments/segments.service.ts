@@ -47,8 +47,7 @@ export async function evaluateCustomerSegments(
 ): Promise<repository.MembershipChange> {
   if (segments.length === 0) return { entered: 0, left: 0 };
   return inTransaction(db, async (trx) => {
-    await repository.lockAllSegments(trx, 'shared');
-    await repository.lockCustomer(trx, customerId);
+    await repository.lockForCustomer(trx, customerId);
     return repository.applyMembership(trx, segments, { now, customerId, eventData: { ...cause } });
   });
 }
@@ -136,7 +135,7 @@ export async function recalculateAllSegments(
   const hash = definitionsHash(segments);
   const localDay = wallClock(now, project.settings.timeZone).day;
   return inTransaction(db, async (trx) => {
-    await repository.lockAllSegments(trx, 'exclusive');
+    await repository.lockAllSegments(trx);
     const last = await repository.lastRecalculation(trx);
     if (reason === 'daily' && coversDay(last, localDay, project)) return null;
     if (reason === 'definitions' && last?.definitions_hash === hash) return null;
