@@ -1,17 +1,18 @@
 // `npm run bench`: seeds a database, starts the real server process on it and measures the scenarios
 // over HTTP on loopback, on PGlite and (when a URL is given) on PostgreSQL; a bare Fastify server gives
 // the scale. Add a scenario in bench/<name>.ts and list it in SCENARIOS.
-//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog] [--concurrency 32] [--requests 3000] [--seconds 30]
+//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog,segments] [--concurrency 32] [--requests 3000] [--seconds 30]
 // TEST_DATABASE_URL is used for PostgreSQL when --postgres is not given.
 import { parseArgs } from 'node:util';
 import { helloWorldBaseline } from './hello.ts';
 import { ordersScenario } from './orders.ts';
 import { catalogScenario } from './catalog.ts';
+import { rankDelayScenario } from './segments.ts';
 import { printTable, type ReportRow } from './lib/report.ts';
 import type { BenchLimits, BenchScenario } from './lib/scenario.ts';
 import { prepareTarget, startBenchServer, type TargetKind } from './lib/target.ts';
 
-const SCENARIOS: BenchScenario[] = [ordersScenario, catalogScenario];
+const SCENARIOS: BenchScenario[] = [ordersScenario, catalogScenario, rankDelayScenario];
 
 const { values } = parseArgs({
   options: {
