@@ -6,7 +6,7 @@
 //
 // Conditions read the orders and points tables read-only (docs/decisions/0401-segments.md):
 // - paid amount of a line = `discounted_price - amount_returned` of a line that was paid (`paid_at`) within
-//   the window, the same definition as `paidTotal` in src/orders/orders.repository.ts;
+//   the window, the definition of `customerPaidTotal` in src/orders/orders.service.ts (a test holds them equal);
 // - a paid order = an order with such lines whose paid amount is above 0;
 // - points available = the balance total less the lots not active yet and the lots past their expiry
 //   (as src/loyalty/balances.ts shows them to the POS).
@@ -66,7 +66,7 @@ class Metrics {
       const from = new Date(scope.now.getTime() - windowDays * DAY_MS);
       const guest = scope.customerId === null ? sql`` : sql`and o.customer_id = ${scope.customerId}`;
       const paidLines = sql`from order_lines l join orders o on o.id = l.order_id
-        where l.paid_at > ${from} and o.customer_id is not null ${guest}`;
+        where l.paid_at >= ${from} and o.customer_id is not null ${guest}`;
       queries.push([
         name,
         counts

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { changeBalance } from '../loyalty/ledger.service.ts';
+import { customerPaidTotal } from '../orders/orders.service.ts';
 import { iikoPreset } from '../project/presets/iiko.ts';
 import { applyProject } from '../project/project.service.ts';
 import type { ProjectInput } from '../project/schemas.ts';
@@ -106,6 +107,11 @@ test('every condition type; evaluating one guest and recalculating everyone give
       [vip]: ['Newcomers', 'RankBronze', 'Vip', 'VipOrConfirmed'],
       [confirmed]: ['Confirmed', 'Newcomers', 'RankBronze', 'Rich', 'VipOrConfirmed'],
     };
+    // the orders module's paid total, guest by guest, draws the same line as the set-based statement
+    for (const id of [spender, regular, lapsed, vip, confirmed]) {
+      const paid = await customerPaidTotal(t.app.db, id, new Date(now.getTime() - 30 * DAY), new Date(now.getTime() + 1));
+      assert.equal(paid >= 500_000, expected[id].includes('Paid5k'), `guest ${id} paid ${paid} kopecks`);
+    }
     const full = await recalculateAllSegments(t.app.db, t.app.project.current, now, 'manual');
     assert.equal(full?.entered, 16);
     assert.deepEqual(await membership(t), expected);
