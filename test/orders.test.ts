@@ -209,6 +209,19 @@ describe('authorized orders', () => {
     await assertLedgerConsistent();
   });
 
+  it("recalculates a saved order with its own spent points and coupon counted as the order's, so the update goes through", async () => {
+    const guest = await registerGuest();
+    await giveBonus(guest.id, 300);
+    const orderId = nextOrderId();
+    assert.equal((await create(guest.phone, orderId, [SOUP, PASTA], 680, 300)).body.order.processingStatus, 'Created');
+    assert.equal((await balanceOf(guest.phone)).available, 0);
+    const again = await preorder(guest.phone, orderId, BILL, 300);
+    assert.equal(again.body.order.bonusPointsInfo[0].spentAmountForCurrentOrder, 300);
+    const updated = await create(guest.phone, orderId, BILL, again.body.order.totalPrice, 300);
+    assert.equal(updated.body.order.processingStatus, 'Updated', JSON.stringify(updated.body.order.statusDescription));
+    assert.equal((await balanceOf(guest.phone)).total, 0);
+  });
+
   it('refuses a transactionless create, a missing total, and bad values with their locations', async () => {
     const guest = await registerGuest();
     const noTransaction = await t.call('Offline.CreateAuthorizedOrder', {

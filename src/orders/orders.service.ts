@@ -87,13 +87,15 @@ export async function calculateOrder(db: Db, ctx: OrderCallContext, body: Record
     if (lookup.status !== 'Found') ctx.notes.push(`guest ${lookup.status}: calculated without personal promotions and points`);
   }
   const balance = await balanceOf(db, project, customer, balanceType, ctx.now);
+  const saved = await updatableOrder(db, project, order, customer);
   const pricing = await priceOrder(db, ctx, order, {
     mode: customer ? 'authorized' : 'anonymous',
     customer,
     balanceType,
-    pointsAvailable: balance?.available ?? 0,
+    pointsAvailable: (balance?.available ?? 0) + (saved?.spent ?? 0),
     at: ctx.now,
     lockCoupons: false,
+    ...(saved ? { exceptOrderId: saved.id } : {}),
   });
   const idsNode = Object.keys(order.ids).length > 0 || order.mindboxId ? { ids: { ...(order.mindboxId ? { mindboxId: order.mindboxId } : {}), ...order.ids } } : {};
   return {
@@ -103,6 +105,23 @@ export async function calculateOrder(db: Db, ctx: OrderCallContext, body: Record
     },
     recordTransaction: false,
   };
+}
+
+/**
+ * A saved order a preorder recalculates (same ids, same guest, no returns): what it spent counts as
+ * available and its coupons as its own, exactly as the create that will update it sees them.
+ */
+async function updatableOrder(db: Db, project: ProjectSnapshot, order: OrderInput, customer: CustomerRow | null): Promise<{ id: number; spent: number } | null> {
+  if (Object.keys(order.ids).length === 0 && order.mindboxId === undefined) return null;
+  const ids = await repository.findOrderIdsByIdentifiers(db, order.ids);
+  const id = ids.length === 1 ? ids[0] : ids.length === 0 ? order.mindboxId : undefined;
+  if (id === undefined || (order.mindboxId !== undefined && order.mindboxId !== id)) return null;
+  const saved = await repository.getOrder(db, id);
+  if (!saved || saved.kind === 'offline' || saved.customer_id !== (customer?.id ?? null)) return null;
+  const lines = await repository.linesOf(db, id);
+  if (lines.some((line) => fromNumeric(line.quantity_returned, QUANTITY_SCALE) > 0)) return null;
+  const scale = scaleOf(saved.balance_type ? project.balanceType(saved.balance_type) : null);
+  return { id, spent: Math.max(sumOf(lines.map((line) => fromNumeric(line.points_spent_net, scale))), 0) };
 }
 
 // ---- Create or update ----
