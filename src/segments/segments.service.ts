@@ -13,15 +13,29 @@ import { dailyRecalculationDay, definitionsHash, wallClock } from './schedule.ts
 
 export type { MembershipChange } from './segments.repository.ts';
 
-/** Events after which a guest's segments may differ. */
-export const SEGMENT_INPUT_EVENTS: ReadonlySet<ScenarioEvent> = new Set<ScenarioEvent>([
-  'customerRegistered',
-  'customerChanged',
-  'phoneConfirmed',
-  'orderCreated',
-  'orderPaid',
-  'orderReturned',
-]);
+type ConditionType = SegmentDefinition['conditions'][number]['type'];
+
+/**
+ * The events after which a guest's segments may differ, and the conditions each may change (a new guest:
+ * all). Only segments with such a condition are re-evaluated; what no event announces (points adjusted by
+ * an admin, a registration that grew old) waits for the daily recalculation.
+ */
+const CONDITIONS_CHANGED_BY: Partial<Record<ScenarioEvent, ReadonlySet<ConditionType> | 'all'>> = {
+  customerRegistered: 'all',
+  customerChanged: new Set<ConditionType>(['customField', 'phoneConfirmed']),
+  phoneConfirmed: new Set<ConditionType>(['phoneConfirmed']),
+  orderCreated: new Set<ConditionType>(['visitedVenue', 'pointsAvailable']),
+  orderPaid: new Set<ConditionType>(['paidTotal', 'orderCount', 'pointsAvailable', 'visitedVenue']),
+  orderReturned: new Set<ConditionType>(['paidTotal', 'orderCount', 'pointsAvailable']),
+};
+
+/** The segments an event may have changed for its guest. */
+export function segmentsAffectedBy(project: ProjectSnapshot, event: ScenarioEvent): SegmentDefinition[] {
+  const changed = CONDITIONS_CHANGED_BY[event];
+  if (!changed) return [];
+  if (changed === 'all') return project.definition.segments;
+  return project.definition.segments.filter((segment) => segment.conditions.some((condition) => changed.has(condition.type)));
+}
 
 /**
  * How many times a scenario step may cause a re-evaluation that causes another segment event: a scenario
@@ -52,10 +66,12 @@ export async function evaluateCustomerSegments(
   });
 }
 
-/** The event job's part: re-evaluates the event's guest when the event may have changed their segments. */
+/** The event job's part: re-evaluates the event's guest in the segments the event may have changed. */
 export async function evaluateSegmentsForEvent(app: AppContext, event: DomainEvent): Promise<repository.MembershipChange | null> {
-  if (!SEGMENT_INPUT_EVENTS.has(event.type) || !event.customerId) return null;
-  return evaluateCustomerSegments(app.db, app.project.current, event.customerId, app.now(), { cause: event.type, depth: 0 });
+  const project = app.project.current;
+  const segments = event.customerId ? segmentsAffectedBy(project, event.type) : [];
+  if (segments.length === 0) return null;
+  return evaluateCustomerSegments(app.db, project, event.customerId, app.now(), { cause: event.type, depth: 0 }, segments);
 }
 
 /** Segments whose conditions read a customer field or a balance type. */
