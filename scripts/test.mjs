@@ -17,5 +17,5 @@ const walk = (path) => {
 };
 for (const root of roots) walk(root);
 files.sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=900000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
