@@ -101,17 +101,30 @@ function range(value: RawBuilder<unknown>, condition: { atLeast?: number; below?
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * The metrics a segment's conditions read: name → whether a guest without a row there can still match
+ * (a left join) or not (`atLeast` above 0 in a segment matching all conditions: an inner join, which lets
+ * the database start from the few guests that qualify).
+ */
+type Joins = Map<string, 'left' | 'inner'>;
+
+function join(joins: Joins, name: string, condition: { atLeast?: number }, matchAll: boolean): void {
+  const inner = matchAll && condition.atLeast !== undefined && condition.atLeast > 0;
+  if (inner) joins.set(name, 'inner');
+  else if (!joins.has(name)) joins.set(name, 'left');
+}
+
 /** The SQL test of one condition on guest `c`, and the metric CTEs it joins. */
-function conditionSql(condition: SegmentCondition, scope: EvaluationScope, metrics: Metrics, joins: Set<string>): RawBuilder<unknown> {
+function conditionSql(condition: SegmentCondition, scope: EvaluationScope, metrics: Metrics, joins: Joins, matchAll: boolean): RawBuilder<unknown> {
   switch (condition.type) {
     case 'paidTotal': {
       const name = metrics.paid(condition.windowDays, false);
-      joins.add(name);
+      join(joins, name, condition, matchAll);
       return range(sql`coalesce(${sql.ref(`${name}.total`)}, 0)`, condition);
     }
     case 'orderCount': {
       const name = metrics.paid(condition.windowDays, true);
-      joins.add(name);
+      join(joins, name, condition, matchAll);
       return range(sql`coalesce(${sql.ref(`${name}.orders`)}, 0)`, condition);
     }
     case 'customField': {
@@ -128,7 +141,7 @@ function conditionSql(condition: SegmentCondition, scope: EvaluationScope, metri
       return sql`c.created_at > ${new Date(scope.now.getTime() - condition.days * DAY_MS)}`;
     case 'pointsAvailable': {
       const name = metrics.points(condition.balanceType);
-      joins.add(name);
+      join(joins, name, condition, matchAll);
       return range(sql`coalesce(${sql.ref(`${name}.available`)}, 0)`, condition);
     }
     case 'visitedVenue':
@@ -139,10 +152,13 @@ function conditionSql(condition: SegmentCondition, scope: EvaluationScope, metri
 
 /** `select customer_id, segment` of the guests the segment wants. */
 function segmentMembersSql(segment: SegmentDefinition, scope: EvaluationScope, metrics: Metrics): RawBuilder<unknown> {
-  const joins = new Set<string>();
-  const tests = segment.conditions.map((condition) => sql`(${conditionSql(condition, scope, metrics, joins)})`);
-  const test = sql.join(tests, segment.match === 'any' ? sql` or ` : sql` and `);
-  const joined = [...joins].map((name) => sql`left join ${sql.id(name)} on ${sql.ref(`${name}.customer_id`)} = c.id`);
+  const joins: Joins = new Map();
+  const matchAll = segment.match === 'all';
+  const tests = segment.conditions.map((condition) => sql`(${conditionSql(condition, scope, metrics, joins, matchAll)})`);
+  const test = sql.join(tests, matchAll ? sql` and ` : sql` or `);
+  const joined = [...joins].map(
+    ([name, kind]) => sql`${sql.raw(kind === 'inner' ? 'join' : 'left join')} ${sql.id(name)} on ${sql.ref(`${name}.customer_id`)} = c.id`,
+  );
   const guest = scope.customerId === null ? sql`` : sql`and c.id = ${scope.customerId}`;
   return sql`select c.id as customer_id, ${segment.systemName}::text as segment
     from customers c ${sql.join(joined, sql` `)}
@@ -216,13 +232,15 @@ export async function precomputeMetrics(db: Db, segments: SegmentDefinition[], s
 
 /**
  * Planner settings for the full recalculation's transaction: it hashes and aggregates millions of rows, so
- * it gets the memory not to spill to disk, and no nested loops. A nested-loop anti-join against
+ * it gets the memory not to spill to disk, no JIT, and no nested loops. A nested-loop anti-join against
  * customer_segments would rescan, for every wanted row, the pages the same statement is inserting into
  * (quadratic: minutes for 100 000 new members), and the planner picks it when the table looks empty.
  */
 export async function planForBulk(db: Db): Promise<void> {
-  await sql`set local work_mem = '128MB'`.execute(db);
+  await sql`set local work_mem = '256MB'`.execute(db);
   await sql`set local enable_nestloop = off`.execute(db);
+  // compiling expressions costs about a second per statement and gains little on these plans
+  await sql`set local jit = off`.execute(db);
 }
 
 /** Forgets membership of segments the project no longer defines (no events: nothing can listen to them). */
