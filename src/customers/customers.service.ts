@@ -105,6 +105,11 @@ export async function getCustomerById(db: Db, id: number): Promise<CustomerRow |
   return repository.getCustomer(db, id);
 }
 
+/** The guest, locked until the caller's transaction ends: work on one guest (scenario runs) queues up. */
+export async function lockCustomerById(db: Db, id: number): Promise<CustomerRow | undefined> {
+  return repository.getCustomerForUpdate(db, id);
+}
+
 /** The guest as the protocol shows it: only filled fields; identifier fields under `ids`. */
 export function toWireCustomer(customer: CustomerRow, project?: ProjectSnapshot): Record<string, unknown> {
   const identifiers = project ? identifierFields(project) : new Set<string>();

@@ -2,7 +2,7 @@
 // whose conditions all hold runs its steps in order. Each scenario runs in a transaction of its own with
 // its run record, unique per (scenario, event): however often the event is delivered, a scenario runs once.
 import type { AppContext } from '../app-context.ts';
-import { getCustomerById } from '../customers/customers.service.ts';
+import { lockCustomerById } from '../customers/customers.service.ts';
 import { inTransaction } from '../db/database.ts';
 import type { DomainEvent } from '../jobs/outbox.ts';
 import type { ScenarioDefinition } from '../project/schemas.ts';
@@ -92,7 +92,9 @@ async function runScenario(base: Omit<ScenarioContext, 'customer' | 'runId' | 'e
     now,
   });
   if (runId === undefined) return { ...report, status: 'alreadyRun' };
-  const customer = await getCustomerById(db, event.customerId);
+  // runs for one guest queue up, so each reads the membership and fields the one before it left: two runs
+  // of the Rank scenario (entered Silver, then Bronze after a return) cannot commit in the wrong order
+  const customer = await lockCustomerById(db, event.customerId);
   if (!customer) {
     report.status = 'failed';
     report.steps.push({ type: 'start', status: 'failed', detail: 'the guest no longer exists' });
