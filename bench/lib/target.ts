@@ -75,6 +75,8 @@ export async function startBenchServer(target: BenchTarget): Promise<BenchServer
   const child = await startServerProcess(
     { ...target.serverEnv, REGULARS_SECRET_KEY: BENCH_SECRET_KEY, REGULARS_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, LOG_LEVEL: 'error', REGULARS_RATE_LIMIT_PER_MINUTE: '10000000', REGULARS_WORKER_POLL_MS: '250' },
     180_000,
+    // BENCH_PROFILE_DIR=dir writes the server's CPU profile there when it stops (open it in Chrome DevTools)
+    process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
   );
   return { kind: target.kind, url: child.url, secretKey: BENCH_SECRET_KEY, adminToken: BENCH_ADMIN_TOKEN, process: child };
 }

@@ -48,6 +48,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
           oid === INT8_OID ? parseInt8 : oid === DATE_OID ? keepText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // an idle connection dropped by the server (restart, admin kill) must not crash the process: the pool
+    // discards that client and opens a new one for the next query
+    pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
     if (schema) {
       const client = await pool.connect();
       try {

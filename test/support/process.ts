@@ -18,8 +18,8 @@ export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'regulars-e2e-'));
 }
 
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 180_000, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', REGULARS_WORKER_POLL_MS: '50', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
