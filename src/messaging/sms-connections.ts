@@ -1,26 +1,31 @@
-// One SMS provider per connection URL per process, created on first use and kept (an SMPP session stays
-// bound between messages); all of them are closed when the process stops. Delivery receipts a provider
-// reports update the message they belong to.
+// One SMS provider per connection URL (and message id path) per process, created on first use and kept
+// (an SMPP session stays bound between messages); all of them are closed when the process stops. Delivery
+// receipts a provider reports update the message they belong to.
 import type { AppContext } from '../app-context.ts';
+import type { SmsConnectionDefinition } from '../project/schemas.ts';
 import { onShutdown } from '../shared/shutdown.ts';
+import { connectionUrl } from './mailings.service.ts';
 import { createSmsProvider, type DeliveryReceipt, type SmsProvider } from './providers/index.ts';
 import * as repository from './messages.repository.ts';
 
 const RECEIPT_RETRY_MS = 1000;
 const providers = new Map<AppContext, Map<string, SmsProvider>>();
 
-export function smsProviderFor(app: AppContext, url: string): SmsProvider {
-  let byUrl = providers.get(app);
-  if (!byUrl) {
-    byUrl = new Map();
-    providers.set(app, byUrl);
+export function smsProviderFor(app: AppContext, connection: SmsConnectionDefinition | undefined): SmsProvider {
+  const url = connectionUrl(connection, app.config.smsUrl);
+  const messageIdPath = connection?.messageIdPath;
+  const key = messageIdPath ? `${url}\n${messageIdPath}` : url;
+  let byKey = providers.get(app);
+  if (!byKey) {
+    byKey = new Map();
+    providers.set(app, byKey);
     onShutdown('sms providers', closeSmsProviders);
   }
-  let provider = byUrl.get(url);
+  let provider = byKey.get(key);
   if (!provider) {
-    provider = createSmsProvider(url, { logger: app.logger.child({ module: 'sms' }) });
+    provider = createSmsProvider(url, { logger: app.logger.child({ module: 'sms' }), messageIdPath });
     provider.onDeliveryReceipt((receipt) => void recordReceipt(app, receipt, true));
-    byUrl.set(url, provider);
+    byKey.set(key, provider);
   }
   return provider;
 }
@@ -36,7 +41,7 @@ async function recordReceipt(app: AppContext, receipt: DeliveryReceipt, firstTry
 }
 
 export async function closeSmsProviders(): Promise<void> {
-  const all = [...providers.values()].flatMap((byUrl) => [...byUrl.values()]);
+  const all = [...providers.values()].flatMap((byKey) => [...byKey.values()]);
   providers.clear();
   await Promise.allSettled(all.map((provider) => provider.close()));
 }

@@ -12,7 +12,7 @@ import { inTransaction } from '../db/database.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { decryptSecret } from '../shared/secret-box.ts';
-import { connectionUrl, SMS_SEND_TOPIC } from './mailings.service.ts';
+import { SMS_SEND_TOPIC } from './mailings.service.ts';
 import * as repository from './messages.repository.ts';
 import { smsProviderFor } from './sms-connections.ts';
 
@@ -35,7 +35,7 @@ export const sendSmsJob: JobHandler = async (app, payload) => {
     return;
   }
   const connection = app.project.current.smsConnection(message.connection);
-  const provider = smsProviderFor(app, connectionUrl(connection, app.config.smsUrl));
+  const provider = smsProviderFor(app, connection);
   const outcome = await provider.send({ id, to: message.phone, text: await decryptSecret(app.db, message.text_encrypted), sender: connection?.sender });
   const done = app.now();
   if (outcome.kind === 'accepted') {

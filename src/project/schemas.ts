@@ -68,6 +68,10 @@ export const smsConnectionSchema = z
     /** outbox:, smpp://… or http(s)://…; absent means REGULARS_SMS_URL */
     url: z.string().regex(/^(outbox:|smpp:\/\/|https?:\/\/)/, 'must be outbox:, smpp://… or http(s)://…').optional(),
     sender: z.string().min(1).max(11).optional(),
+    /** http(s) only: where the gateway's answer holds its message id, dot-separated (`result.0.id`); `id` or `messageId` when absent */
+    messageIdPath: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a dot-separated path of keys and indexes, e.g. result.0.id').max(200).optional(),
+    /** http(s) only: SHA-256 (hex) of the secret the gateway's delivery reports carry; without it the connection takes no reports */
+    statusSecretHash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the secret as 64 lowercase hex digits (printf %s SECRET | sha256sum)').optional(),
   })
   .strict();
 

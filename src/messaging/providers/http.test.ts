@@ -51,6 +51,20 @@ test('a 2xx answer accepts the SMS and takes the gateway message id; the gateway
   }
 });
 
+test('with a message id path, the gateway message id is read where the connection says, or not at all', async () => {
+  const gateway = await startGateway((path, response) => {
+    if (path === '/nested') response.writeHead(200).end(JSON.stringify({ result: [{ sms_id: 9001, status: 'accepted' }], id: 'request-1' }));
+    else response.writeHead(200).end(JSON.stringify({ id: 'request-1', result: [] }));
+  });
+  try {
+    assert.deepEqual(await createSmsProvider(`${gateway.url}/nested`, { messageIdPath: 'result.0.sms_id' }).send(SMS), { kind: 'accepted', providerMessageId: '9001' });
+    assert.deepEqual(await createSmsProvider(`${gateway.url}/empty`, { messageIdPath: 'result.0.sms_id' }).send(SMS), { kind: 'accepted', providerMessageId: null });
+    assert.deepEqual(await createSmsProvider(`${gateway.url}/empty`, { messageIdPath: 'id.length' }).send(SMS), { kind: 'accepted', providerMessageId: null }, 'only own keys of objects and arrays');
+  } finally {
+    await stop(gateway.server);
+  }
+});
+
 test('credentials in the URL are sent as Basic authorization, not in the request URL', async () => {
   const gateway = await startGateway((_path, response) => response.writeHead(200).end());
   try {

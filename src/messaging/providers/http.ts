@@ -1,6 +1,8 @@
 // `http(s)://…` — a plain HTTP gateway: POST {id, to, text, sender} as JSON. 2xx accepted, 4xx refused
 // for good (except 408 and 429, which are about timing), 5xx, network errors and timeouts are retried.
-// Credentials in the URL (`https://user:pass@host/path`) are sent as Basic authorization.
+// Credentials in the URL (`https://user:pass@host/path`) are sent as Basic authorization. The gateway's
+// message id is read from its JSON answer (`options.messageIdPath`, else `id` or `messageId`); its delivery
+// reports come back through the webhook of `../delivery-reports.routes.ts`, not through this provider.
 
 import {
   DEFAULT_TIMEOUT_MS,
@@ -26,7 +28,7 @@ export function createHttpProvider(url: URL, options: ProviderOptions = {}): Sms
     endpoint.username = '';
     endpoint.password = '';
   }
-  // Receipts would need an inbound webhook; this gateway type reports acceptance only.
+  const messageIdPath = options.messageIdPath?.split('.');
   const listeners = new ReceiptListeners(logger);
   const inFlight = new Set<AbortController>();
   let closed = false;
@@ -44,7 +46,7 @@ export function createHttpProvider(url: URL, options: ProviderOptions = {}): Sms
         signal: controller.signal,
       });
       const body = await response.text();
-      const outcome = outcomeOf(response.status, response.headers.get('retry-after'), body);
+      const outcome = outcomeOf(response.status, response.headers.get('retry-after'), body, messageIdPath);
       logger.info({ messageId: sms.id, status: response.status, outcome: outcome.kind }, 'SMS gateway answered');
       return outcome;
     } catch (error) {
@@ -68,8 +70,8 @@ export function createHttpProvider(url: URL, options: ProviderOptions = {}): Sms
   };
 }
 
-function outcomeOf(status: number, retryAfter: string | null, body: string): SendOutcome {
-  if (status >= 200 && status < 300) return { kind: 'accepted', providerMessageId: messageIdIn(body) };
+function outcomeOf(status: number, retryAfter: string | null, body: string, messageIdPath: string[] | undefined): SendOutcome {
+  if (status >= 200 && status < 300) return { kind: 'accepted', providerMessageId: messageIdIn(body, messageIdPath) };
   const error = `HTTP ${status}${body.trim() ? `: ${excerpt(body)}` : ''}`;
   if (status >= 500 || status === 408 || status === 429) {
     const delay = retryAfterMs(retryAfter);
@@ -78,16 +80,21 @@ function outcomeOf(status: number, retryAfter: string | null, body: string): Sen
   return { kind: 'failed', error };
 }
 
-function messageIdIn(body: string): string | null {
+/** The string or number at `path` (keys, and indexes of arrays), or at `id` / `messageId` without a path. */
+function messageIdIn(body: string, path: string[] | undefined): string | null {
+  let answer: unknown;
   try {
-    const answer: unknown = JSON.parse(body);
-    if (answer === null || typeof answer !== 'object') return null;
-    const { id, messageId } = answer as { id?: unknown; messageId?: unknown };
-    const found = [id, messageId].find((value) => typeof value === 'string' || typeof value === 'number');
-    return found === undefined ? null : String(found);
+    answer = JSON.parse(body);
   } catch {
     return null;
   }
+  const candidates = path ? [path.reduce(member, answer)] : [member(answer, 'id'), member(answer, 'messageId')];
+  const found = candidates.find((value) => (typeof value === 'string' && value !== '') || typeof value === 'number');
+  return found === undefined ? null : String(found);
+}
+
+function member(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 /** `Retry-After` in seconds or as an HTTP date. */

@@ -40,6 +40,8 @@ export interface ProviderOptions {
   /** How long one send may take, waiting for the gateway included; 10 s by default. */
   timeoutMs?: number;
   logger?: ProviderLogger;
+  /** HTTP gateways: the dot-separated path of the gateway's message id in its JSON answer (`result.0.id`) */
+  messageIdPath?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
