@@ -6,6 +6,7 @@ import type { AppContext } from './app-context.ts';
 import { registerConsole } from './admin/console.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { isDatabaseReachable } from './db/database.ts';
+import { registerDeliveryReportRoutes } from './messaging/delivery-reports.routes.ts';
 import { encodeAnswer, answerFormatOf, formatOf } from './protocol/codec.ts';
 import { errorEnvelope } from './protocol/envelope.ts';
 import { handleProtocolCall } from './protocol/pipeline.ts';
@@ -71,6 +72,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
     return reply.status(answer.httpStatus).type(contentType).send(payload);
   });
 
+  registerDeliveryReportRoutes(server, app);
   registerConsole(server, app);
   await registerAdminRoutes(server, app);
   return server;

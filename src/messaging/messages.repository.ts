@@ -96,6 +96,39 @@ export async function recordDelivery(db: Db, providerMessageId: string, outcome:
   return Number(result.numUpdatedRows) > 0;
 }
 
+/**
+ * A delivery report from an HTTP gateway's webhook for one of the connection's messages. Only a `sent`
+ * message moves (to `delivered` or `failed`): the first final report wins, so a repeated or late report
+ * changes nothing. Undefined when the connection has no message with that gateway id.
+ */
+export async function recordDeliveryReport(
+  db: Db,
+  report: { connection: string; providerMessageId: string; status: 'delivered' | 'failed'; error?: string },
+  now: Date,
+): Promise<{ id: string; status: MessageStatus; changed: boolean } | undefined> {
+  const updated = await db
+    .updateTable('messages')
+    .set(
+      report.status === 'delivered'
+        ? { status: 'delivered', delivered_at: now, updated_at: now }
+        : { status: 'failed', failed_at: now, last_error: `delivery failed: ${report.error ?? 'no reason given'}`, updated_at: now },
+    )
+    .where('connection', '=', report.connection)
+    .where('provider_message_id', '=', report.providerMessageId)
+    .where('status', '=', 'sent')
+    .returning(['id', 'status'])
+    .executeTakeFirst();
+  if (updated) return { ...updated, changed: true };
+  const current = await db
+    .selectFrom('messages')
+    .select(['id', 'status'])
+    .where('connection', '=', report.connection)
+    .where('provider_message_id', '=', report.providerMessageId)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return current && { ...current, changed: false };
+}
+
 export async function listMessages(db: Db, filter: { phone?: string; status?: MessageStatus; customerId?: number; limit: number; beforeCreatedAt?: Date }): Promise<MessageRow[]> {
   let query = db.selectFrom('messages').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
   if (filter.phone) query = query.where('phone', '=', filter.phone);
