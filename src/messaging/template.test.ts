@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileTemplate, renderTemplate, RECIPIENT_PARAMETERS, TemplateError, type ParameterSchema } from './template.ts';
+import { compileTemplate, renderTemplate, RECIPIENT_PARAMETERS, TemplateError, wallClock, type ParameterSchema } from './template.ts';
 import { AppError } from '../shared/errors.ts';
 import { toDecimal, toNumericString } from '../shared/money.ts';
 
 const ORDER_PARAMETERS: ParameterSchema = {
   ...RECIPIENT_PARAMETERS,
-  Order: { fields: { Lines: { items: { fields: { Name: 'string', Quantity: 'number' } } }, Total: 'number' } },
+  Order: { fields: { Lines: { items: { fields: { Name: 'string', Quantity: 'number' } } }, Total: 'number', CreatedAt: 'date' } },
 };
 
 function recipient(values: Record<string, unknown> = {}): Record<string, unknown> {
@@ -172,6 +172,70 @@ test('ToUpper and ToLower change case; the filter form passes the value as the f
   assert.equal(render('${tolower(Recipient.FirstName)}'), 'анна');
 });
 
+test('FormatDateTime writes dates the .NET way in Russian: custom parts, quoted text, one-letter standard formats', () => {
+  // a Monday morning; the genitive month follows a day number, the nominative stands alone
+  const order = { Order: { CreatedAt: new Date(Date.UTC(2026, 0, 5, 9, 7, 3)) } };
+  const cases: [string, string][] = [
+    ['d MMMM yyyy, HH:mm', '5 января 2026, 09:07'],
+    ['dd.MM.yy H:mm:ss', '05.01.26 9:07:03'],
+    ['dddd, d MMM', 'понедельник, 5 янв'],
+    ['ddd', 'Пн'],
+    ['MMMM yyyy', 'январь 2026'],
+    ["'до' HH:mm", 'до 09:07'],
+    ['hh:mm \\в yyyy', '09:07 в 2026'],
+    ['d', '05.01.2026'],
+    ['D', '5 января 2026 г.'],
+    ['t', '9:07'],
+    ['g', '05.01.2026 9:07'],
+  ];
+  for (const [format, expected] of cases) {
+    assert.equal(render(`\${FormatDateTime(Order.CreatedAt, "${format}")}`, order), expected, format);
+  }
+  assert.equal(render('${FormatDateTime("2026-12-31", "d MMMM")} ${FormatDateTime("2026-02-30", "d MMMM")}|${FormatDateTime(Order.CreatedAt, "d")}', {}), '31 декабря |');
+});
+
+test('dates print as dd.MM.yyyy (with H:mm when they have a time), move with AddDays/AddHours, split with GetDay/GetMonth/GetYear, compare', () => {
+  const order = { Order: { CreatedAt: new Date(Date.UTC(2026, 11, 31, 22, 30)) } };
+  assert.equal(render('${Order.CreatedAt} ${AddHours(Order.CreatedAt, 2)} ${AddDays(Order.CreatedAt, -0.5)}', order), '31.12.2026 22:30 01.01.2027 0:30 31.12.2026 10:30');
+  assert.equal(render('${FormatDateTime(AddDays("2026-02-28", 1), "d MMMM")}', {}), '1 марта');
+  assert.equal(render('${GetDay(Order.CreatedAt)}.${GetMonth(Order.CreatedAt)}.${GetYear(Order.CreatedAt)}', order), '31.12.2026');
+  assert.equal(render('@{if Order.CreatedAt > "2026-12-31"}позже@{end if}@{if Order.CreatedAt = "2026-12-31T22:30"}=@{end if}', order), 'позже=');
+  assert.equal(render('${AddDays(Order.CreatedAt, 1)}|${GetYear("не дата")}', {}), '|');
+});
+
+test('wallClock gives the local time of an instant in a time zone, for date parameters', () => {
+  const local = wallClock(new Date('2026-01-05T21:30:00Z'), 'Europe/Moscow');
+  assert.equal(local.toISOString(), '2026-01-06T00:30:00.000Z');
+  assert.equal(renderTemplate(compileTemplate('${FormatDateTime(Order.CreatedAt, "d MMMM HH:mm")}', { parameters: ORDER_PARAMETERS }), { Order: { CreatedAt: local } }), '6 января 00:30');
+});
+
+test('defaults and choices: ReplaceIfEmpty, If', () => {
+  assert.equal(render('${ReplaceIfEmpty(Recipient.FirstName, "Гость")}, ${ReplaceIfEmpty(Recipient.MiddleName, "Гость")}, ${ReplaceIfEmpty("  ", "Гость")}'), 'Анна, Гость, Гость');
+  assert.equal(render('${If(Recipient.GetBonusPointsAccount("Bonus").Available > 100, "много", "мало")} ${IF(IsEmpty(Recipient.Email), "без почты", Recipient.Email)}'), 'много без почты');
+  assert.equal(render('@{if If(true, "x", "") = "x"}да@{end if}'), 'да');
+});
+
+test('texts: Length, Substring (from 1), Truncate at a word, Capitalize, CapitalizeAllWords', () => {
+  const guest = recipient({ FirstName: 'анна-мария', LastName: 'де  ла круз' });
+  assert.equal(render('${Length(Recipient.FirstName)} ${Length("ёж")} ${Length(Recipient.MiddleName)}', guest), '10 2 0');
+  assert.equal(render('${Substring(Recipient.FirstName, 6)}|${Substring(Recipient.FirstName, 1, 4)}|${Substring(Recipient.FirstName, 9, 50)}|${Substring("ab", 5)}', guest), 'мария|анна|ия|');
+  assert.equal(render('${Recipient.FirstName | Substring(1, 1) | ToUpper}.', guest), 'А.');
+  assert.equal(render('${Truncate("Ресторан на набережной", 12)}|${Truncate("Кафе у моря и гор", 10)}|${Truncate("Кафе", 5)}'), 'Ресторан...|Кафе у...|Кафе');
+  assert.equal(render('${Capitalize(Recipient.FirstName)} ${Capitalize(Recipient.LastName)}|${CapitalizeAllWords(Recipient.LastName)}', guest), 'Анна-мария Де ла круз|Де Ла Круз');
+});
+
+test('numbers: Floor and Ceiling round points to whole numbers', () => {
+  assert.equal(render('${Floor(Order.Total)} ${Ceiling(Order.Total)} ${Floor(-1.5)} ${Ceiling("2,1")} [${Floor("x")}]', { Order: { Total: 99.99 } }), '99 100 -2 3 []');
+  assert.equal(render('${AppendForms(Floor(Recipient.GetBonusPointsAccount("Bonus").Available / 7), "балл", "балла", "баллов")}'), '17 баллов');
+});
+
+test('a restaurant SMS with the new functions', () => {
+  const source =
+    '${ReplaceIfEmpty(Capitalize(Recipient.FirstName), "Гость")}, у вас ${AppendForms(Floor(Recipient.GetBonusPointsAccount("Bonus").Available), "балл", "балла", "баллов")}' +
+    '@{if Recipient.GetBonusPointsAccount("Bonus").Blocked > 0}, ещё ${FormatDecimal(Recipient.GetBonusPointsAccount("Bonus").Blocked, "N0")} скоро@{end if}. Код: ${Recipient.AuthentificationCode}';
+  assert.equal(renderTemplate(compileTemplate(source, { parameters: RECIPIENT_PARAMETERS }), recipient({ FirstName: 'анна' })), 'Анна, у вас 120 баллов, ещё 30 скоро. Код: 1234');
+});
+
 test('syntax errors name the problem and its line and column', () => {
   const cases: [string, string][] = [
     ['Код: ${Recipient.AuthentificationCode', 'unclosed ${ at line 1, column 6'],
@@ -215,6 +279,20 @@ test('unknown parameters, members, methods and functions are refused at compile 
     ['@{if true}@{set x = 1}@{end if}${x}', 'unknown parameter x at line 1, column 34'],
     ['@{for x in Recipient.FirstName}@{end for}', 'Recipient.FirstName is not a collection at line 1, column 12'],
     ['@{set Recipient = 1}', 'Recipient is a parameter and cannot be used as a variable name at line 1, column 7'],
+    ['Ваш код: ${Coalesce(Recipient.FirstName, "Гость")}', 'unknown function Coalesce at line 1, column 12'],
+    ['${Substring(Recipient.FirstName)}', 'Substring takes 2 or 3 arguments, not 1 at line 1, column 3'],
+    ['${Substring(Recipient.FirstName, 0)}', 'the start of Substring counts from 1 at line 1, column 34'],
+    ['${Substring(Recipient.FirstName, 1, 0)}', 'the length of Substring is a whole number from 1 at line 1, column 37'],
+    ['${Truncate(Recipient.FirstName, 4)}', 'Truncate cannot shorten a text to fewer than 5 characters at line 1, column 33'],
+    ['${If(true, "a")}', 'If takes 3 arguments, not 2 at line 1, column 3'],
+    ['${FormatDateTime(Recipient.GetBonusPointsAccount("Bonus").Total, "dd")}', 'FormatDateTime takes a date as its first argument, and Recipient.GetBonusPointsAccount("Bonus").Total is not one at line 1, column 18'],
+    ['\n  ${AddDays(1, 2)}', 'AddDays takes a date as its first argument, and 1 is not one at line 2, column 13'],
+    [
+      '${FormatDateTime("2026-01-05", "DD.MM.YYYY")}',
+      'unsupported FormatDateTime format "DD.MM.YYYY": "D" is not a date or time part: use d, dd, ddd, dddd, M, MM, MMM, MMMM, yy, yyyy, H, HH, h, hh, mm, ss, or put text in quotes at line 1, column 32',
+    ],
+    ['${FormatDateTime("2026-01-05", "dd \'г")}', 'unsupported FormatDateTime format "dd \'г": the quote at position 4 is not closed at line 1, column 32'],
+    ['${FormatDateTime("2026-01-05", "yyy")}', 'unsupported FormatDateTime format "yyy": "yyy" is not a date or time part at line 1, column 32'],
     ['Привет, ${Recipient.FirstName}!\n@{if 1 > 0}${ToUpper(Recipient.Phone)}@{end if}', 'unknown parameter Recipient.Phone at line 2, column 22'],
   ];
   for (const [source, message] of cases) assert.equal(compileError(source).message, message, source);

@@ -2,6 +2,10 @@
 // `@{* … *}` comments. A template is compiled once (syntax, parameter paths and functions are checked
 // against a schema, so a typo is refused when the template is saved) and rendered many times; rendering
 // never throws, whatever the data: a missing value prints as an empty string.
+//
+// Dates are wall-clock values, as .NET's DateTime is in Quokka: a `date` parameter holds a JS Date whose
+// UTC fields are the local date and time (`wallClock` makes one from an instant and a time zone), or a
+// `YYYY-MM-DD[THH:mm[:ss]]` text. The template never applies a time zone itself.
 
 import { AppError } from '../shared/errors.ts';
 
@@ -13,6 +17,7 @@ export type ParameterType =
   | 'string'
   | 'number'
   | 'boolean'
+  | 'date'
   | { readonly fields: ParameterSchema }
   | { readonly items: ParameterType }
   | { readonly arguments: readonly string[]; readonly returns: ParameterType };
@@ -67,6 +72,16 @@ export function compileTemplate(source: string, options: { parameters: Parameter
   const nodes = buildTree(scan(source, fail), fail);
   checkNodes(nodes, new StaticScope(null), options.parameters, source, fail);
   return { source, nodes };
+}
+
+/** The local date and time of an instant in a time zone, as a template `date` value. */
+export function wallClock(instant: Date, timeZone: string): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+      .formatToParts(instant)
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second));
 }
 
 export function renderTemplate(template: CompiledTemplate, context: Record<string, unknown>): string {
@@ -183,8 +198,8 @@ class InstructionParser {
     private readonly fail: Fail,
   ) {}
 
-  peek(): Token {
-    return this.tokens[this.index];
+  peek(offset = 0): Token {
+    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)];
   }
 
   take(): Token {
@@ -318,7 +333,8 @@ class InstructionParser {
         const value = lower === 'null' ? null : lower === 'true';
         return { kind: 'literal', value, start: token.start, end: token.end };
       }
-      if (RESERVED.has(lower)) this.unexpected('an expression');
+      // `if` is a keyword, and also the function If(condition, then, else)
+      if (RESERVED.has(lower) && !(lower === 'if' && this.isSymbol('(', this.peek(1)))) this.unexpected('an expression');
       this.take();
       if (this.isSymbol('(')) {
         const { args, end } = this.parseArguments();
@@ -639,10 +655,14 @@ function staticType(expression: Expression, scope: StaticScope, schema: Paramete
     case 'function': {
       const definition = FUNCTIONS.get(expression.name.toLowerCase());
       if (!definition) return fail(`unknown function ${expression.name}`, expression.start);
-      if (definition.arity !== expression.args.length) {
-        return fail(`${definition.name} takes ${countArguments(definition.arity)}, not ${expression.args.length}`, expression.start);
+      const arities = typeof definition.arity === 'number' ? [definition.arity] : definition.arity;
+      if (!arities.includes(expression.args.length)) {
+        return fail(`${definition.name} takes ${countArguments(arities)}, not ${expression.args.length}`, expression.start);
       }
-      expression.args.forEach(typeOf);
+      const types = expression.args.map(typeOf);
+      if (definition.takesDate && !['date', 'string', 'null', 'any'].includes(types[0] as string)) {
+        fail(`${definition.name} takes a date as its first argument, and ${pathText(expression.args[0], source)} is not one`, expression.args[0].start);
+      }
       definition.check?.(expression.args, fail);
       return definition.returns;
     }
@@ -669,8 +689,9 @@ function pathText(expression: Expression, source: string): string {
   return source.slice(expression.start, expression.end).replace(/\s+/g, ' ');
 }
 
-function countArguments(count: number): string {
-  return count === 1 ? '1 argument' : `${count} arguments`;
+function countArguments(count: number | readonly number[]): string {
+  const counts = typeof count === 'number' ? [count] : count;
+  return `${counts.join(' or ')} argument${counts.length === 1 && counts[0] === 1 ? '' : 's'}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -678,10 +699,14 @@ function countArguments(count: number): string {
 
 interface TemplateFunction {
   readonly name: string;
-  readonly arity: number;
+  /** how many arguments it takes, or the counts it accepts */
+  readonly arity: number | readonly number[];
   readonly returns: StaticType;
   readonly invoke: (args: readonly unknown[]) => unknown;
+  /** refuses literal arguments that cannot work (a bad format, a start index of 0) */
   readonly check?: (args: readonly Expression[], fail: Fail) => void;
+  /** the first argument must be a date (or a text holding one) */
+  readonly takesDate?: boolean;
 }
 
 const DECIMAL_FORMAT = /^([NnFf])(\d{0,2})$/;
@@ -713,9 +738,96 @@ const FUNCTIONS = new Map<string, TemplateFunction>(
       },
       { name: 'ToUpper', arity: 1, returns: 'string', invoke: ([value]) => display(value).toUpperCase() },
       { name: 'ToLower', arity: 1, returns: 'string', invoke: ([value]) => display(value).toLowerCase() },
+      { name: 'Capitalize', arity: 1, returns: 'string', invoke: ([value]) => capitalizeWords(value, 1) },
+      { name: 'CapitalizeAllWords', arity: 1, returns: 'string', invoke: ([value]) => capitalizeWords(value, Infinity) },
+      { name: 'ReplaceIfEmpty', arity: 2, returns: 'string', invoke: ([value, fallback]) => (isEmpty(display(value)) ? display(fallback) : display(value)) },
+      { name: 'If', arity: 3, returns: 'string', invoke: ([condition, then, otherwise]) => display(isTrue(condition) ? then : otherwise) },
+      { name: 'Length', arity: 1, returns: 'number', invoke: ([value]) => Array.from(display(value)).length },
+      {
+        name: 'Substring',
+        arity: [2, 3],
+        returns: 'string',
+        invoke: ([value, start, length]) => substring(value, start, length),
+        check: ([, start, length], fail) => {
+          requireLiteral(start, (n) => Number.isInteger(n) && n >= 1, 'the start of Substring counts from 1', fail);
+          if (length) requireLiteral(length, (n) => Number.isInteger(n) && n >= 1, 'the length of Substring is a whole number from 1', fail);
+        },
+      },
+      {
+        name: 'Truncate',
+        arity: 2,
+        returns: 'string',
+        invoke: ([value, length]) => truncate(value, length),
+        check: ([, length], fail) => requireLiteral(length, (n) => n >= 5, 'Truncate cannot shorten a text to fewer than 5 characters', fail),
+      },
+      { name: 'Floor', arity: 1, returns: 'number', invoke: ([value]) => mapNumber(value, Math.floor) },
+      { name: 'Ceiling', arity: 1, returns: 'number', invoke: ([value]) => mapNumber(value, Math.ceil) },
+      {
+        name: 'FormatDateTime',
+        arity: 2,
+        returns: 'string',
+        takesDate: true,
+        invoke: ([value, format]) => formatDateTime(value, format),
+        check: ([, format], fail) => {
+          if (format.kind !== 'literal') return;
+          const problem = typeof format.value === 'string' ? dateFormatProblem(format.value) : 'a format is a text such as "dd.MM.yyyy"';
+          if (problem) fail(`unsupported FormatDateTime format ${JSON.stringify(format.value)}: ${problem}`, format.start);
+        },
+      },
+      { name: 'AddDays', arity: 2, returns: 'date', takesDate: true, invoke: ([value, days]) => addMilliseconds(value, days, 86_400_000) },
+      { name: 'AddHours', arity: 2, returns: 'date', takesDate: true, invoke: ([value, hours]) => addMilliseconds(value, hours, 3_600_000) },
+      { name: 'GetDay', arity: 1, returns: 'number', takesDate: true, invoke: ([value]) => mapDate(value, (date) => date.getUTCDate()) },
+      { name: 'GetMonth', arity: 1, returns: 'number', takesDate: true, invoke: ([value]) => mapDate(value, (date) => date.getUTCMonth() + 1) },
+      { name: 'GetYear', arity: 1, returns: 'number', takesDate: true, invoke: ([value]) => mapDate(value, (date) => date.getUTCFullYear()) },
     ] satisfies TemplateFunction[]
   ).map((definition) => [definition.name.toLowerCase(), definition]),
 );
+
+function requireLiteral(argument: Expression, valid: (value: number) => boolean, rule: string, fail: Fail): void {
+  if (argument.kind === 'literal' && !(typeof argument.value === 'number' && valid(argument.value))) fail(rule, argument.start);
+}
+
+function mapNumber(value: unknown, map: (number: number) => number): number | null {
+  const number = toNumber(value);
+  return number === null ? null : map(number);
+}
+
+function mapDate<T>(value: unknown, map: (date: Date) => T): T | null {
+  const date = toDate(value);
+  return date === null ? null : map(date);
+}
+
+/** Upper-cases the first letter of the first `words` words, separated by spaces (repeated spaces collapse, as in Quokka). */
+function capitalizeWords(value: unknown, words: number): string {
+  return display(value)
+    .split(' ')
+    .filter((word) => word !== '')
+    .map((word, index) => (index < words ? word.charAt(0).toUpperCase() + word.slice(1) : word))
+    .join(' ');
+}
+
+/** 1-based, in characters (not UTF-16 units); a start or length past the end gives what is there. */
+function substring(value: unknown, start: unknown, length: unknown): string {
+  const from = toNumber(start);
+  const count = length === undefined ? Infinity : toNumber(length);
+  if (from === null || count === null || from < 1 || count < 0) return '';
+  return Array.from(display(value))
+    .slice(Math.floor(from) - 1, Math.floor(from) - 1 + count)
+    .join('');
+}
+
+/** Quokka's Truncate: a text longer than `length` is cut at a word boundary where it can be, with "..." (the result fits `length`). */
+function truncate(value: unknown, length: unknown): string {
+  const text = display(value);
+  const limit = toNumber(length);
+  const characters = Array.from(text);
+  if (limit === null || limit < 5 || characters.length <= limit) return text;
+  const kept = characters.slice(0, Math.floor(limit) - 3);
+  const lastWord = kept.join('').split(' ').filter(Boolean).pop() ?? '';
+  if (Array.from(lastWord).length === 1) kept.pop();
+  while (kept.length > 0 && !/[\p{L}\p{N}]/u.test(kept[kept.length - 1])) kept.pop();
+  return `${kept.join('')}...`;
+}
 
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined) return true;
@@ -784,6 +896,125 @@ function roundHalfToEven(value: number): number {
   if (difference > 0.5) return floor + 1;
   if (difference < 0.5) return floor;
   return floor % 2 === 0 ? floor : floor + 1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dates: wall-clock values (see the top of the file) and .NET-style format strings in Russian
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+function toDate(value: unknown): Date | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  const match = typeof value === 'string' ? LOCAL_DATE.exec(value.trim()) : null;
+  if (!match) return null;
+  const [, year, month, day, hour = '0', minute = '0', second = '0'] = match;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)));
+  // 2026-02-30 is no date
+  return date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day) ? date : null;
+}
+
+function addMilliseconds(value: unknown, amount: unknown, unit: number): Date | null {
+  const date = toDate(value);
+  const number = toNumber(amount);
+  if (date === null || number === null) return null;
+  const moved = new Date(date.getTime() + Math.round(number * unit));
+  return Number.isNaN(moved.getTime()) ? null : moved;
+}
+
+const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
+const MONTHS_OF = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
+const MONTHS_SHORT = ['янв', 'фев', 'мар', 'апр', 'май', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'];
+const WEEKDAYS = ['воскресенье', 'понедельник', 'вторник', 'среда', 'четверг', 'пятница', 'суббота'];
+const WEEKDAYS_SHORT = ['Вс', 'Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб'];
+
+/** .NET's one-letter standard formats, as the Russian culture spells them out. */
+const STANDARD_DATE_FORMATS: Record<string, string> = {
+  d: 'dd.MM.yyyy',
+  D: "d MMMM yyyy 'г.'",
+  t: 'H:mm',
+  T: 'H:mm:ss',
+  g: 'dd.MM.yyyy H:mm',
+  G: 'dd.MM.yyyy H:mm:ss',
+  M: 'd MMMM',
+  m: 'd MMMM',
+  Y: 'MMMM yyyy',
+  y: 'MMMM yyyy',
+};
+
+/** The longest run each part letter may have. */
+const DATE_PARTS: Record<string, number> = { d: 4, M: 4, y: 4, H: 2, h: 2, m: 2, s: 2 };
+
+type DateFormatToken = { readonly part: string; readonly count: number } | { readonly text: string };
+
+/** Splits a custom format into parts (`dd`, `MMMM`) and literal text (quoted, escaped with \, or not a letter). */
+function tokenizeDateFormat(format: string): { tokens: DateFormatToken[] } | { problem: string } {
+  const pattern = STANDARD_DATE_FORMATS[format] ?? format;
+  const tokens: DateFormatToken[] = [];
+  for (let at = 0; at < pattern.length; ) {
+    const char = pattern[at];
+    if (char === "'" || char === '"') {
+      const close = pattern.indexOf(char, at + 1);
+      if (close < 0) return { problem: `the quote at position ${at + 1} is not closed` };
+      tokens.push({ text: pattern.slice(at + 1, close) });
+      at = close + 1;
+    } else if (char === '\\') {
+      if (at + 1 >= pattern.length) return { problem: 'it ends with a lone \\' };
+      tokens.push({ text: pattern[at + 1] });
+      at += 2;
+    } else if (Object.hasOwn(DATE_PARTS, char)) {
+      let end = at;
+      while (pattern[end] === char) end += 1;
+      const count = end - at;
+      if (count > DATE_PARTS[char] || (char === 'y' && count === 3)) return { problem: `"${char.repeat(count)}" is not a date or time part` };
+      tokens.push({ part: char, count });
+      at = end;
+    } else if (/[A-Za-z]/.test(char)) {
+      return { problem: `"${char}" is not a date or time part: use d, dd, ddd, dddd, M, MM, MMM, MMMM, yy, yyyy, H, HH, h, hh, mm, ss, or put text in quotes` };
+    } else {
+      tokens.push({ text: char });
+      at += 1;
+    }
+  }
+  return { tokens };
+}
+
+function dateFormatProblem(format: string): string | null {
+  if (format === '') return 'a format must not be empty';
+  const result = tokenizeDateFormat(format);
+  return 'problem' in result ? result.problem : null;
+}
+
+/** Months are written in the genitive after a day number ("5 января"), as the Russian culture of .NET does. */
+function formatDateTime(value: unknown, format: unknown): string {
+  const date = toDate(value);
+  const result = typeof format === 'string' && format !== '' ? tokenizeDateFormat(format) : null;
+  if (date === null || result === null || 'problem' in result) return '';
+  const genitive = result.tokens.some((token) => 'part' in token && token.part === 'd' && token.count <= 2);
+  const pad = (number: number, count: number) => String(number).padStart(count, '0');
+  return result.tokens
+    .map((token) => {
+      if ('text' in token) return token.text;
+      const { part, count } = token;
+      switch (part) {
+        case 'd':
+          return count === 4 ? WEEKDAYS[date.getUTCDay()] : count === 3 ? WEEKDAYS_SHORT[date.getUTCDay()] : pad(date.getUTCDate(), count);
+        case 'M': {
+          const month = date.getUTCMonth();
+          return count === 4 ? (genitive ? MONTHS_OF : MONTHS)[month] : count === 3 ? MONTHS_SHORT[month] : pad(month + 1, count);
+        }
+        case 'y':
+          return count === 4 ? pad(date.getUTCFullYear(), 4) : pad(date.getUTCFullYear() % 100, count);
+        case 'H':
+          return pad(date.getUTCHours(), count);
+        case 'h':
+          return pad(date.getUTCHours() % 12 || 12, count);
+        case 'm':
+          return pad(date.getUTCMinutes(), count);
+        default:
+          return pad(date.getUTCSeconds(), count);
+      }
+    })
+    .join('');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -918,6 +1149,7 @@ function areEqual(left: unknown, right: unknown): boolean {
   const leftMissing = left === null || left === undefined;
   const rightMissing = right === null || right === undefined;
   if (leftMissing || rightMissing) return leftMissing && rightMissing;
+  if (left instanceof Date || right instanceof Date) return compare(left, right) === 0;
   if (typeof left === 'number' || typeof right === 'number') {
     const a = toNumber(left);
     const b = toNumber(right);
@@ -927,6 +1159,11 @@ function areEqual(left: unknown, right: unknown): boolean {
 }
 
 function compare(left: unknown, right: unknown): number | null {
+  if (left instanceof Date || right instanceof Date) {
+    const a = toDate(left);
+    const b = toDate(right);
+    return a === null || b === null ? null : a.getTime() - b.getTime();
+  }
   if (typeof left === 'string' && typeof right === 'string' && (toNumber(left) === null || toNumber(right) === null)) {
     return left < right ? -1 : left > right ? 1 : 0;
   }
@@ -952,9 +1189,16 @@ function isTrue(value: unknown): boolean {
   return true;
 }
 
-/** How a value prints: numbers with a decimal comma and no grouping; objects, functions and missing values as "". */
+/**
+ * How a value prints: numbers with a decimal comma and no grouping; dates as 05.01.2026, or 05.01.2026 9:30
+ * when they have a time; objects, functions and missing values as "".
+ */
 function display(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return '';
+    return formatDateTime(value, value.getTime() % 86_400_000 === 0 ? 'dd.MM.yyyy' : 'dd.MM.yyyy H:mm');
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return '';
     // 15 significant digits hide binary noise: 0.1 + 0.2 prints as 0,3
