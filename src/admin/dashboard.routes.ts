@@ -1,11 +1,12 @@
 // Admin API: GET /api/admin/dashboard — how the loyalty program performs over a date range, per local day
 // of the project's time zone, each series one grouped query over an indexed time column. Revenue is the sum
-// of order totals by the day the order was executed (returns are not subtracted).
+// of order totals by the day the order was executed (returns are not subtracted). A venue narrows the series
+// made of orders (VENUE_SERIES), the others stay for all venues.
 import { z } from 'zod';
-import { countCustomersBefore, customFieldDistribution, newCustomersPerDay } from '../customers/customers.repository.ts';
-import { pointsPerDay } from '../loyalty/ledger.repository.ts';
-import { messagesPerDay } from '../messaging/messages.repository.ts';
-import { ordersPerDay, pointsOfContact } from '../orders/orders.repository.ts';
+import { countCustomersBefore, customFieldDistribution, newCustomersPerDay } from '../customers/customers.service.ts';
+import { pointsPerDay } from '../loyalty/ledger.service.ts';
+import { messagesPerDay } from '../messaging/mailings.service.ts';
+import { ordersPerDay, pointsOfContact } from '../orders/orders.service.ts';
 import { fromNumeric, toDecimal } from '../shared/money.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
@@ -17,7 +18,12 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 export const dashboardQuery = z.object({
   from: isoDay.optional().describe('first day (local to the project time zone); default: 29 days before `to`'),
   to: isoDay.optional().describe('last day, included; default: today'),
-  pointOfContact: z.string().min(1).max(200).optional().describe('a venue: limits the order series to it'),
+  pointOfContact: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('a venue: orders, revenue and the points earned, spent and returned on orders made there; guests, ranks, SMS, expiries and adjustments carry no venue'),
 });
 
 /** The instant a local calendar day starts in a time zone. */
@@ -46,6 +52,9 @@ function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
+/** The series a venue narrows: those made of orders. Guests, ranks and SMS carry no venue. */
+const VENUE_SERIES = ['orders', 'revenue', 'pointsEarned', 'pointsSpent', 'pointsReturned'] as const;
+
 const perDay = <T extends object>(shape: T) => z.array(z.object({ day: z.string(), ...shape }));
 const count = z.number();
 
@@ -57,10 +66,13 @@ export const dashboardResponse = z.object({
   venues: z.array(z.string()),
   guests: z.object({ before: z.number(), perDay: perDay({ new: count, total: count }) }),
   orders: z.object({ perDay: perDay({ orders: count, withGuest: count, anonymous: count, revenue: count, revenueWithGuest: count, revenueAnonymous: count }) }),
-  points: z.object({ balanceType: z.string(), perDay: perDay({ earned: count, spent: count, expired: count, returned: count, adjusted: count }) }).nullable(),
+  points: z
+    .object({ balanceType: z.string(), perDay: perDay({ earned: count, spent: count, expired: count.nullable(), returned: count, adjusted: count.nullable() }) })
+    .nullable()
+    .describe('with a venue, `expired` and `adjusted` are null: they belong to no order'),
   ranks: z.array(z.object({ rank: z.string().nullable(), guests: count })),
   messages: z.object({ perDay: perDay({ sent: count, delivered: count, failed: count, pending: count }) }),
-  notes: z.array(z.string()),
+  narrowedByVenue: z.array(z.enum(VENUE_SERIES)).describe('the series the venue filter narrowed; empty without a venue'),
 });
 
 export const dashboardRoutes: AdminRoutes = (admin, app) => {
@@ -87,14 +99,13 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
       const end = startOfLocalDay(new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone);
       const balanceType = project.definition.balanceTypes[0];
       const rankField = project.customField('Customer', 'Rank') ? 'Rank' : null;
-      const notes: string[] = [];
 
       const [before, newGuests, orders, venues, points, ranks, messages] = await Promise.all([
         countCustomersBefore(app.db, start),
         newCustomersPerDay(app.db, start, end, timeZone),
         ordersPerDay(app.db, { from: start, to: end, timeZone, pointOfContact: query.pointOfContact }),
         pointsOfContact(app.db),
-        balanceType ? pointsPerDay(app.db, { from: start, to: end, timeZone, balanceType: balanceType.systemName }) : Promise.resolve(null),
+        balanceType ? pointsPerDay(app.db, { from: start, to: end, timeZone, balanceType: balanceType.systemName, pointOfContact: query.pointOfContact }) : Promise.resolve(null),
         rankField ? customFieldDistribution(app.db, rankField) : Promise.resolve([]),
         messagesPerDay(app.db, start, end, timeZone),
       ]);
@@ -117,7 +128,6 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
         const day = ordersByDay.get(row.day) ?? ordersByDay.set(row.day, { guest: { orders: 0, revenue: 0 }, anonymous: { orders: 0, revenue: 0 } }).get(row.day)!;
         day[row.with_guest ? 'guest' : 'anonymous'] = { orders: Number(row.orders), revenue: fromNumeric(row.revenue) };
       }
-      if (query.pointOfContact) notes.push('The venue filter applies to the order series; guests, points, ranks and SMS are counted for all venues.');
 
       return {
         from,
@@ -149,9 +159,9 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
                   day,
                   earned: kinds.accrual ?? 0,
                   spent: -(kinds.spend ?? 0),
-                  expired: -(kinds.expiry ?? 0),
+                  expired: query.pointOfContact ? null : -(kinds.expiry ?? 0),
                   returned: (kinds.accrualReversal ?? 0) + (kinds.spendRefund ?? 0),
-                  adjusted: kinds.adjustment ?? 0,
+                  adjusted: query.pointOfContact ? null : (kinds.adjustment ?? 0),
                 };
               }),
             }
@@ -163,7 +173,7 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
             return { day, sent: (statuses.sent ?? 0) + (statuses.delivered ?? 0), delivered: statuses.delivered ?? 0, failed: statuses.failed ?? 0, pending: (statuses.queued ?? 0) + (statuses.sending ?? 0) };
           }),
         },
-        notes,
+        narrowedByVenue: query.pointOfContact ? [...VENUE_SERIES] : [],
       };
     },
   );

@@ -1,7 +1,7 @@
 // Admin API for finding a guest and reading their card: search by phone (any format), card or name;
 // the card shows the profile, rank, segments, confirmed phone and balances.
 import { z } from 'zod';
-import { searchCustomers, getCustomer, type CustomerRow } from '../customers/customers.repository.ts';
+import { getCustomerById, searchCustomers, type CustomerRow } from '../customers/customers.service.ts';
 import { normalizePhone } from '../customers/phone.ts';
 import { customerBalancesMinor, toWireBalance } from '../loyalty/balances.ts';
 import { segmentsOfCustomer } from '../segments/segments.service.ts';
@@ -103,7 +103,7 @@ export const guestsRoutes: AdminRoutes = (admin, app) => {
       }),
     },
     async ({ params }) => {
-      const row = await getCustomer(app.db, params.id);
+      const row = await getCustomerById(app.db, params.id);
       if (!row) throw httpError(404, `no guest with id ${params.id}`);
       const project = app.project.current;
       const [balances, segments] = await Promise.all([

@@ -1,7 +1,7 @@
 // Admin API: GET /api/admin/orders — orders newest first, by venue, dates, line status and guest, in keyset
 // pages. (One order with its lines and history is the orders module's GET /api/admin/orders/:id.)
 import { z } from 'zod';
-import { listOrders } from '../orders/orders.repository.ts';
+import { listOrders } from '../orders/orders.service.ts';
 import { fromNumeric, toDecimal } from '../shared/money.ts';
 import { adminRoute, httpError } from './api.ts';
 import { startOfLocalDay } from './dashboard.routes.ts';

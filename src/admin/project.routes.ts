@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import YAML from 'yaml';
 import { applyProject, exportProject, planProject, ProjectValidationError } from '../project/project.service.ts';
-import { runsOfScenario } from '../scenarios/scenarios.repository.ts';
+import { recentRunsOfScenario } from '../scenarios/engine.ts';
 import { segmentOverview } from '../segments/segments.service.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
@@ -122,7 +122,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
     },
     async ({ query }) => {
       const scenarios = app.project.current.definition.scenarios;
-      const runs = await Promise.all(scenarios.map((scenario) => query.runs === 0 ? Promise.resolve([]) : runsOfScenario(app.db, scenario.systemName, query.runs)));
+      const runs = await Promise.all(scenarios.map((scenario) => query.runs === 0 ? Promise.resolve([]) : recentRunsOfScenario(app.db, scenario.systemName, query.runs)));
       return {
         items: scenarios.map((scenario, index) => ({
           ...scenario,

@@ -439,3 +439,9 @@ export async function checkAuthorizationCode(db: Db, ctx: GuestContext, node: un
 export async function setCustomerCustomField(db: Db, customerId: number, field: string, value: unknown, now: Date): Promise<void> {
   await repository.setCustomFieldValue(db, customerId, field, value, now);
 }
+
+// Reads of the admin console; each uses an index or one pass (the rank distribution), see decision 0501.
+export const searchCustomers = repository.searchCustomers;
+export const newCustomersPerDay = repository.newCustomersPerDay;
+export const countCustomersBefore = repository.countCustomersBefore;
+export const customFieldDistribution = repository.customFieldDistribution;

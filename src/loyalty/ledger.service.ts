@@ -6,6 +6,7 @@
 // takes the lots that expire first and records what it took from each (lot moves), so a refund puts the
 // points back into the same lots with their original expiry. A negative balance is a debt: it is paid
 // from the next points that arrive, and while it lasts no lot holds points.
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { LedgerEntryKind, LedgerSource } from '../db/schema.ts';
 import type { BalanceTypeDefinition } from '../project/schemas.ts';
@@ -466,4 +467,25 @@ export async function customerLedger(
       expiresAt: row.expires_at?.toISOString() ?? null,
     };
   });
+}
+
+/**
+ * Points per local day and entry kind in [from, to) (the dashboard). With a venue, only the entries of orders
+ * made there: adjustments and expiries belong to no order, so they are left out.
+ */
+export async function pointsPerDay(
+  db: Db,
+  query: { from: Date; to: Date; timeZone: string; balanceType?: string; pointOfContact?: string },
+): Promise<{ day: string; kind: LedgerEntryKind; amount: string }[]> {
+  if (!query.pointOfContact) return repository.pointsPerDay(db, query);
+  let select = db
+    .selectFrom('ledger_entries as e')
+    .innerJoin('orders as o', 'o.id', 'e.order_id')
+    .select([sql<string>`to_char((e.at at time zone ${query.timeZone})::date, 'YYYY-MM-DD')`.as('day'), 'e.kind', sql<string>`sum(e.amount)::text`.as('amount')])
+    .where('o.point_of_contact', '=', query.pointOfContact)
+    .where('e.at', '>=', query.from)
+    .where('e.at', '<', query.to);
+  if (query.balanceType) select = select.where('e.balance_type', '=', query.balanceType);
+  // by position: the time zone is a parameter, so the same expression written twice would not match
+  return select.groupBy([sql`1`, 'e.kind']).orderBy(sql`1`).execute();
 }

@@ -775,3 +775,8 @@ export async function orderDetails(db: Db, project: ProjectSnapshot, orderId: nu
     })),
   };
 }
+
+// Reads of the admin console: the keyset-paged order list, orders per day, the venues.
+export const listOrders = repository.listOrders;
+export const ordersPerDay = repository.ordersPerDay;
+export const pointsOfContact = repository.pointsOfContact;

@@ -133,3 +133,4 @@ async function firstMatchingBranch(context: ScenarioContext): Promise<number | n
 }
 
 export const scenarioRunsOfCustomer = repository.runsOfCustomer;
+export const recentRunsOfScenario = repository.runsOfScenario;

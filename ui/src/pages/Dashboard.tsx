@@ -13,10 +13,13 @@ interface Dashboard {
   venues: string[];
   guests: { before: number; perDay: { day: string; new: number; total: number }[] };
   orders: { perDay: { day: string; orders: number; withGuest: number; anonymous: number; revenue: number; revenueWithGuest: number; revenueAnonymous: number }[] } | null;
-  points: { balanceType: string; perDay: { day: string; earned: number; spent: number; expired: number }[] } | null;
+  pointOfContact: string | null;
+  /** with a venue, `expired` is null: expiries belong to no order */
+  points: { balanceType: string; perDay: { day: string; earned: number; spent: number; expired: number | null }[] } | null;
   ranks: { rank: string | null; guests: number }[];
   messages: { perDay: { day: string; sent: number; delivered: number; failed: number }[] } | null;
-  notes: string[];
+  /** the series the venue filter narrowed */
+  narrowedByVenue: string[];
 }
 
 const RANK_COLORS: Record<string, string> = { Gold: '#d4a017', Silver: '#9ca3af', Bronze: '#b87333' };
@@ -33,6 +36,8 @@ export function DashboardPage({ params }: PageProps) {
     navigate('/dashboard', form);
   };
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  /** a chart the venue narrows says so in its title */
+  const atVenue = (title: string) => (data?.pointOfContact ? `${title} · ${data.pointOfContact}` : title);
 
   return (
     <div className="page">
@@ -61,6 +66,7 @@ export function DashboardPage({ params }: PageProps) {
       <Loading when={loading && !data}>
         {data && (
           <>
+            {data.narrowedByVenue.length > 0 && <p className="muted venue-note">{t('venueNarrows')}</p>}
             <div className="cards">
               <div className="card">
                 <span>{t('guestsTotal')}</span>
@@ -100,7 +106,7 @@ export function DashboardPage({ params }: PageProps) {
                 <>
                   <BarChart
                     stacked
-                    title={t('ordersPerDay')}
+                    title={atVenue(t('ordersPerDay'))}
                     days={data.orders.perDay.map((d) => d.day)}
                     series={[
                       { label: t('withGuest'), color: '#2563eb', values: data.orders.perDay.map((d) => d.withGuest) },
@@ -109,7 +115,7 @@ export function DashboardPage({ params }: PageProps) {
                   />
                   <BarChart
                     stacked
-                    title={t('revenuePerDay')}
+                    title={atVenue(t('revenuePerDay'))}
                     days={data.orders.perDay.map((d) => d.day)}
                     series={[
                       { label: t('withGuest'), color: '#7c3aed', values: data.orders.perDay.map((d) => d.revenueWithGuest) },
@@ -125,12 +131,12 @@ export function DashboardPage({ params }: PageProps) {
               )}
               {data.points && (
                 <BarChart
-                  title={`${t('pointsPerDay')} (${data.points.balanceType})`}
+                  title={atVenue(`${t('pointsPerDay')} (${data.points.balanceType})`)}
                   days={data.points.perDay.map((d) => d.day)}
                   series={[
                     { label: t('earned'), color: '#16a34a', values: data.points.perDay.map((d) => d.earned) },
                     { label: t('spent'), color: '#f59e0b', values: data.points.perDay.map((d) => d.spent) },
-                    { label: t('expired'), color: '#ef4444', values: data.points.perDay.map((d) => d.expired) },
+                    ...(data.pointOfContact ? [] : [{ label: t('expired'), color: '#ef4444', values: data.points.perDay.map((d) => d.expired ?? 0) }]),
                   ]}
                 />
               )}
