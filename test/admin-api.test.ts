@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { addUser } from '../src/admin/users.service.ts';
 import { insertCustomer } from '../src/customers/customers.repository.ts';
 import { accruePoints } from '../src/loyalty/ledger.service.ts';
+import { encryptSecret } from '../src/shared/secret-box.ts';
 import { insertOperationLog } from '../src/protocol/protocol.repository.ts';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/app.ts';
 
@@ -341,6 +342,58 @@ describe('admin API', () => {
     });
   });
 
+  describe('SMS log', () => {
+    test('pages on the server, failed first, newest first in each part, without losing or repeating a message', async () => {
+      const at = (time: string) => new Date(`2026-11-28T${time}:00Z`);
+      const seeded: { status: 'failed' | 'sent' | 'delivered' | 'queued'; at: Date }[] = [
+        { status: 'sent', at: at('09:00') },
+        { status: 'failed', at: at('09:05') },
+        { status: 'delivered', at: at('09:10') },
+        { status: 'delivered', at: at('09:10') },
+        { status: 'failed', at: at('09:15') },
+        { status: 'failed', at: at('09:15') },
+        { status: 'queued', at: at('09:20') },
+      ];
+      for (const [index, message] of seeded.entries()) {
+        await t.app.db
+          .insertInto('messages')
+          .values({
+            id: randomUUID(),
+            customer_id: annaId,
+            phone: '79001234567',
+            text_encrypted: await encryptSecret(t.app.db, `message ${index}`),
+            connection: 'default',
+            status: message.status,
+            attempts: message.status === 'failed' ? 3 : 1,
+            last_error: message.status === 'failed' ? 'gateway said no' : null,
+            created_at: message.at,
+            valid_until: at('23:00'),
+            updated_at: message.at,
+          })
+          .execute();
+      }
+      const listed: { id: string; status: string; createdAt: string; phone: string; lastError: string | null }[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < 10; pages += 1) {
+        const answer = await as(viewer, 'GET', `/api/admin/messages?order=failedFirst&limit=2${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        assert.ok(answer.body.items.length <= 2);
+        listed.push(...answer.body.items);
+        after = answer.body.next;
+        if (!after) break;
+      }
+      assert.equal(new Set(listed.map((m) => m.id)).size, seeded.length);
+      assert.deepEqual(listed.map((m) => m.status), ['failed', 'failed', 'failed', 'queued', 'delivered', 'delivered', 'sent']);
+      assert.deepEqual(listed.map((m) => m.createdAt.slice(11, 16)), ['09:15', '09:15', '09:05', '09:20', '09:10', '09:10', '09:00']);
+      assert.equal(listed[0].lastError, 'gateway said no');
+      assert.notEqual(listed[0].phone, '79001234567', 'phones are masked in the log');
+
+      const ofPhone = await as(viewer, 'GET', `/api/admin/messages?phone=${encodeURIComponent('8 (900) 123-45-67')}&status=failed`);
+      assert.deepEqual(ofPhone.body.items.map((m: { phone: string }) => m.phone), ['79001234567', '79001234567', '79001234567']);
+      assert.equal((await as(viewer, 'GET', '/api/admin/messages?after=yesterday')).status, 400);
+    });
+  });
+
   describe('operations log', () => {
     test('filters by status and shows one call with its masked request and the answer', async () => {
       const list = await as(viewer, 'GET', '/api/admin/operation-log?status=ValidationError&operation=Offline.CheckCustomer');
@@ -418,6 +471,7 @@ describe('admin API', () => {
       assert.match(document.paths['/api/admin/project/apply'].post.description, /owner only/);
       assert.ok(document.paths['/api/admin/operation-log'].get.parameters.some((p: { name: string }) => p.name === 'status'));
       assert.match(document.paths['/api/auth/login'].post.description, /No sign-in needed/);
+      assert.ok(['order', 'after', 'status'].every((name) => document.paths['/api/admin/messages'].get.parameters.some((p: { name: string }) => p.name === name)));
       const page = await t.server.inject({ method: 'GET', url: '/api/docs' });
       assert.match(page.headers['content-type'] as string, /text\/html/);
       assert.match(page.body, /\/api\/admin\/dashboard/);

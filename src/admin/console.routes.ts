@@ -6,6 +6,7 @@ import { guestsRoutes } from './guests.routes.ts';
 import { operationLogRoutes } from './operation-log.routes.ts';
 import { ordersListRoutes } from './orders-list.routes.ts';
 import { projectRoutes } from './project.routes.ts';
+import { smsLogRoutes } from './sms-log.routes.ts';
 import type { AdminRoutes } from './routes.ts';
 import { listUsers } from './users.service.ts';
 
@@ -54,5 +55,5 @@ const meRoutes: AdminRoutes = (admin, app) => {
 
 /** Every route set of the console, in one list for routes.ts. */
 export const consoleRoutes: AdminRoutes = async (admin, app) => {
-  for (const routes of [meRoutes, guestsRoutes, dashboardRoutes, ordersListRoutes, operationLogRoutes, projectRoutes]) await routes(admin, app);
+  for (const routes of [meRoutes, guestsRoutes, dashboardRoutes, ordersListRoutes, operationLogRoutes, projectRoutes, smsLogRoutes]) await routes(admin, app);
 };

@@ -10,7 +10,6 @@ import { loyaltyRoutes } from '../loyalty/loyalty.routes.ts';
 import { ordersRoutes } from '../orders/orders.routes.ts';
 import { catalogRoutes } from '../catalog/catalog.routes.ts';
 import { consoleRoutes } from './console.routes.ts';
-import { messagesRoutes } from '../messaging/messages.routes.ts';
 import { scenarioRunsRoutes } from '../scenarios/scenarios.routes.ts';
 import { segmentsRoutes } from '../segments/segments.routes.ts';
 
@@ -37,7 +36,7 @@ const coreRoutes: AdminRoutes = (admin, app) => {
   });
 };
 
-const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, messagesRoutes, scenarioRunsRoutes, segmentsRoutes, loyaltyRoutes, ordersRoutes, catalogRoutes];
+const moduleRoutes: AdminRoutes[] = [coreRoutes, consoleRoutes, scenarioRunsRoutes, segmentsRoutes, loyaltyRoutes, ordersRoutes, catalogRoutes];
 
 export async function registerAdminRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
   await server.register(async (admin) => {

@@ -2,6 +2,7 @@
 // sending is an outbox job (`sms.send`) committed in the same transaction. With an `outbox:` connection the
 // row is the whole delivery: it is stored as sent at once. Texts are stored encrypted (they carry codes).
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { MessageStatus } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
@@ -133,23 +134,62 @@ export async function listMessages(
   filter: { phone?: string; status?: MessageStatus; customerId?: number; limit?: number },
 ): Promise<ListedMessage[]> {
   const rows = await repository.listMessages(db, { ...filter, limit: filter.limit ?? 50 });
-  return Promise.all(
-    rows.map(async (row) => ({
-      id: row.id,
-      customerId: row.customer_id,
-      phone: filter.phone ? row.phone : maskPhone(row.phone),
-      text: await decryptSecret(db, row.text_encrypted),
-      mailing: row.mailing,
-      connection: row.connection,
-      source: row.source,
-      status: row.status,
-      attempts: row.attempts,
-      providerMessageId: row.provider_message_id,
-      lastError: row.last_error,
-      createdAt: new Date(row.created_at),
-      sentAt: row.sent_at ? new Date(row.sent_at) : null,
-      deliveredAt: row.delivered_at ? new Date(row.delivered_at) : null,
-      failedAt: row.failed_at ? new Date(row.failed_at) : null,
-    })),
-  );
+  return Promise.all(rows.map((row) => listedMessage(db, row, Boolean(filter.phone))));
 }
+
+/** Where a page of messages ended: in which part of the list, at which (created_at, id). */
+export interface MessageCursor {
+  part: 'failed' | 'others' | 'all';
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * One keyset page of messages for the admin console, newest first; with `failedFirst` (and no status filter)
+ * every failed message comes before the others. Each part reads one index in order (migration 0505).
+ */
+export async function pageOfMessages(
+  db: Db,
+  filter: { phone?: string; status?: MessageStatus; customerId?: number; failedFirst: boolean; after?: MessageCursor; limit: number },
+): Promise<{ items: ListedMessage[]; next: MessageCursor | null }> {
+  const parts: MessageCursor['part'][] = filter.failedFirst && !filter.status ? ['failed', 'others'] : ['all'];
+  const found: { row: repository.MessageRow; part: MessageCursor['part'] }[] = [];
+  for (const part of parts.slice(filter.after ? Math.max(0, parts.indexOf(filter.after.part)) : 0)) {
+    let query = db.selectFrom('messages').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit - found.length);
+    if (filter.phone) query = query.where('phone', '=', filter.phone);
+    if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    // literals, so the planner matches the partial indexes
+    if (part === 'failed') query = query.where(sql<boolean>`status = 'failed'`);
+    if (part === 'others') query = query.where(sql<boolean>`status <> 'failed'`);
+    if (filter.after?.part === part) query = query.where(sql<boolean>`(created_at, id) < (${filter.after.createdAt}, ${filter.after.id})`);
+    for (const row of await query.execute()) found.push({ row, part });
+    if (found.length === filter.limit) break;
+  }
+  const items = await Promise.all(found.map(({ row }) => listedMessage(db, row, Boolean(filter.phone))));
+  const last = found.at(-1);
+  return { items, next: found.length === filter.limit && last ? { part: last.part, createdAt: new Date(last.row.created_at), id: last.row.id } : null };
+}
+
+/** A message as an operator sees it: the text decrypted, the phone masked unless the operator typed it. */
+async function listedMessage(db: Db, row: repository.MessageRow, showPhone: boolean): Promise<ListedMessage> {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    phone: showPhone ? row.phone : maskPhone(row.phone),
+    text: await decryptSecret(db, row.text_encrypted),
+    mailing: row.mailing,
+    connection: row.connection,
+    source: row.source,
+    status: row.status,
+    attempts: row.attempts,
+    providerMessageId: row.provider_message_id,
+    lastError: row.last_error,
+    createdAt: new Date(row.created_at),
+    sentAt: row.sent_at ? new Date(row.sent_at) : null,
+    deliveredAt: row.delivered_at ? new Date(row.delivered_at) : null,
+    failedAt: row.failed_at ? new Date(row.failed_at) : null,
+  };
+}
+
+export const messagesPerDay = repository.messagesPerDay;

@@ -11,6 +11,7 @@ import * as adminUsers from './0501_admin_users.ts';
 import * as adminListIndexes from './0502_admin_list_indexes.ts';
 import * as adminOrderIndexes from './0503_admin_order_indexes.ts';
 import * as adminPendingPhoneIndex from './0504_admin_pending_phone_index.ts';
+import * as adminMessageIndexes from './0505_admin_message_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0502_admin_list_indexes': adminListIndexes,
   '0503_admin_order_indexes': adminOrderIndexes,
   '0504_admin_pending_phone_index': adminPendingPhoneIndex,
+  '0505_admin_message_indexes': adminMessageIndexes,
 };

@@ -1,11 +1,12 @@
 // Finding a guest and the guest's card: profile, rank, segments, balances, the ledger with a reason for
 // every change, a manual adjustment (owner, marketer), orders, messages and scenario runs.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { PageProps } from '../App.tsx';
-import { ApiError, get, post, query } from '../api.ts';
+import { get, post, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Loading, Section, statusTone, Tag, useLoad } from '../ui.tsx';
+import { ErrorBox, Loading, PagedList, Section, statusTone, Tag, useLoad } from '../ui.tsx';
+import { loadMessages, type Message } from './Messages.tsx';
 
 interface GuestSummary {
   id: number;
@@ -37,24 +38,10 @@ export function GuestsPage({ params }: PageProps) {
   const { t, dateTime } = useI18n();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const [pages, setPages] = useState<GuestSummary[][]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const { data, error, loading } = useLoad(async () => {
-    const answer = await get<{ items: GuestSummary[]; nextBeforeId: number | null }>(`/api/admin/customers${query({ q, limit: 50 })}`);
-    setPages([answer.items]);
-    setNext(answer.nextBeforeId);
-    return answer;
-  }, [q]);
-  const more = async () => {
-    const answer = await get<{ items: GuestSummary[]; nextBeforeId: number | null }>(`/api/admin/customers${query({ q, limit: 50, beforeId: next })}`);
-    setPages([...pages, answer.items]);
-    setNext(answer.nextBeforeId);
-  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     navigate('/guests', { q: text });
   };
-  const rows = pages.flat();
   return (
     <div className="page">
       <h1>{t('guests')}</h1>
@@ -62,97 +49,72 @@ export function GuestsPage({ params }: PageProps) {
         <input className="wide" name="q" placeholder={t('searchGuests')} value={text} onChange={(e) => setText(e.target.value)} aria-label={t('searchGuests')} />
         <button type="submit">{t('search')}</button>
       </form>
-      <ErrorBox error={error} />
-      <Loading when={loading && !data}>
-        {rows.length === 0 ? (
-          <p className="muted">{t('nothingFound')}</p>
-        ) : (
-          <table className="list guests">
-            <thead>
-              <tr>
-                <th>{t('id')}</th>
-                <th>{t('fullName')}</th>
-                <th>{t('phone')}</th>
-                <th>{t('card')}</th>
-                <th>{t('rank')}</th>
-                <th>{t('registered')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((g) => (
-                <tr key={g.id} onClick={() => navigate(`/guests/${g.id}`)}>
-                  <td>
-                    <a href={href(`/guests/${g.id}`)}>{g.id}</a>
-                  </td>
-                  <td>{fullName(g)}</td>
-                  <td>
-                    {formatPhone(g.mobilePhone ?? g.pendingMobilePhone)} {g.mobilePhone && !g.isMobilePhoneConfirmed && <Tag tone="warn">{t('notConfirmed')}</Tag>}
-                  </td>
-                  <td>{g.discountCard ?? '—'}</td>
-                  <td>{g.rank ? <Tag>{g.rank}</Tag> : '—'}</td>
-                  <td>{dateTime(g.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {next && (
-          <button type="button" onClick={more}>
-            {t('more')}
-          </button>
-        )}
-      </Loading>
+      <PagedList<GuestSummary>
+        className="guests"
+        deps={[q]}
+        empty={t('nothingFound')}
+        load={async (beforeId) => {
+          const answer = await get<{ items: GuestSummary[]; nextBeforeId: number | null }>(`/api/admin/customers${query({ q, limit: 50, beforeId })}`);
+          return { items: answer.items, next: answer.nextBeforeId };
+        }}
+        rowKey={(g) => g.id}
+        open={(g) => `/guests/${g.id}`}
+        columns={[
+          { title: t('id'), cell: (g) => <a href={href(`/guests/${g.id}`)}>{g.id}</a> },
+          { title: t('fullName'), cell: fullName },
+          {
+            title: t('phone'),
+            cell: (g) => (
+              <>
+                {formatPhone(g.mobilePhone ?? g.pendingMobilePhone)} {g.mobilePhone && !g.isMobilePhoneConfirmed && <Tag tone="warn">{t('notConfirmed')}</Tag>}
+              </>
+            ),
+          },
+          { title: t('card'), cell: (g) => g.discountCard ?? '—' },
+          { title: t('rank'), cell: (g) => (g.rank ? <Tag>{g.rank}</Tag> : '—') },
+          { title: t('registered'), cell: (g) => dateTime(g.createdAt) },
+        ]}
+      />
     </div>
   );
 }
 
-const pick = (row: Record<string, any>, ...keys: string[]) => {
-  for (const key of keys) if (row[key] !== undefined) return row[key];
-  return undefined;
-};
-
 function Ledger({ guestId, version }: { guestId: number; version: number }) {
   const { t, dateTime, number } = useI18n();
-  const { data, error, loading } = useLoad(() => get<{ items: Record<string, any>[] }>(`/api/admin/customers/${guestId}/ledger`), [guestId, version]);
-  if (error instanceof ApiError && error.status === 404) return <p className="muted">{t('notRecordedYet')}</p>;
   return (
-    <>
-      <ErrorBox error={error} />
-      <Loading when={loading && !data}>
-        <table className="list ledger">
-          <thead>
-            <tr>
-              <th>{t('when')}</th>
-              <th>{t('change')}</th>
-              <th>{t('reason')}</th>
-              <th>{t('source')}</th>
-              <th>{t('balanceAfter')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(data?.items ?? []).map((entry) => {
-              const amount = Number(pick(entry, 'amount'));
-              const source = pick(entry, 'source');
-              const orderId = pick(entry, 'orderId', 'order_id');
-              return (
-                <tr key={entry.id}>
-                  <td>{dateTime(pick(entry, 'at'))}</td>
-                  <td className={amount < 0 ? 'bad num' : 'good num'}>
-                    {amount > 0 ? '+' : ''}
-                    {number(amount)} <span className="muted small">{t(`kind_${pick(entry, 'kind')}`)}</span>
-                  </td>
-                  <td className="reason">{pick(entry, 'reason')}</td>
-                  <td className="small">
-                    {t(`source_${source}`)} {pick(entry, 'operation') ?? ''} {pick(entry, 'actor') ?? ''} {orderId ? <a href={href(`/orders/${orderId}`)}>#{orderId}</a> : null}
-                  </td>
-                  <td className="num">{pick(entry, 'balanceAfter', 'balance_after') !== undefined ? number(Number(pick(entry, 'balanceAfter', 'balance_after'))) : ''}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </Loading>
-    </>
+    <PagedList<Record<string, any>>
+      className="ledger"
+      deps={[guestId, version]}
+      load={async (beforeId) => {
+        const answer = await get<{ items: Record<string, any>[]; nextBeforeId: number | null }>(`/api/admin/customers/${guestId}/ledger${query({ beforeId })}`);
+        return { items: answer.items, next: answer.nextBeforeId };
+      }}
+      rowKey={(entry) => entry.id}
+      columns={[
+        { title: t('when'), cell: (entry) => dateTime(entry.at) },
+        {
+          title: t('change'),
+          cell: (entry) => (
+            <span className={Number(entry.amount) < 0 ? 'bad' : 'good'}>
+              {Number(entry.amount) > 0 ? '+' : ''}
+              {number(Number(entry.amount))} <span className="muted small">{t(`kind_${entry.kind}`)}</span>
+            </span>
+          ),
+          className: 'num',
+        },
+        { title: t('reason'), cell: (entry) => entry.reason, className: 'reason' },
+        {
+          title: t('source'),
+          cell: (entry) => (
+            <>
+              {t(`source_${entry.source}`)} {entry.operation ?? ''} {entry.actor ?? ''} {entry.orderId ? <a href={href(`/orders/${entry.orderId}`)}>#{entry.orderId}</a> : null}
+            </>
+          ),
+          className: 'small',
+        },
+        { title: t('balanceAfter'), cell: (entry) => number(Number(entry.balanceAfter)), className: 'num' },
+      ]}
+    />
   );
 }
 
@@ -201,16 +163,6 @@ function Adjustment({ guestId, balanceTypes, onDone }: { guestId: number; balanc
       <ErrorBox error={error} />
     </form>
   );
-}
-
-function OptionalList({ url, render }: { url: string; render: (items: Record<string, any>[]) => ReactNode }) {
-  const { t } = useI18n();
-  const { data, error, loading } = useLoad(() => get<{ items: Record<string, any>[] }>(url), [url]);
-  if (error instanceof ApiError && error.status === 404) return <p className="muted">{t('notRecordedYet')}</p>;
-  if (error) return <ErrorBox error={error} />;
-  if (loading || !data) return <Loading when />;
-  if (data.items.length === 0) return <p className="muted">{t('noData')}</p>;
-  return render(data.items);
 }
 
 export function GuestPage({ id, user }: PageProps & { id: number }) {
@@ -296,74 +248,57 @@ export function GuestPage({ id, user }: PageProps & { id: number }) {
         <Ledger guestId={guest.id} version={version} />
       </Section>
       <Section title={t('orders')}>
-        <OptionalList
-          url={`/api/admin/orders${query({ customerId: guest.id, limit: 20 })}`}
-          render={(items) => (
-            <table className="list orders">
-              <tbody>
-                {items.map((o) => (
-                  <tr key={o.id} onClick={() => navigate(`/orders/${o.id}`)}>
-                    <td>
-                      <a href={href(`/orders/${o.id}`)}>#{o.id}</a>
-                    </td>
-                    <td>{dateTime(o.executedAt ?? o.executed_at ?? o.createdAt ?? o.created_at)}</td>
-                    <td>{o.pointOfContact ?? o.point_of_contact ?? ''}</td>
-                    <td className="num">{number(Number(o.totalPrice ?? o.total_price ?? 0))} ₽</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+        <PagedList<Record<string, any>>
+          className="orders"
+          deps={[guest.id]}
+          load={(before) => get(`/api/admin/orders${query({ customerId: guest.id, limit: 20, before })}`)}
+          rowKey={(o) => o.id}
+          open={(o) => `/orders/${o.id}`}
+          columns={[
+            { cell: (o) => <a href={href(`/orders/${o.id}`)}>#{o.id}</a> },
+            { cell: (o) => dateTime(o.executedAt) },
+            { cell: (o) => o.pointOfContact ?? '' },
+            { cell: (o) => `${number(o.totalPrice)} ₽`, className: 'num' },
+          ]}
         />
       </Section>
       <div className="grid2">
         <Section title={t('messages')}>
-          <OptionalList
-            url={`/api/admin/messages${query({ customerId: guest.id, limit: 20 })}`}
-            render={(items) => (
-              <table className="list">
-                <tbody>
-                  {items.map((m) => (
-                    <tr key={m.id}>
-                      <td>{dateTime(m.createdAt)}</td>
-                      <td>
-                        <Tag tone={statusTone(m.status)}>{t(m.status)}</Tag>
-                      </td>
-                      <td>{m.mailing}</td>
-                      <td className="small">{m.lastError ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+          <PagedList<Message>
+            deps={[guest.id]}
+            load={(after) => loadMessages({ customerId: guest.id }, after)}
+            rowKey={(m) => m.id}
+            columns={[
+              { cell: (m) => dateTime(m.createdAt) },
+              { cell: (m) => <Tag tone={statusTone(m.status)}>{t(m.status)}</Tag> },
+              { cell: (m) => m.mailing },
+              { cell: (m) => m.lastError ?? '', className: 'small' },
+            ]}
           />
         </Section>
         <Section title={t('scenarioRuns')}>
-          <OptionalList
-            url={`/api/admin/customers/${guest.id}/scenario-runs`}
-            render={(items) => (
-              <table className="list">
-                <tbody>
-                  {items.map((run) => (
-                    <tr key={run.id}>
-                      <td>{dateTime(run.at)}</td>
-                      <td>{run.scenario}</td>
-                      <td>
-                        <Tag tone={statusTone(run.status)}>{run.status}</Tag>
-                      </td>
-                      <td className="small">
-                        {run.branch ?? ''}
-                        {(run.steps ?? []).map((step: { type: string; status: string; detail?: string }, i: number) => (
-                          <div key={i}>
-                            {step.type}: <Tag tone={statusTone(step.status === 'done' ? 'completed' : step.status)}>{step.status}</Tag> {step.detail ?? ''}
-                          </div>
-                        ))}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+          <PagedList<Record<string, any>>
+            deps={[guest.id]}
+            load={async () => ({ ...(await get(`/api/admin/customers/${guest.id}/scenario-runs`)), next: null })}
+            rowKey={(run) => run.id}
+            columns={[
+              { cell: (run) => dateTime(run.at) },
+              { cell: (run) => run.scenario },
+              { cell: (run) => <Tag tone={statusTone(run.status)}>{run.status}</Tag> },
+              {
+                cell: (run) => (
+                  <>
+                    {run.branch ?? ''}
+                    {(run.steps ?? []).map((step: { type: string; status: string; detail?: string }, i: number) => (
+                      <div key={i}>
+                        {step.type}: <Tag tone={statusTone(step.status === 'done' ? 'completed' : step.status)}>{step.status}</Tag> {step.detail ?? ''}
+                      </div>
+                    ))}
+                  </>
+                ),
+                className: 'small',
+              },
+            ]}
           />
         </Section>
       </div>

@@ -1,11 +1,11 @@
-// The SMS log: failed messages first, then the rest, newest first, with attempts and errors.
+// The SMS log: failed messages first, then the rest, newest first, with attempts and errors; paged on the server.
 import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Loading, statusTone, Tag, useLoad } from '../ui.tsx';
+import { PagedList, statusTone, Tag, type Page } from '../ui.tsx';
 
-interface Message {
+export interface Message {
   id: string;
   customerId: number | null;
   phone: string;
@@ -23,17 +23,13 @@ interface Message {
 
 const STATUSES = ['failed', 'queued', 'sending', 'sent', 'delivered'];
 
+/** A page of the SMS log from the server. */
+export const loadMessages = (filters: Record<string, string | number>, after: Page<Message>['next']) =>
+  get<Page<Message>>(`/api/admin/messages${query({ ...filters, after, limit: 50 })}`);
+
 export function MessagesPage({ params }: PageProps) {
   const { t, dateTime } = useI18n();
   const status = params.get('status') ?? '';
-  const { data, error, loading } = useLoad(async () => {
-    if (status) return (await get<{ items: Message[] }>(`/api/admin/messages${query({ status, limit: 200 })}`)).items;
-    const [failed, all] = await Promise.all([
-      get<{ items: Message[] }>(`/api/admin/messages${query({ status: 'failed', limit: 100 })}`),
-      get<{ items: Message[] }>(`/api/admin/messages${query({ limit: 200 })}`),
-    ]);
-    return [...failed.items, ...all.items.filter((m) => m.status !== 'failed')];
-  }, [status]);
   return (
     <div className="page">
       <h1>{t('messages')}</h1>
@@ -50,40 +46,22 @@ export function MessagesPage({ params }: PageProps) {
           </select>
         </label>
       </div>
-      <ErrorBox error={error} />
-      <Loading when={loading && !data}>
-        {data && data.length === 0 && <p className="muted">{t('noData')}</p>}
-        {data && data.length > 0 && (
-          <table className="list messages">
-            <thead>
-              <tr>
-                <th>{t('when')}</th>
-                <th>{t('status')}</th>
-                <th>{t('phone')}</th>
-                <th>{t('mailing')}</th>
-                <th>{t('attempts')}</th>
-                <th>{t('error')}</th>
-                <th>{t('guest')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((m) => (
-                <tr key={m.id} className={m.status === 'failed' ? 'row-bad' : ''}>
-                  <td>{dateTime(m.createdAt)}</td>
-                  <td>
-                    <Tag tone={statusTone(m.status)}>{t(m.status)}</Tag>
-                  </td>
-                  <td>{m.phone}</td>
-                  <td title={m.text}>{m.mailing ?? '—'}</td>
-                  <td className="num">{m.attempts}</td>
-                  <td className="small">{m.lastError ?? ''}</td>
-                  <td>{m.customerId ? <a href={href(`/guests/${m.customerId}`)}>#{m.customerId}</a> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Loading>
+      <PagedList<Message>
+        className="messages"
+        deps={[status]}
+        load={(after) => loadMessages(status ? { status } : { order: 'failedFirst' }, after)}
+        rowKey={(m) => m.id}
+        rowClass={(m) => (m.status === 'failed' ? 'row-bad' : '')}
+        columns={[
+          { title: t('when'), cell: (m) => dateTime(m.createdAt) },
+          { title: t('status'), cell: (m) => <Tag tone={statusTone(m.status)}>{t(m.status)}</Tag> },
+          { title: t('phone'), cell: (m) => m.phone },
+          { title: t('mailing'), cell: (m) => <span title={m.text}>{m.mailing ?? '—'}</span> },
+          { title: t('attempts'), cell: (m) => m.attempts, className: 'num' },
+          { title: t('error'), cell: (m) => m.lastError ?? '', className: 'small' },
+          { title: t('guest'), cell: (m) => (m.customerId ? <a href={href(`/guests/${m.customerId}`)}>#{m.customerId}</a> : '—') },
+        ]}
+      />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Json, Loading, Section, statusTone, Tag, useLoad } from '../ui.tsx';
+import { ErrorBox, Json, Loading, PagedList, Section, statusTone, Tag, useLoad } from '../ui.tsx';
 
 interface Entry {
   id: number;
@@ -38,27 +38,12 @@ export function OperationLogPage({ params }: PageProps) {
     to: params.get('to') ?? '',
   };
   const [form, setForm] = useState(filters);
-  const [extra, setExtra] = useState<Entry[]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const key = JSON.stringify(filters);
   const filterQuery = { ...filters, from: toIso(filters.from), to: toIso(filters.to) };
   const project = useLoad(() => get<{ operations: { systemName: string }[]; integrationPoints: { systemName: string }[] }>('/api/admin/project'), []);
-  const { data, error, loading } = useLoad(async () => {
-    const answer = await get<{ items: Entry[]; nextBeforeId: number | null }>(`/api/admin/operation-log${query({ ...filterQuery, limit: 50 })}`);
-    setExtra([]);
-    setNext(answer.nextBeforeId);
-    return answer.items;
-  }, [key]);
-  const more = async () => {
-    const answer = await get<{ items: Entry[]; nextBeforeId: number | null }>(`/api/admin/operation-log${query({ ...filterQuery, limit: 50, beforeId: next })}`);
-    setExtra([...extra, ...answer.items]);
-    setNext(answer.nextBeforeId);
-  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     navigate('/log', form);
   };
-  const rows = [...(data ?? []), ...extra];
   return (
     <div className="page">
       <h1>{t('operationLog')}</h1>
@@ -100,48 +85,31 @@ export function OperationLogPage({ params }: PageProps) {
         </label>
         <button type="submit">{t('apply')}</button>
       </form>
-      <ErrorBox error={error} />
-      <Loading when={loading && !data}>
-        {rows.length === 0 ? (
-          <p className="muted">{t('noData')}</p>
-        ) : (
-          <table className="list log">
-            <thead>
-              <tr>
-                <th>{t('when')}</th>
-                <th>{t('operation')}</th>
-                <th>{t('status')}</th>
-                <th>HTTP</th>
-                <th>{t('integrationPoint')}</th>
-                <th>{t('duration')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((entry) => (
-                <tr key={entry.id} onClick={() => navigate(`/log/${entry.id}`)}>
-                  <td>
-                    <a href={href(`/log/${entry.id}`)}>{dateTime(entry.at)}</a>
-                  </td>
-                  <td>
-                    {entry.operation ?? '—'} <span className="muted small">{entry.mode}</span>
-                  </td>
-                  <td>
-                    <Tag tone={statusTone(entry.status)}>{entry.status}</Tag>
-                  </td>
-                  <td>{entry.http_status}</td>
-                  <td>{entry.integration_point ?? '—'}</td>
-                  <td className="num">{entry.duration_ms}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {next && (
-          <button type="button" onClick={more}>
-            {t('more')}
-          </button>
-        )}
-      </Loading>
+      <PagedList<Entry>
+        className="log"
+        deps={[JSON.stringify(filters)]}
+        load={async (beforeId) => {
+          const answer = await get<{ items: Entry[]; nextBeforeId: number | null }>(`/api/admin/operation-log${query({ ...filterQuery, limit: 50, beforeId })}`);
+          return { items: answer.items, next: answer.nextBeforeId };
+        }}
+        rowKey={(entry) => entry.id}
+        open={(entry) => `/log/${entry.id}`}
+        columns={[
+          { title: t('when'), cell: (entry) => <a href={href(`/log/${entry.id}`)}>{dateTime(entry.at)}</a> },
+          {
+            title: t('operation'),
+            cell: (entry) => (
+              <>
+                {entry.operation ?? '—'} <span className="muted small">{entry.mode}</span>
+              </>
+            ),
+          },
+          { title: t('status'), cell: (entry) => <Tag tone={statusTone(entry.status)}>{entry.status}</Tag> },
+          { title: 'HTTP', cell: (entry) => entry.http_status },
+          { title: t('integrationPoint'), cell: (entry) => entry.integration_point ?? '—' },
+          { title: t('duration'), cell: (entry) => entry.duration_ms, className: 'num' },
+        ]}
+      />
     </div>
   );
 }

@@ -2,10 +2,10 @@
 // their history, promotions applied, points spent and earned.
 import { useState, type FormEvent } from 'react';
 import type { PageProps } from '../App.tsx';
-import { ApiError, get, query } from '../api.ts';
+import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Json, Loading, Section, Tag, useLoad } from '../ui.tsx';
+import { ErrorBox, Json, Loading, PagedList, Section, Table, Tag, useLoad, type Page } from '../ui.tsx';
 
 interface OrderRow {
   id: number;
@@ -28,32 +28,10 @@ export function OrdersPage({ params }: PageProps) {
     customerId: params.get('customerId') ?? '',
   };
   const [form, setForm] = useState(filters);
-  const [extra, setExtra] = useState<OrderRow[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const { data, error, loading } = useLoad(async () => {
-    const answer = await get<{ items: OrderRow[]; next: string | null }>(`/api/admin/orders${query({ ...filters, limit: 50 })}`);
-    setExtra([]);
-    setNext(answer.next);
-    return answer.items;
-  }, [JSON.stringify(filters)]);
-  const more = async () => {
-    const answer = await get<{ items: OrderRow[]; next: string | null }>(`/api/admin/orders${query({ ...filters, limit: 50, before: next })}`);
-    setExtra([...extra, ...answer.items]);
-    setNext(answer.next);
-  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     navigate('/orders', form);
   };
-  if (error instanceof ApiError && error.status === 404) {
-    return (
-      <div className="page">
-        <h1>{t('orders')}</h1>
-        <p className="muted">{t('notAvailable')}</p>
-      </div>
-    );
-  }
-  const rows = [...(data ?? []), ...extra];
   return (
     <div className="page">
       <h1>{t('orders')}</h1>
@@ -80,48 +58,31 @@ export function OrdersPage({ params }: PageProps) {
         </label>
         <button type="submit">{t('apply')}</button>
       </form>
-      <ErrorBox error={error} />
-      <Loading when={loading && !data}>
-        {rows.length === 0 ? (
-          <p className="muted">{t('noData')}</p>
-        ) : (
-          <table className="list orders">
-            <thead>
-              <tr>
-                <th>{t('id')}</th>
-                <th>{t('date')}</th>
-                <th>{t('venue')}</th>
-                <th>{t('guest')}</th>
-                <th>{t('status')}</th>
-                <th>{t('totalPrice')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((order) => (
-                <tr key={order.id} onClick={() => navigate(`/orders/${order.id}`)}>
-                  <td>
-                    <a href={href(`/orders/${order.id}`)}>#{order.id}</a> <span className="muted small">{Object.values(order.ids ?? {}).join(' ')}</span>
-                  </td>
-                  <td>{dateTime(order.executedAt)}</td>
-                  <td>{order.pointOfContact ?? '—'}</td>
-                  <td>{order.customerId ? <a href={href(`/guests/${order.customerId}`)}>#{order.customerId}</a> : <span className="muted">{t('anonymous')}</span>}</td>
-                  <td>
-                    {(order.statuses ?? []).map((s) => (
-                      <Tag key={s}>{s}</Tag>
-                    ))}
-                  </td>
-                  <td className="num">{number(order.totalPrice)} ₽</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {next && (
-          <button type="button" onClick={more}>
-            {t('more')}
-          </button>
-        )}
-      </Loading>
+      <PagedList<OrderRow>
+        className="orders"
+        deps={[JSON.stringify(filters)]}
+        load={(before) => get<Page<OrderRow>>(`/api/admin/orders${query({ ...filters, limit: 50, before })}`)}
+        rowKey={(order) => order.id}
+        open={(order) => `/orders/${order.id}`}
+        columns={[
+          {
+            title: t('id'),
+            cell: (order) => (
+              <>
+                <a href={href(`/orders/${order.id}`)}>#{order.id}</a> <span className="muted small">{Object.values(order.ids ?? {}).join(' ')}</span>
+              </>
+            ),
+          },
+          { title: t('date'), cell: (order) => dateTime(order.executedAt) },
+          { title: t('venue'), cell: (order) => order.pointOfContact ?? '—' },
+          {
+            title: t('guest'),
+            cell: (order) => (order.customerId ? <a href={href(`/guests/${order.customerId}`)}>#{order.customerId}</a> : <span className="muted">{t('anonymous')}</span>),
+          },
+          { title: t('status'), cell: (order) => (order.statuses ?? []).map((s) => <Tag key={s}>{s}</Tag>) },
+          { title: t('totalPrice'), cell: (order) => `${number(order.totalPrice)} ₽`, className: 'num' },
+        ]}
+      />
     </div>
   );
 }
@@ -163,39 +124,32 @@ export function OrderPage({ id }: PageProps & { id: string }) {
         ) : null}
       </dl>
       <Section title={t('orderLines')}>
-        <table className="list lines">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Product</th>
-              <th>{t('status')}</th>
-              <th>Qty</th>
-              <th>{t('total')}</th>
-              <th>{t('pointsSpent')}</th>
-              <th>{t('pointsEarned')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((line) => (
-              <tr key={line.lineNumber}>
-                <td>{line.lineNumber}</td>
-                <td>{line.productId ?? '—'}</td>
-                <td>
-                  <Tag>{line.status}</Tag>
-                </td>
-                <td className="num">
-                  {number(line.quantity)}
-                  {line.quantityReturned ? ` (−${number(line.quantityReturned)})` : ''}
-                </td>
-                <td className="num">
+        <Table
+          className="lines"
+          rows={lines}
+          rowKey={(line) => line.lineNumber}
+          columns={[
+            { title: '#', cell: (line) => line.lineNumber },
+            { title: 'Product', cell: (line) => line.productId ?? '—' },
+            { title: t('status'), cell: (line) => <Tag>{line.status}</Tag> },
+            {
+              title: 'Qty',
+              cell: (line) => `${number(line.quantity)}${line.quantityReturned ? ` (−${number(line.quantityReturned)})` : ''}`,
+              className: 'num',
+            },
+            {
+              title: t('total'),
+              cell: (line) => (
+                <>
                   {number(line.discountedPriceOfLine)} <span className="muted small">/ {number(line.lineTotal)}</span>
-                </td>
-                <td className="num">{number(line.pointsSpentNow ?? line.pointsSpent)}</td>
-                <td className="num">{number(line.pointsEarnedNow ?? line.pointsEarned)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+              className: 'num',
+            },
+            { title: t('pointsSpent'), cell: (line) => number(line.pointsSpentNow ?? line.pointsSpent), className: 'num' },
+            { title: t('pointsEarned'), cell: (line) => number(line.pointsEarnedNow ?? line.pointsEarned), className: 'num' },
+          ]}
+        />
         {lines.some((line) => line.appliedPromotions?.length) && (
           <>
             <h3>{t('promotions')}</h3>
@@ -204,21 +158,17 @@ export function OrderPage({ id }: PageProps & { id: string }) {
         )}
       </Section>
       <Section title={t('history')}>
-        <table className="list">
-          <tbody>
-            {(data.history ?? []).map((entry: Record<string, any>, i: number) => (
-              <tr key={i}>
-                <td>{dateTime(entry.at)}</td>
-                <td>#{entry.lineNumber}</td>
-                <td>
-                  <Tag>{entry.status}</Tag>
-                </td>
-                <td className="num">{number(entry.quantity)}</td>
-                <td>{entry.operation}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table<Record<string, any>>
+          rows={(data.history ?? []).map((entry: Record<string, any>, index: number) => ({ ...entry, index }))}
+          rowKey={(entry) => entry.index}
+          columns={[
+            { cell: (entry) => dateTime(entry.at) },
+            { cell: (entry) => `#${entry.lineNumber}` },
+            { cell: (entry) => <Tag>{entry.status}</Tag> },
+            { cell: (entry) => number(entry.quantity), className: 'num' },
+            { cell: (entry) => entry.operation },
+          ]}
+        />
       </Section>
     </div>
   );

@@ -3,7 +3,7 @@ import type { PageProps } from '../App.tsx';
 import { get } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href } from '../router.ts';
-import { ErrorBox, Json, Loading, Section, statusTone, Tag, useLoad } from '../ui.tsx';
+import { ErrorBox, Json, Loading, Section, statusTone, Table, Tag, useLoad } from '../ui.tsx';
 
 export function SegmentsPage(_: PageProps) {
   const { t, number } = useI18n();
@@ -17,32 +17,33 @@ export function SegmentsPage(_: PageProps) {
       <ErrorBox error={error} />
       <Loading when={!data && !error}>
         {data && !data.membershipRecorded && <p className="muted">{t('membershipNotRecorded')}</p>}
-        <table className="list">
-          <thead>
-            <tr>
-              <th>{t('segments')}</th>
-              <th>{t('size')}</th>
-              <th>{t('conditions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.items.map((segment) => (
-              <tr key={segment.systemName}>
-                <td>
+        <Table
+          rows={data?.items ?? []}
+          rowKey={(segment) => segment.systemName}
+          columns={[
+            {
+              title: t('segments'),
+              cell: (segment) => (
+                <>
                   <b>{segment.name}</b>
                   <div className="muted small">
                     <code>{segment.systemName}</code>
                   </div>
-                </td>
-                <td className="num big">{segment.size === null ? '—' : number(segment.size)}</td>
-                <td>
+                </>
+              ),
+            },
+            { title: t('size'), cell: (segment) => (segment.size === null ? '—' : number(segment.size)), className: 'num big' },
+            {
+              title: t('conditions'),
+              cell: (segment) => (
+                <>
                   <span className="muted small">{segment.match}</span>
                   <Json value={segment.conditions} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       </Loading>
     </div>
   );
@@ -81,20 +82,16 @@ export function ScenariosPage(_: PageProps) {
                 {scenario.recentRuns.length === 0 ? (
                   <p className="muted">{t('noRuns')}</p>
                 ) : (
-                  <table className="list">
-                    <tbody>
-                      {scenario.recentRuns.map((run) => (
-                        <tr key={run.id}>
-                          <td>{dateTime(run.at)}</td>
-                          <td>{run.customerId ? <a href={href(`/guests/${run.customerId}`)}>#{run.customerId}</a> : '—'}</td>
-                          <td>
-                            <Tag tone={statusTone(run.status)}>{run.status}</Tag>
-                          </td>
-                          <td>{run.branch ?? ''}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <Table
+                    rows={scenario.recentRuns}
+                    rowKey={(run) => run.id}
+                    columns={[
+                      { cell: (run) => dateTime(run.at) },
+                      { cell: (run) => (run.customerId ? <a href={href(`/guests/${run.customerId}`)}>#{run.customerId}</a> : '—') },
+                      { cell: (run) => <Tag tone={statusTone(run.status)}>{run.status}</Tag> },
+                      { cell: (run) => run.branch ?? '' },
+                    ]}
+                  />
                 )}
               </div>
             </div>

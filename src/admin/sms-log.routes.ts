@@ -1,0 +1,67 @@
+// Admin API: GET /api/admin/messages — the SMS log with status, attempts and errors, in keyset pages, newest
+// first or failed first. Phones are masked unless the list is filtered by phone.
+import { z } from 'zod';
+import { normalizePhone } from '../customers/phone.ts';
+import { pageOfMessages, type MessageCursor } from '../messaging/mailings.service.ts';
+import { adminRoute, httpError } from './api.ts';
+import type { AdminRoutes } from './routes.ts';
+
+const CURSOR = /^(failed|others|all)~(\d{4}-\d{2}-\d{2}T[\d:.]+Z)~([0-9a-f-]{36})$/;
+
+export const messageListQuery = z.object({
+  phone: z.string().max(50).optional().describe('a phone in any format: only its messages, the phone shown in full'),
+  status: z.enum(['queued', 'sending', 'sent', 'delivered', 'failed']).optional(),
+  customerId: z.coerce.number().int().positive().optional().describe("a guest's messages"),
+  order: z.enum(['newest', 'failedFirst']).default('newest').describe('`failedFirst`: every failed message before the others, each part newest first'),
+  after: z.string().regex(CURSOR, 'the `next` cursor of the previous page').optional().describe('keyset cursor: `next` of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const message = z.object({
+  id: z.string(),
+  customerId: z.number().nullable(),
+  phone: z.string(),
+  text: z.string(),
+  mailing: z.string().nullable(),
+  connection: z.string(),
+  source: z.string().nullable(),
+  status: z.string(),
+  attempts: z.number(),
+  providerMessageId: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  failedAt: z.string().nullable(),
+});
+
+const cursorText = (cursor: MessageCursor) => `${cursor.part}~${cursor.createdAt.toISOString()}~${cursor.id}`;
+
+export const smsLogRoutes: AdminRoutes = (admin, app) => {
+  adminRoute(
+    admin,
+    {
+      method: 'GET',
+      url: '/api/admin/messages',
+      tag: 'Messages',
+      summary: 'The SMS log: status, attempts and the last error of every message',
+      query: messageListQuery,
+      response: z.object({ items: z.array(message), next: z.string().nullable() }),
+    },
+    async ({ query }) => {
+      const phone = query.phone === undefined ? undefined : normalizePhone(query.phone);
+      if (phone === null) throw httpError(400, 'invalid query', [{ path: '/phone', message: 'not a mobile phone number' }]);
+      const [, part, createdAt, id] = query.after ? CURSOR.exec(query.after)! : [];
+      if (part && Number.isNaN(Date.parse(createdAt))) throw httpError(400, 'invalid query', [{ path: '/after', message: 'the `next` cursor of the previous page' }]);
+      const page = await pageOfMessages(app.db, {
+        phone,
+        status: query.status,
+        customerId: query.customerId,
+        failedFirst: query.order === 'failedFirst',
+        after: part ? { part: part as MessageCursor['part'], createdAt: new Date(createdAt), id } : undefined,
+        limit: query.limit,
+      });
+      return { items: page.items, next: page.next && cursorText(page.next) };
+    },
+  );
+};
