@@ -26,6 +26,7 @@ const envSchema = z.object({
   REGULARS_OPERATION_LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   REGULARS_WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
   REGULARS_TIMEZONE: z.string().min(1).default('Europe/Moscow'),
+  REGULARS_TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,6 +45,8 @@ export interface Config {
   readonly operationLogRetentionDays: number;
   readonly workerPollMs: number;
   readonly timeZone: string;
+  /** behind a reverse proxy that terminates https and sets X-Forwarded-Proto */
+  readonly trustProxy: boolean;
   readonly logLevel: string;
 }
 
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     operationLogRetentionDays: e.REGULARS_OPERATION_LOG_RETENTION_DAYS,
     workerPollMs: e.REGULARS_WORKER_POLL_MS,
     timeZone: e.REGULARS_TIMEZONE,
+    trustProxy: e.REGULARS_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   });
 }

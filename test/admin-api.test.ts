@@ -129,6 +129,23 @@ describe('admin API', () => {
       assert.ok(stored.every((row) => row.id_hash !== id));
     });
 
+    test('the session cookie is Secure behind an https proxy only when the server is told to trust it', async () => {
+      const headers = { 'content-type': 'application/json', 'x-forwarded-proto': 'https' };
+      const payload = JSON.stringify({ name: 'olga', password: 'owner-password-1' });
+      const direct = await t.server.inject({ method: 'POST', url: '/api/auth/login', headers, payload });
+      assert.doesNotMatch(String(direct.headers['set-cookie']), /Secure/);
+      const proxied = await createTestApp({ env: { REGULARS_TRUST_PROXY: 'true' } });
+      try {
+        await addUser(proxied.app.db, { name: 'olga', role: 'owner', password: 'owner-password-1' });
+        const viaProxy = await proxied.server.inject({ method: 'POST', url: '/api/auth/login', headers, payload });
+        assert.match(String(viaProxy.headers['set-cookie']), /; Secure/);
+        const plain = await proxied.server.inject({ method: 'POST', url: '/api/auth/login', headers: { ...headers, 'x-forwarded-proto': 'http' }, payload });
+        assert.doesNotMatch(String(plain.headers['set-cookie']), /Secure/);
+      } finally {
+        await proxied.close();
+      }
+    });
+
     test('the session answers who is signed in; without a cookie or token the API is 401', async () => {
       const me = await as(viewer, 'GET', '/api/admin/me');
       assert.equal(me.status, 200);

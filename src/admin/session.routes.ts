@@ -15,8 +15,16 @@ export const loginBody = z.union([
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES = 10;
 
-function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
-  const secure = request.protocol === 'https' ? '; Secure' : '';
+/** Whether the browser reached us over https: directly, or through a trusted proxy that says so. */
+function overHttps(request: FastifyRequest, trustProxy: boolean): boolean {
+  if (request.protocol === 'https') return true;
+  const forwarded = request.headers['x-forwarded-proto'];
+  // the first proxy (the one the browser reached) writes the leftmost value
+  return trustProxy && typeof forwarded === 'string' && forwarded.split(',')[0].trim().toLowerCase() === 'https';
+}
+
+function sessionCookie(request: FastifyRequest, trustProxy: boolean, value: string, maxAgeSeconds: number): string {
+  const secure = overHttps(request, trustProxy) ? '; Secure' : '';
   return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
@@ -73,7 +81,7 @@ export function registerSessionRoutes(server: FastifyInstance, app: AppContext):
         return reply.status(401).send({ error: 'wrong name or password' });
       }
       failures.delete(request.ip);
-      reply.header('set-cookie', sessionCookie(request, session.sessionId, SESSION_IDLE_MS / 1000));
+      reply.header('set-cookie', sessionCookie(request, app.config.trustProxy, session.sessionId, SESSION_IDLE_MS / 1000));
       return sessionAnswer(session);
     });
 
@@ -95,7 +103,7 @@ export function registerSessionRoutes(server: FastifyInstance, app: AppContext):
         }
         await signOut(app.db, caller.sessionId);
       }
-      reply.header('set-cookie', sessionCookie(request, '', 0));
+      reply.header('set-cookie', sessionCookie(request, app.config.trustProxy, '', 0));
       return { signedOut: true };
     });
   });
