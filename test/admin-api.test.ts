@@ -493,5 +493,18 @@ describe('admin API', () => {
       assert.match(page.headers['content-type'] as string, /text\/html/);
       assert.match(page.body, /\/api\/admin\/dashboard/);
     });
+
+    test('every path parameter of every route is declared in the OpenAPI document', async () => {
+      const document = (await t.server.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json();
+      const missing: string[] = [];
+      for (const [path, operations] of Object.entries<Record<string, { parameters?: { name: string; in: string; required: boolean }[] }>>(document.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+            if (!operation.parameters?.some((p) => p.name === name && p.in === 'path' && p.required)) missing.push(`${method.toUpperCase()} ${path}: ${name}`);
+          }
+        }
+      }
+      assert.deepEqual(missing, []);
+    });
   });
 });

@@ -1,9 +1,19 @@
-// Admin API for the operations log: one call with its request and answer (phones and codes were masked
-// before they were stored). The list itself is GET /api/admin/operation-log (routes.ts).
+// Admin API for the operations log: calls newest first with filters, and one call with its request and answer
+// (phones and codes were masked before they were stored).
 import { z } from 'zod';
-import { getOperationLogEntry } from '../protocol/protocol.repository.ts';
-import { adminRoute, describeRoute, httpError } from './api.ts';
-import { operationLogQuery, type AdminRoutes } from './routes.ts';
+import { getOperationLogEntry, queryOperationLog } from '../protocol/protocol.service.ts';
+import { adminRoute, httpError } from './api.ts';
+import type { AdminRoutes } from './routes.ts';
+
+export const operationLogQuery = z.object({
+  operation: z.string().optional(),
+  status: z.string().optional(),
+  integrationPoint: z.string().optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  beforeId: z.coerce.number().int().positive().optional().describe('keyset: the last id of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
 
 const entry = z.object({
   id: z.number(),
@@ -23,15 +33,22 @@ const entry = z.object({
 });
 
 export const operationLogRoutes: AdminRoutes = (admin, app) => {
-  describeRoute({
-    method: 'GET',
-    url: '/api/admin/operation-log',
-    tag: 'Operations log',
-    summary: 'Protocol calls, newest first',
-    description: 'Filter by operation, status (Success, ValidationError, ProtocolError, …), integration point and time [from, to). Pages by `beforeId`.',
-    query: operationLogQuery,
-    response: z.object({ items: z.array(entry), nextBeforeId: z.number().nullable() }),
-  });
+  adminRoute(
+    admin,
+    {
+      method: 'GET',
+      url: '/api/admin/operation-log',
+      tag: 'Operations log',
+      summary: 'Protocol calls, newest first',
+      description: 'Filter by operation, status (Success, ValidationError, ProtocolError, …), integration point and time [from, to). Pages by `beforeId`.',
+      query: operationLogQuery,
+      response: z.object({ items: z.array(entry), nextBeforeId: z.number().nullable() }),
+    },
+    async ({ query }) => {
+      const items = await queryOperationLog(app.db, query);
+      return { items, nextBeforeId: items.length === query.limit ? items[items.length - 1].id : null };
+    },
+  );
 
   adminRoute(
     admin,

@@ -28,6 +28,18 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
     admin,
     {
       method: 'GET',
+      url: '/api/admin/project',
+      tag: 'Project',
+      summary: 'Every entity of the project configuration',
+      description: 'The project as JSON, in the format of the project file.',
+    },
+    async () => exportProject(app.db),
+  );
+
+  adminRoute(
+    admin,
+    {
+      method: 'GET',
       url: '/api/admin/project/export',
       tag: 'Project',
       summary: 'Download the project file',
