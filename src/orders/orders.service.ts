@@ -3,14 +3,14 @@
 // return: take them back and give back the spent ones in proportion). Every function runs in the
 // caller's transaction; its ledger entries, coupon uses and events commit with it.
 import type { Insertable } from 'kysely';
-import { findCustomer, toWireCustomer, type CustomerRow } from '../customers/customers.service.ts';
+import { findCustomer, getCustomerById, toWireCustomer, type CustomerLookup, type CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
 import type { OrderKind, OrderLinesTable } from '../db/schema.ts';
 import { emitEvent } from '../jobs/outbox.ts';
 import { customerBalancesMinor, pointScale, type BalanceMinor } from '../loyalty/balances.ts';
 import type { CalculationMode, CartResult } from '../loyalty/calculate.ts';
 import { releaseCoupons, useCoupons } from '../loyalty/coupons.service.ts';
-import { lockedAvailablePoints } from '../loyalty/ledger.service.ts';
+import { lockedAvailablePoints, refundSpend } from '../loyalty/ledger.service.ts';
 import type { BalanceTypeDefinition, OrderLineStatusDefinition, ScenarioEvent } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { protocolError, validationError, type ValidationMessage } from '../shared/errors.ts';
@@ -465,7 +465,9 @@ function historyRows(ctx: OrderCallContext, orderId: number, changes: { state: L
 /**
  * SaveOfflineOrder: an order the POS took while it could not reach us. No discounts are calculated and
  * nothing is spent; paid lines earn by the rules of the order's own time. Saving the same order ids again
- * changes nothing. A guest who cannot be found does not block the order: it is saved without a guest.
+ * changes nothing (`AlreadyExists`) unless the order is a create whose answer the POS lost (see
+ * `lostCreateOf`): then the offline order replaces it (`Updated`). A guest who cannot be found does not
+ * block the order: it is saved without a guest.
  */
 export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>): Promise<OrderAnswer> {
   const { project } = ctx;
@@ -473,28 +475,49 @@ export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Reco
   const balanceType = balanceTypeOf(ctx);
   const order = parseOrderInput(project, body, { pointScale: scaleOf(balanceType), requireTotalPrice: false, requireIdentifier: true });
   const statuses = resolveLineStatuses(ctx, order);
-  let customer: CustomerRow | null = null;
-  if (isObject(body.customer)) {
-    const lookup = await findCustomer(db, project, body.customer);
-    if (lookup.status === 'Found') customer = lookup.customer;
-    else if (lookup.status !== 'NoIdentifiers') ctx.notes.push(`offline order saved without a guest: guest ${lookup.status}`);
-  }
+  const lookup = isObject(body.customer) ? await findCustomer(db, project, body.customer) : null;
 
   const existing = await findOrderForWrite(db, order);
   if (existing) {
+    const lost = await lostCreateOf(db, ctx, existing, lookup);
+    if (lost) return settleLostCreate(db, ctx, { order, statuses, balanceType, at, lost });
     ctx.notes.push(`offline order ${orderRefOf(existing.id, order.ids)} is known already (order ${existing.id}); nothing changed`);
     return { body: { order: { processingStatus: 'AlreadyExists', ids: wireIds(existing.id, await repository.identifiersOf(db, existing.id)) } }, recordTransaction: true };
   }
+  const customer = lookup?.status === 'Found' ? lookup.customer : null;
+  if (lookup && lookup.status !== 'Found' && lookup.status !== 'NoIdentifiers') ctx.notes.push(`offline order saved without a guest: guest ${lookup.status}`);
+  const { orderId } = await writeOfflineOrder(db, ctx, { order, statuses, customer, balanceType, at, existing: undefined });
+  return { body: { order: { processingStatus: 'Created', ids: wireIds(orderId, order.ids) } }, recordTransaction: true };
+}
+
+interface OfflineOrderInput {
+  order: OrderInput;
+  statuses: OrderLineStatusDefinition[];
+  customer: CustomerRow | null;
+  balanceType: BalanceTypeDefinition | null;
+  at: Date;
+  /** the order it replaces (a lost create), locked */
+  existing: repository.OrderRow | undefined;
+}
+
+/**
+ * Saves an offline order priced by the rules of its time (over `existing` when given, its lines replaced),
+ * credits what its paid lines earn and tells `orderCreated` (a new order) and `orderPaid`.
+ */
+async function writeOfflineOrder(db: Db, ctx: OrderCallContext, input: OfflineOrderInput): Promise<{ orderId: number; ids: Record<string, string> }> {
+  const { order, customer, balanceType, at, existing } = input;
   const pricing = await priceOrder(db, ctx, order, { mode: 'offline', customer, balanceType, pointsAvailable: 0, at, lockCoupons: false });
-  const orderId = await saveOrder(db, ctx, { order, pricing, kind: 'offline', customer, balanceType, existing: undefined, at, coupons: [] });
-  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, { orderId, balanceType, at }, new Map());
+  const orderId = await saveOrder(db, ctx, { order, pricing, kind: 'offline', customer, balanceType, existing, at, coupons: [] });
+  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, input.statuses, { orderId, balanceType, at }, new Map());
+  if (existing) await repository.deleteLines(db, orderId);
   await repository.insertLines(db, rows, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), at));
+  const ids = existing ? await repository.identifiersOf(db, orderId) : order.ids;
   if (customer && balanceType) {
-    await applyOrderPoints(db, project, {
+    await applyOrderPoints(db, ctx.project, {
       orderId,
       customerId: customer.id,
       balanceType,
-      orderRef: orderRefOf(orderId, order.ids),
+      orderRef: orderRefOf(orderId, ids),
       spentDelta: 0,
       earnedDelta: sumOf(states.map(earnedTarget)),
       earnings: earnings.filter((_, index) => isSettled(states[index].category)).flat(),
@@ -504,17 +527,89 @@ export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Reco
       operation: ctx.operation.systemName,
     });
   }
-  await emitOrderEvent(db, ctx, customer?.id ?? null, at, { type: 'orderCreated', orderId, ids: order.ids, data: { totalPrice: toDecimal(pricing.result.totalPrice), offline: true } });
+  if (!existing) {
+    await emitOrderEvent(db, ctx, customer?.id ?? null, at, { type: 'orderCreated', orderId, ids, data: { totalPrice: toDecimal(pricing.result.totalPrice), offline: true } });
+  }
   const paid = states.filter((state) => isSettled(state.category));
   if (paid.length > 0) {
     await emitOrderEvent(db, ctx, customer?.id ?? null, at, {
       type: 'orderPaid',
       orderId,
-      ids: order.ids,
+      ids,
       data: { paidAmount: toDecimal(sumOf(paid.map((state) => state.discountedPrice))), offline: true },
     });
   }
-  return { body: { order: { processingStatus: 'Created', ids: wireIds(orderId, order.ids) } }, recordTransaction: true };
+  return { orderId, ids };
+}
+
+/** An online order left by a create whose answer the POS lost, with the guest it belongs to. */
+interface LostCreate {
+  order: repository.OrderRow;
+  lines: repository.OrderLineRow[];
+  customer: CustomerRow | null;
+}
+
+/**
+ * Whether the order an offline order names is a create whose answer the POS lost: the POS then sold at full
+ * price without points and queued this offline order for the same sale. That is so when the order was
+ * created online through the same integration point, nothing happened to it since (every line still checked
+ * out: nothing paid, returned or cancelled), and the offline order names the create's guest (or, for a guest,
+ * identifiers that no longer find anyone: the phone changed meanwhile; an anonymous create matches an offline
+ * order without a guest). Anything else is a true duplicate: null.
+ */
+async function lostCreateOf(db: Db, ctx: OrderCallContext, existing: repository.OrderRow, lookup: CustomerLookup | null): Promise<LostCreate | null> {
+  if (existing.kind === 'offline' || existing.integration_point !== ctx.integrationPoint.systemName) return null;
+  const lines = await repository.linesOf(db, existing.id);
+  const untouched = lines.every(
+    (line) => ctx.project.lineStatus(line.status)?.category === 'CheckedOut' && line.paid_at === null && fromNumeric(line.quantity_returned, QUANTITY_SCALE) === 0,
+  );
+  if (!untouched) return null;
+  const named = lookup !== null && lookup.status !== 'NoIdentifiers';
+  if (existing.customer_id === null) return named ? null : { order: existing, lines, customer: null };
+  if (lookup?.status === 'Found') return lookup.customer.id === existing.customer_id ? { order: existing, lines, customer: lookup.customer } : null;
+  if (!named) return null;
+  const customer = await getCustomerById(db, existing.customer_id);
+  return customer ? { order: existing, lines, customer } : null;
+}
+
+/**
+ * The offline order replaces the create whose answer was lost, in the caller's transaction: the points the
+ * create spent go back to the guest (a spend refund naming why), its coupons are released, the lines and
+ * amounts become the offline order's, paid lines earn by the offline rules. The order is an offline order
+ * from then on, so the same offline order again is `AlreadyExists` and a late create of it is refused.
+ */
+async function settleLostCreate(
+  db: Db,
+  ctx: OrderCallContext,
+  input: Omit<OfflineOrderInput, 'customer' | 'existing'> & { lost: LostCreate },
+): Promise<OrderAnswer> {
+  const { project } = ctx;
+  const { order: existing, lines, customer } = input.lost;
+  const ref = orderRefOf(existing.id, await repository.identifiersOf(db, existing.id));
+  const spentBalanceType = existing.balance_type ? (project.balanceType(existing.balance_type) ?? null) : null;
+  const spent = sumOf(lines.map((line) => fromNumeric(line.points_spent_net, scaleOf(spentBalanceType))));
+  if (customer && spentBalanceType && spent > 0) {
+    await refundSpend(
+      db,
+      project,
+      {
+        customerId: customer.id,
+        balanceType: spentBalanceType,
+        orderId: existing.id,
+        amount: spent,
+        reason: `Возврат списанных баллов: касса не получила ответ и провела заказ ${ref} без баллов, по полной цене`,
+        now: ctx.now,
+      },
+      { source: 'operation', operation: ctx.operation.systemName, orderId: existing.id },
+    );
+  }
+  const released = await releaseCoupons(db, existing.id);
+  const { orderId, ids } = await writeOfflineOrder(db, ctx, { ...input, customer, existing });
+  ctx.notes.push(
+    `order ${ref} was created online but the POS got no answer and sold it offline: replaced by the offline order` +
+      `${spent > 0 ? `, ${toDecimal(spent, scaleOf(spentBalanceType))} spent points given back` : ''}${released.length > 0 ? `, coupons given back: ${released.length}` : ''}`,
+  );
+  return { body: { order: { processingStatus: 'Updated', ids: wireIds(orderId, ids) } }, recordTransaction: true };
 }
 
 // ---- Status changes and returns ----
