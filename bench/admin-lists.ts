@@ -10,6 +10,7 @@ import type { AppContext } from '../src/app-context.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
 import { ProjectStore } from '../src/project/project-store.ts';
+import { OperationLogWriter } from '../src/protocol/operation-log-writer.ts';
 import { initProject } from '../src/project/project.service.ts';
 import { buildServer } from '../src/server.ts';
 
@@ -61,7 +62,7 @@ try {
   await step('1 000 000 operation log calls', () =>
     sql`insert into operation_log (at, integration_point, operation, mode, status, http_status, duration_ms, request_id, request, response)
         select now() - (l % 30) * interval '1 day', 'iiko', (array['Offline.CheckCustomer','Offline.CreateAuthorizedOrder','Offline.ChangeStatus'])[1 + l % 3], 'sync',
-               case when l % 200 = 0 then 'ValidationError' else 'Success' end, 200, 5, 'r' || l, '{}'::jsonb, '{}'::jsonb
+               case when l % 200 = 0 then 'ValidationError' else 'Success' end, 200, 5, 'r' || l, '{}'::json, '{}'::json
         from generate_series(1, 1000000) l`.execute(db),
   );
   await sql`set session_replication_role = default`.execute(db);
@@ -73,6 +74,7 @@ try {
     databaseKind: 'postgres',
     project: await ProjectStore.open(db),
     logger: pino({ level: 'silent' }),
+    operationLog: new OperationLogWriter(db, pino({ level: 'silent' })),
     now: () => new Date(),
   };
   const server = await buildServer(app);

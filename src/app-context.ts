@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { ProjectStore } from './project/project-store.ts';
+import type { OperationLogWriter } from './protocol/operation-log-writer.ts';
 
 export interface AppContext {
   config: Config;
@@ -10,6 +11,8 @@ export interface AppContext {
   databaseKind: 'pglite' | 'postgres';
   project: ProjectStore;
   logger: Logger;
+  /** the protocol calls' log, written in batches off the response path */
+  operationLog: OperationLogWriter;
   /** the current time; tests pass a fixed clock */
   now: () => Date;
 }

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { ProjectStore } from './project/project-store.ts';
+import { OperationLogWriter } from './protocol/operation-log-writer.ts';
 import { initProject, type InitResult } from './project/project.service.ts';
 import { buildServer } from './server.ts';
 import { runShutdownHooks } from './shared/shutdown.ts';
@@ -34,8 +35,20 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       adminToken: config.adminToken,
     });
     const project = await ProjectStore.open(database.db);
-    const app: AppContext = { config, db: database.db, databaseKind: database.kind, project, logger, now: options.now ?? (() => new Date()) };
-    return { app, database, init, close: () => database.close() };
+    const app: AppContext = {
+      config,
+      db: database.db,
+      databaseKind: database.kind,
+      project,
+      logger,
+      operationLog: new OperationLogWriter(database.db, logger),
+      now: options.now ?? (() => new Date()),
+    };
+    const close = async () => {
+      await app.operationLog.flush();
+      await database.close();
+    };
+    return { app, database, init, close };
   } catch (error) {
     await database.close();
     throw error;

@@ -8,7 +8,7 @@ import { addUser } from '../src/admin/users.service.ts';
 import { insertCustomer } from '../src/customers/customers.repository.ts';
 import { accruePoints } from '../src/loyalty/ledger.service.ts';
 import { encryptSecret } from '../src/shared/secret-box.ts';
-import { insertOperationLog } from '../src/protocol/protocol.repository.ts';
+import { insertOperationLogEntries } from '../src/protocol/protocol.repository.ts';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/app.ts';
 
 interface Session {
@@ -68,7 +68,7 @@ describe('admin API', () => {
       { customerId: annaId, balanceType: bonus, amount: 120, activeFrom: new Date('2026-11-28T10:00:00Z'), expiresAt: new Date('2027-11-28T10:00:00Z'), reason: 'Начислено за заказ 1001 (5 % от 2 400 ₽)', now: new Date('2026-11-28T10:00:00Z') },
       { source: 'operation', operation: 'Offline.ChangeStatus' },
     );
-    await insertOperationLog(db, {
+    await insertOperationLogEntries(db, [{
       at: new Date('2026-11-28T10:00:00Z'),
       integrationPoint: 'iiko',
       operation: 'Offline.CheckCustomer',
@@ -79,10 +79,10 @@ describe('admin API', () => {
       transactionId: null,
       requestId: 'req-1',
       errorId: null,
-      request: { customer: { mobilePhone: '7******67' } },
-      response: { status: 'ValidationError', validationMessages: [{ message: 'is not a valid mobile phone number', location: '/customer/mobilePhone' }] },
+      request: JSON.stringify({ customer: { mobilePhone: '7******67' } }),
+      response: JSON.stringify({ status: 'ValidationError', validationMessages: [{ message: 'is not a valid mobile phone number', location: '/customer/mobilePhone' }] }),
       notes: [],
-    });
+    }]);
     const offlineOrder = (id: string, at: string, pointOfContact: string, price: number, phone?: string) =>
       t.call(
         'Offline.SaveOfflineOrder',

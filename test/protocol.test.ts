@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from './support/app.ts';
-import { applyProject } from '../src/project/project.service.ts';
+import { addSecretKey, applyProject, listSecretKeys, revokeSecretKey } from '../src/project/project.service.ts';
 
 describe('protocol', () => {
   let t: TestApp;
@@ -46,6 +46,18 @@ describe('protocol', () => {
     const wrong = await t.call('Offline.CheckCustomer', checkCustomer, { secretKey: 'not-the-key' });
     assert.equal(wrong.httpStatus, 403);
     assert.equal(wrong.body.status, 'ProtocolError');
+  });
+
+  test('a key added by another process works at once; a revoked one is refused from the next refresh on', async () => {
+    const key = await addSecretKey(t.database.db, 'iiko', 'second terminal');
+    const added = await t.call('Offline.CheckCustomer', checkCustomer, { secretKey: key });
+    assert.equal(added.body.customer.processingStatus, 'Found');
+    const stored = (await listSecretKeys(t.database.db)).find((row) => row.label === 'second terminal')!;
+    assert.equal(await revokeSecretKey(t.database.db, stored.id), true);
+    await t.app.project.refreshIfStale();
+    const revoked = await t.call('Offline.CheckCustomer', checkCustomer, { secretKey: key });
+    assert.equal(revoked.httpStatus, 403);
+    assert.equal(revoked.body.status, 'ProtocolError');
   });
 
   test('unknown integration point, unknown operation and a disallowed operation say which', async () => {

@@ -45,6 +45,7 @@ export const operationLogRoutes: AdminRoutes = (admin, app) => {
       response: z.object({ items: z.array(entry), nextBeforeId: z.number().nullable() }),
     },
     async ({ query }) => {
+      await app.operationLog.flush();
       const items = await queryOperationLog(app.db, query);
       return { items, nextBeforeId: items.length === query.limit ? items[items.length - 1].id : null };
     },
@@ -61,6 +62,7 @@ export const operationLogRoutes: AdminRoutes = (admin, app) => {
       response: entry,
     },
     async ({ params }) => {
+      await app.operationLog.flush();
       const found = await getOperationLogEntry(app.db, params.id);
       if (!found) throw httpError(404, `no log entry ${params.id}`);
       return found;

@@ -1,18 +1,25 @@
-// Holds the current project snapshot for a running process. After an apply in this process it is
-// reloaded at once; other processes notice the new version on their next refresh.
+// Holds the current project snapshot and the integration points' live key hashes for a running process.
+// After an apply in this process it is reloaded at once; other processes notice the new version (and
+// revoked keys) on their next refresh. A key not known here is looked up in the database before it is
+// refused, so a key added by another process works at once.
 import type { Db } from '../db/database.ts';
-import { readProjectState } from './project.repository.ts';
+import { allLiveKeyHashes, readProjectState } from './project.repository.ts';
 import { loadProject } from './project.service.ts';
+import { hashSecret } from './secrets.ts';
 import type { ProjectSnapshot } from './snapshot.ts';
 
 export class ProjectStore {
+  private liveKeys = new Set<string>();
+
   private constructor(
     private readonly db: Db,
     private snapshot: ProjectSnapshot,
   ) {}
 
   static async open(db: Db): Promise<ProjectStore> {
-    return new ProjectStore(db, await loadProject(db));
+    const store = new ProjectStore(db, await loadProject(db));
+    await store.reloadKeys();
+    return store;
   }
 
   get current(): ProjectSnapshot {
@@ -24,9 +31,25 @@ export class ProjectStore {
     return this.snapshot;
   }
 
-  /** Reloads when another process applied a newer project version. */
+  /** Whether `key` is a live secret key of the integration point. */
+  async isLiveKey(integrationPoint: string, key: string): Promise<boolean> {
+    const entry = keyEntry(integrationPoint, hashSecret(key));
+    if (this.liveKeys.has(entry)) return true;
+    await this.reloadKeys();
+    return this.liveKeys.has(entry);
+  }
+
+  /** Reloads when another process applied a newer project version; always re-reads the live keys. */
   async refreshIfStale(): Promise<void> {
     const state = await readProjectState(this.db);
     if (state && state.version !== this.snapshot.version) await this.reload();
+    await this.reloadKeys();
+  }
+
+  private async reloadKeys(): Promise<void> {
+    const rows = await allLiveKeyHashes(this.db);
+    this.liveKeys = new Set(rows.map((row) => keyEntry(row.integration_point, row.key_hash)));
   }
 }
+
+const keyEntry = (integrationPoint: string, keyHash: string) => `${integrationPoint}\n${keyHash}`;

@@ -55,6 +55,11 @@ export async function liveKeyHashes(db: Db, integrationPoint: string): Promise<s
   return rows.map((row) => row.key_hash);
 }
 
+/** Every live key hash by integration point. */
+export async function allLiveKeyHashes(db: Db): Promise<{ integration_point: string; key_hash: string }[]> {
+  return db.selectFrom('integration_point_keys').select(['integration_point', 'key_hash']).where('revoked_at', 'is', null).execute();
+}
+
 export async function listSecretKeys(db: Db) {
   return db
     .selectFrom('integration_point_keys')

@@ -52,7 +52,7 @@ export async function processNextAsyncOperation(app: AppContext): Promise<boolea
     });
     if (!outcome) return false;
     if (outcome.envelope) {
-      await logCall(app, { at: app.now(), resolved, envelope: outcome.envelope, mode: 'async', durationMs: performance.now() - started, notes });
+      logCall(app, { at: app.now(), resolved, envelope: outcome.envelope, mode: 'async', durationMs: performance.now() - started, notes });
     }
     return true;
   } catch (error) {
@@ -71,7 +71,7 @@ export async function processNextAsyncOperation(app: AppContext): Promise<boolea
         retryInMs: backoffMs(attempts),
       });
     }
-    await logCall(app, {
+    logCall(app, {
       at: app.now(),
       resolved,
       envelope,

@@ -3,9 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.ts';
 import { inTransaction } from '../db/database.ts';
-import { operationHandlers } from '../operations/index.ts';
-import type { OperationRequest } from '../operations/types.ts';
-import { verifySecretKey } from '../project/project.service.ts';
+import { operationHandlers, readOnlyOperationTypes } from '../operations/index.ts';
+import type { OperationAnswer, OperationRequest } from '../operations/types.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
 import { AppError, protocolError, validationError } from '../shared/errors.ts';
 import { answerFormatOf, decodeBody, formatOf, type BodyFormat, type DecodedBody } from './codec.ts';
@@ -66,7 +65,7 @@ async function resolveCall(app: AppContext, call: ProtocolCall, rateLimiter: Rat
     throw protocolError('the Authorization header with the secret key is missing', 'unauthorized');
   const key = secretKeyFrom(call.authorization);
   if (!key) throw protocolError('the Authorization header must be "SecretKey <key>" or "Mindbox secretKey=\\"<key>\\""', 'unauthorized');
-  if (!(await verifySecretKey(app.db, endpointId, key)))
+  if (!(await app.project.isLiveKey(endpointId, key)))
     throw protocolError(`the secret key is not valid for integration point "${endpointId}"`, 'forbidden');
   const operation = project.operation(operationName);
   if (!operation) throw protocolError(`operation "${operationName}" is not known`);
@@ -100,28 +99,33 @@ export async function executeOperation(
   alsoInTransaction?: (trx: AppContext['db'], envelope: Envelope) => Promise<void>,
 ): Promise<Envelope> {
   const handler = operationHandlers[resolved.operation.type]!;
+  const requestOn = (db: AppContext['db']): OperationRequest => ({
+    app,
+    db,
+    project: app.project.current,
+    integrationPoint: resolved.integrationPoint,
+    operation: resolved.operation,
+    body: resolved.decoded.body,
+    format: resolved.decoded.format,
+    xmlRoot: resolved.decoded.xmlRoot,
+    raw: resolved.decoded.raw,
+    transactionId: resolved.transactionId,
+    deviceUUID: resolved.deviceUUID,
+    mode,
+    now: app.now(),
+    notes,
+  });
+  const envelopeOf = (answer: OperationAnswer) =>
+    answer.validationMessages?.length ? errorEnvelope(validationError(answer.validationMessages)) : successEnvelope(answer.body);
+  if (readOnlyOperationTypes.has(resolved.operation.type) && !resolved.transactionId && !alsoInTransaction) {
+    return envelopeOf(await handler(requestOn(app.db)));
+  }
   try {
     return await inTransaction(app.db, async (trx) => {
       if (resolved.transactionId && (await repository.isTransactionKnownForExecution(trx, resolved.transactionId, mode)))
         return alreadyProcessedEnvelope();
-      const request: OperationRequest = {
-        app,
-        db: trx,
-        project: app.project.current,
-        integrationPoint: resolved.integrationPoint,
-        operation: resolved.operation,
-        body: resolved.decoded.body,
-        format: resolved.decoded.format,
-        xmlRoot: resolved.decoded.xmlRoot,
-        raw: resolved.decoded.raw,
-        transactionId: resolved.transactionId,
-        deviceUUID: resolved.deviceUUID,
-        mode,
-        now: app.now(),
-        notes,
-      };
-      const answer = await handler(request);
-      const envelope = answer.validationMessages?.length ? errorEnvelope(validationError(answer.validationMessages)) : successEnvelope(answer.body);
+      const answer = await handler(requestOn(trx));
+      const envelope = envelopeOf(answer);
       if (resolved.transactionId && answer.recordTransaction !== false) {
         await repository.recordTransaction(trx, {
           transactionId: resolved.transactionId,
@@ -165,7 +169,7 @@ export async function handleProtocolCall(app: AppContext, call: ProtocolCall, ra
       app.logger.error({ err: error, requestId: call.requestId, errorId: envelope.errorId }, 'operation failed unexpectedly');
     }
   }
-  await logCall(app, {
+  logCall(app, {
     at,
     call,
     resolved,
@@ -194,33 +198,29 @@ async function acceptAsync(app: AppContext, resolved: ResolvedCall): Promise<Env
   return successEnvelope({});
 }
 
-export async function logCall(
+export function logCall(
   app: AppContext,
   entry: { at: Date; call?: ProtocolCall; resolved: ResolvedCall | null; envelope: Envelope; mode: string; durationMs: number; notes: string[]; requestBody?: unknown; transactionId?: string | null; integrationPoint?: string; operation?: string },
-): Promise<void> {
+): void {
   let request: unknown = entry.requestBody;
   if (request === undefined) {
     request = entry.resolved ? entry.resolved.decoded.body : entry.call?.raw.slice(0, 2048) ?? null;
   }
-  try {
-    await repository.insertOperationLog(app.db, {
-      at: entry.at,
-      integrationPoint: entry.resolved?.integrationPoint.systemName ?? entry.integrationPoint ?? (entry.call ? queryText(entry.call.query, 'endpointId') : null),
-      operation: entry.resolved?.operation.systemName ?? entry.operation ?? (entry.call ? queryText(entry.call.query, 'operation') : null),
-      mode: entry.mode,
-      status: String(entry.envelope.body.status),
-      httpStatus: entry.envelope.httpStatus,
-      durationMs: entry.durationMs,
-      transactionId: entry.resolved?.transactionId ?? entry.transactionId ?? null,
-      requestId: entry.call?.requestId ?? randomUUID(),
-      errorId: entry.envelope.errorId,
-      request: forLog(request),
-      response: forLog(entry.envelope.body),
-      notes: entry.notes,
-    });
-  } catch (error) {
-    app.logger.error({ err: error }, 'could not write the operation log');
-  }
+  app.operationLog.add({
+    at: entry.at,
+    integrationPoint: entry.resolved?.integrationPoint.systemName ?? entry.integrationPoint ?? (entry.call ? queryText(entry.call.query, 'endpointId') : null),
+    operation: entry.resolved?.operation.systemName ?? entry.operation ?? (entry.call ? queryText(entry.call.query, 'operation') : null),
+    mode: entry.mode,
+    status: String(entry.envelope.body.status),
+    httpStatus: entry.envelope.httpStatus,
+    durationMs: entry.durationMs,
+    transactionId: entry.resolved?.transactionId ?? entry.transactionId ?? null,
+    requestId: entry.call?.requestId ?? randomUUID(),
+    errorId: entry.envelope.errorId,
+    request: forLog(request),
+    response: forLog(entry.envelope.body),
+    notes: entry.notes,
+  });
 }
 
 export type { ResolvedCall };

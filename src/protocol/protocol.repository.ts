@@ -104,29 +104,34 @@ export interface OperationLogEntry {
   transactionId: string | null;
   requestId: string;
   errorId: string | null;
-  request: unknown;
-  response: unknown;
+  /** JSON text, already masked */
+  request: string;
+  /** JSON text, already masked */
+  response: string;
   notes: string[];
 }
 
-export async function insertOperationLog(db: Db, entry: OperationLogEntry): Promise<void> {
+export async function insertOperationLogEntries(db: Db, entries: OperationLogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   await db
     .insertInto('operation_log')
-    .values({
-      at: entry.at,
-      integration_point: entry.integrationPoint,
-      operation: entry.operation,
-      mode: entry.mode,
-      status: entry.status,
-      http_status: entry.httpStatus,
-      duration_ms: Math.round(entry.durationMs),
-      transaction_id: entry.transactionId,
-      request_id: entry.requestId,
-      error_id: entry.errorId,
-      request: JSON.stringify(entry.request ?? null),
-      response: JSON.stringify(entry.response ?? null),
-      notes: entry.notes.length ? JSON.stringify(entry.notes) : null,
-    })
+    .values(
+      entries.map((entry) => ({
+        at: entry.at,
+        integration_point: entry.integrationPoint,
+        operation: entry.operation,
+        mode: entry.mode,
+        status: entry.status,
+        http_status: entry.httpStatus,
+        duration_ms: Math.round(entry.durationMs),
+        transaction_id: entry.transactionId,
+        request_id: entry.requestId,
+        error_id: entry.errorId,
+        request: entry.request,
+        response: entry.response,
+        notes: entry.notes.length ? JSON.stringify(entry.notes) : null,
+      })),
+    )
     .execute();
 }
 

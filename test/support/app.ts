@@ -6,6 +6,7 @@ import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { drainWork } from '../../src/jobs/worker.ts';
 import { ProjectStore } from '../../src/project/project-store.ts';
+import { OperationLogWriter } from '../../src/protocol/operation-log-writer.ts';
 import { initProject } from '../../src/project/project.service.ts';
 import { buildServer } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -59,6 +60,7 @@ export async function createTestApp(options: { now?: Date | string; env?: Record
     databaseKind: database.kind,
     project: await ProjectStore.open(database.db),
     logger: pino({ level: 'silent' }),
+    operationLog: new OperationLogWriter(database.db, pino({ level: 'silent' })),
     now: () => clock.now,
   };
   const server = await buildServer(app);
@@ -80,6 +82,8 @@ export async function createTestApp(options: { now?: Date | string; env?: Record
         headers,
         payload: callOptions.raw ?? (format === 'xml' ? String(body) : JSON.stringify(body)),
       });
+      // what a test checks next may be the operation log
+      await app.operationLog.flush();
       const text = response.body;
       const parsed = format === 'json' && text ? JSON.parse(text) : text;
       return { httpStatus: response.statusCode, body: parsed, text };
@@ -93,9 +97,13 @@ export async function createTestApp(options: { now?: Date | string; env?: Record
       });
       return { httpStatus: response.statusCode, body: response.body ? JSON.parse(response.body) : null };
     },
-    drain: () => drainWork(app),
+    async drain() {
+      await drainWork(app);
+      await app.operationLog.flush();
+    },
     async close() {
       await server.close();
+      await app.operationLog.flush();
       await database.close();
     },
   };

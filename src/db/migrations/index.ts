@@ -1,6 +1,7 @@
 // Every migration of every module, by name. Names sort in the order they must run.
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
+import * as operationLogJson from './0002_operation_log_json.ts';
 import * as guests from './0101_guests.ts';
 import * as scenarioRuns from './0401_scenario_runs.ts';
 import * as segments from './0402_segments.ts';
@@ -15,6 +16,7 @@ import * as adminMessageIndexes from './0505_admin_message_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_operation_log_json': operationLogJson,
   '0101_guests': guests,
   '0401_scenario_runs': scenarioRuns,
   '0402_segments': segments,
