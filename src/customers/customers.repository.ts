@@ -5,33 +5,31 @@ import type { CustomersTable } from '../db/schema.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
-export async function findIdsByPhone(db: Db, phone: string): Promise<number[]> {
-  const rows = await db.selectFrom('customers').select('id').where('mobile_phone', '=', phone).execute();
-  return rows.map((row) => row.id);
+// Lookups answer whole rows: the guest found is usually the one the caller goes on with (one query, not two).
+
+export async function findByPhone(db: Db, phone: string): Promise<CustomerRow[]> {
+  return db.selectFrom('customers').selectAll().where('mobile_phone', '=', phone).execute();
 }
 
-export async function findIdsByDiscountCard(db: Db, number: string): Promise<number[]> {
-  const rows = await db.selectFrom('customers').select('id').where('discount_card', '=', number).execute();
-  return rows.map((row) => row.id);
+export async function findByDiscountCard(db: Db, number: string): Promise<CustomerRow[]> {
+  return db.selectFrom('customers').selectAll().where('discount_card', '=', number).execute();
 }
 
-export async function findIdsByCustomField(db: Db, field: string, value: string): Promise<number[]> {
-  const rows = await db
+export async function findByCustomField(db: Db, field: string, value: string): Promise<CustomerRow[]> {
+  return db
     .selectFrom('customers')
-    .select('id')
+    .selectAll()
     .where((eb) => eb(eb.fn('jsonb_extract_path_text', ['custom_fields', eb.val(field)]), '=', value))
     .limit(2)
     .execute();
-  return rows.map((row) => row.id);
 }
 
 export async function getCustomer(db: Db, id: number): Promise<CustomerRow | undefined> {
   return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findIdsByPendingPhone(db: Db, phone: string): Promise<number[]> {
-  const rows = await db.selectFrom('customers').select('id').where('pending_mobile_phone', '=', phone).execute();
-  return rows.map((row) => row.id);
+export async function findByPendingPhone(db: Db, phone: string): Promise<CustomerRow[]> {
+  return db.selectFrom('customers').selectAll().where('pending_mobile_phone', '=', phone).execute();
 }
 
 export async function getCustomerForUpdate(db: Db, id: number): Promise<CustomerRow | undefined> {

@@ -53,7 +53,7 @@ export async function findCustomer(
 ): Promise<CustomerLookup> {
   if (!isObject(node)) return { status: 'NoIdentifiers' };
   const problems: ValidationMessage[] = [];
-  const candidates: number[][] = [];
+  const candidates: CustomerRow[][] = [];
   const identifiers = identifierFields(project);
 
   const ids = isObject(node.ids) ? node.ids : {};
@@ -65,9 +65,10 @@ export async function findCustomer(
         problems.push({ location: `${location}/ids/mindboxId`, message: 'mindboxId must be a positive whole number' });
         continue;
       }
-      candidates.push((await repository.getCustomer(db, id)) ? [id] : []);
+      const customer = await repository.getCustomer(db, id);
+      candidates.push(customer ? [customer] : []);
     } else if (identifiers.has(key)) {
-      candidates.push(await repository.findIdsByCustomField(db, key, String(value).trim()));
+      candidates.push(await repository.findByCustomField(db, key, String(value).trim()));
     } else {
       problems.push({ location: `${location}/ids/${key}`, message: `"${key}" is not a customer identifier of this project` });
     }
@@ -76,21 +77,20 @@ export async function findCustomer(
     const phone = normalizePhone(node.mobilePhone);
     if (!phone) problems.push({ location: `${location}/mobilePhone`, message: 'is not a valid mobile phone number' });
     else {
-      const byPhone = await repository.findIdsByPhone(db, phone);
-      candidates.push(byPhone.length === 0 && options.matchPendingPhone ? await repository.findIdsByPendingPhone(db, phone) : byPhone);
+      const byPhone = await repository.findByPhone(db, phone);
+      candidates.push(byPhone.length === 0 && options.matchPendingPhone ? await repository.findByPendingPhone(db, phone) : byPhone);
     }
   }
   const card = isObject(node.discountCard) && isObject(node.discountCard.ids) ? node.discountCard.ids.number : undefined;
-  if (given(card)) candidates.push(await repository.findIdsByDiscountCard(db, String(card).trim()));
+  if (given(card)) candidates.push(await repository.findByDiscountCard(db, String(card).trim()));
   if (problems.length) throw validationError(problems);
   if (candidates.length === 0) return { status: 'NoIdentifiers' };
-  const found = new Set(candidates.flat());
+  const found = new Map(candidates.flat().map((customer) => [customer.id, customer]));
   if (found.size > 1 || candidates.some((list) => list.length > 1)) return { status: 'Ambiguous' };
   if (found.size === 0) return { status: 'NotFound' };
   // every identifier given must point to the same guest; one that finds nobody while another finds a guest is ambiguous
   if (candidates.some((list) => list.length === 0)) return { status: 'Ambiguous' };
-  const customer = await repository.getCustomer(db, [...found][0]);
-  return customer ? { status: 'Found', customer } : { status: 'NotFound' };
+  return { status: 'Found', customer: [...found.values()][0] };
 }
 
 /** `findCustomer` for operations that need a guest: no identifiers at all is the caller's mistake. */
@@ -211,12 +211,12 @@ export async function registerCustomer(db: Db, ctx: GuestContext, node: unknown)
   if (!changes.mobilePhone && !changes.email && !changes.discountCard && Object.keys(identifiers).length === 0)
     throw validationError({ location: '/customer', message: 'give at least a mobilePhone, an email, a discount card or an identifier' });
 
-  if (changes.mobilePhone && (await repository.findIdsByPhone(db, changes.mobilePhone)).length > 0)
+  if (changes.mobilePhone && (await repository.findByPhone(db, changes.mobilePhone)).length > 0)
     messages.push({ location: '/customer/mobilePhone', message: PHONE_TAKEN });
-  if (changes.discountCard && (await repository.findIdsByDiscountCard(db, changes.discountCard)).length > 0)
+  if (changes.discountCard && (await repository.findByDiscountCard(db, changes.discountCard)).length > 0)
     messages.push({ location: '/customer/discountCard/ids/number', message: CARD_TAKEN });
   for (const [key, value] of Object.entries(identifiers))
-    if ((await repository.findIdsByCustomField(db, key, value)).length > 0)
+    if ((await repository.findByCustomField(db, key, value)).length > 0)
       messages.push({ location: `/customer/ids/${key}`, message: 'another guest has this identifier' });
   if (messages.length) throw validationError(messages);
 
@@ -301,7 +301,7 @@ export async function editCustomer(db: Db, ctx: GuestContext, node: unknown): Pr
   }
 
   if (changes.discountCard !== undefined && changes.discountCard !== current.discount_card) {
-    if (changes.discountCard && (await repository.findIdsByDiscountCard(db, changes.discountCard)).some((id) => id !== current.id))
+    if (changes.discountCard && (await repository.findByDiscountCard(db, changes.discountCard)).some((other) => other.id !== current.id))
       messages.push({ location: '/customer/discountCard/ids/number', message: CARD_TAKEN });
     update.discount_card = changes.discountCard;
     changedFields.push('discountCard');
@@ -327,7 +327,7 @@ export async function editCustomer(db: Db, ctx: GuestContext, node: unknown): Pr
     update.pending_mobile_phone = null;
     changedFields.push('pendingMobilePhone');
   } else if (phone && phone !== current.mobile_phone && phone !== current.pending_mobile_phone) {
-    if ((await repository.findIdsByPhone(db, phone)).length > 0) messages.push({ location: '/customer/mobilePhone', message: PHONE_TAKEN });
+    if ((await repository.findByPhone(db, phone)).length > 0) messages.push({ location: '/customer/mobilePhone', message: PHONE_TAKEN });
     else if (ctx.integrationPoint.phoneConfirmation) {
       update.pending_mobile_phone = phone;
       changedFields.push('pendingMobilePhone');
@@ -380,7 +380,7 @@ export async function confirmMobilePhone(db: Db, ctx: GuestContext, node: unknow
   if (!check.ok) return { status: 'IncorrectConfirmationCode', customer, description: codeRefusal(check) };
   let confirmed: CustomerRow;
   if (check.phone === customer.pending_mobile_phone) {
-    if ((await repository.findIdsByPhone(db, check.phone)).some((id) => id !== customer.id))
+    if ((await repository.findByPhone(db, check.phone)).some((other) => other.id !== customer.id))
       throw validationError({ location: '/customer/mobilePhone', message: PHONE_TAKEN });
     confirmed = await repository
       .updateCustomer(db, customer.id, { mobile_phone: check.phone, pending_mobile_phone: null, is_mobile_phone_confirmed: true, updated_at: ctx.now })

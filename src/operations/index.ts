@@ -31,3 +31,9 @@ export const operationHandlers: Partial<Record<OperationType, OperationHandler>>
   ChangeOrderStatus: changeOrderStatus,
   ReturnOrder: changeOrderStatus,
 };
+
+/**
+ * Types whose handlers only read: called without a transactionId to record, they run outside a transaction
+ * (a preorder is recalculated on every change of the bill; it needs no BEGIN/COMMIT).
+ */
+export const readOnlyOperationTypes: ReadonlySet<OperationType> = new Set(['GetCustomer', 'CalculateAuthorizedCart', 'CalculateAnonymousCart']);
