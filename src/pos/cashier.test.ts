@@ -478,3 +478,23 @@ test('returns send the lines with their quantity and iikoReturn; behind queued o
     },
   );
 });
+
+test('a whole-order return is one Offline.Return with orderLinesStatus iikoReturn, queued like any return', async () => {
+  await withCashier(
+    (call, index) => (index === 0 ? { body: { status: 'Success' } } : 'drop'),
+    async ({ server, cashier, queue }) => {
+      assert.deepEqual(await cashier.returnOrder('order-1'), { kind: 'returned' });
+      assert.equal(server.calls.length, 1);
+      assert.equal(server.calls[0].operation, 'Offline.Return');
+      assert.deepEqual(server.calls[0].body, { order: { ids: { iikoOrderId: 'order-1' } }, orderLinesStatus: 'iikoReturn' });
+      assert.ok(server.calls[0].transactionId);
+
+      const queued = await cashier.returnOrder('order-2');
+      assert.equal(queued.kind, 'queued');
+      const [item] = queue.pending();
+      assert.equal(item.operation, 'Offline.Return');
+      assert.equal(item.transactionId, server.calls[1].transactionId, 'the queued return keeps the transactionId of the attempt');
+      assert.deepEqual(item.body, { order: { ids: { iikoOrderId: 'order-2' } }, orderLinesStatus: 'iikoReturn', executionDateTimeUtc: NOW.toISOString() });
+    },
+  );
+});

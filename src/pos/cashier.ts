@@ -422,18 +422,28 @@ export class Cashier {
   }
 
   /**
-   * `Offline.Return` of lines (by the lineNumber the server knows) with a quantity each. While older orders
-   * still wait in the offline queue, or when the server is away, the return is queued behind them.
+   * `Offline.Return` of lines (by the lineNumber the server knows) with a quantity each, all in one request.
+   * While older orders still wait in the offline queue, or when the server is away, the return is queued
+   * behind them.
    */
   async returnLines(orderId: string, lines: ReturnLine[]): Promise<ReturnOutcome> {
     if (lines.length === 0) throw new RangeError('nothing to return');
+    return this.sendReturn(orderId, {
+      lines: lines.map((line) => ({ lineNumber: line.lineNumber, quantity: line.quantity, status: LINE_STATUS.returned })),
+    });
+  }
+
+  /**
+   * `Offline.Return` of the whole order in one request, as the iiko plugin returns a closed order:
+   * `orderLinesStatus: iikoReturn` for every line that still holds a quantity. Queued as returnLines is.
+   */
+  async returnOrder(orderId: string): Promise<ReturnOutcome> {
+    return this.sendReturn(orderId, { orderLinesStatus: LINE_STATUS.returned });
+  }
+
+  private async sendReturn(orderId: string, what: { lines: object[] } | { orderLinesStatus: string }): Promise<ReturnOutcome> {
     const at = this.now();
-    const body = {
-      order: {
-        ids: { [ORDER_ID_FIELD]: orderId },
-        lines: lines.map((line) => ({ lineNumber: line.lineNumber, quantity: line.quantity, status: LINE_STATUS.returned })),
-      },
-    };
+    const body = 'lines' in what ? { order: { ids: { [ORDER_ID_FIELD]: orderId }, lines: what.lines } } : { order: { ids: { [ORDER_ID_FIELD]: orderId } }, ...what };
     const transactionId = randomUUID();
     const queueIt = async (reason: string): Promise<ReturnOutcome> => {
       const queued = await this.queue.append({ operation: OPERATIONS.return, transactionId, body: { ...body, executionDateTimeUtc: at.toISOString() } });

@@ -79,6 +79,42 @@ test('sales and returns go to the journal, which survives a restart and refuses 
   }
 });
 
+test('a return of the whole sale is one Offline.Return for the order; a partial one names its lines, all in one request', async () => {
+  const server = await new ScriptedServer((call) => ({ body: answer(call.operation, call.body) })).listen();
+  const dir = mkdtempSync(join(tmpdir(), 'pos-returns-'));
+  const espresso: MenuItem = { productId: 'guid-espresso', name: 'Эспрессо', price: 15000, category: 'Кофе' };
+  const pos = await Pos.open(config(server.url, dir), { menu, background: false });
+  try {
+    const whole = new Sale();
+    whole.add(latte, 2);
+    whole.add(espresso);
+    assert.equal((await pos.pay(whole)).kind, 'paid');
+    assert.deepEqual(await pos.returnLines(whole.orderId, [{ lineNumber: 2, quantity: 1 }, { lineNumber: 1, quantity: 2 }]), { kind: 'returned' });
+    assert.deepEqual(server.of('Offline.Return').map((call) => call.body), [{ order: { ids: { iikoOrderId: whole.orderId } }, orderLinesStatus: 'iikoReturn' }]);
+    assert.equal(pos.journal.returnable(whole.orderId, 1) + pos.journal.returnable(whole.orderId, 2), 0);
+
+    const parts = new Sale();
+    parts.add(latte, 2);
+    parts.add(espresso);
+    assert.equal((await pos.pay(parts)).kind, 'paid');
+    await assert.rejects(pos.returnLines(parts.orderId, [{ lineNumber: 1, quantity: 1 }, { lineNumber: 1, quantity: 2 }]), /line 1: 2 piece\(s\) can be returned, asked for 3/);
+    assert.deepEqual(await pos.returnLines(parts.orderId, [{ lineNumber: 1, quantity: 1 }]), { kind: 'returned' });
+    // the rest of the sale after a partial return: its lines, in one request
+    assert.deepEqual(await pos.returnLines(parts.orderId, [{ lineNumber: 1, quantity: 1 }, { lineNumber: 2, quantity: 1 }]), { kind: 'returned' });
+    assert.deepEqual(
+      server.of('Offline.Return').slice(1).map((call) => call.body.order.lines),
+      [
+        [{ lineNumber: 1, quantity: 1, status: 'iikoReturn' }],
+        [{ lineNumber: 1, quantity: 1, status: 'iikoReturn' }, { lineNumber: 2, quantity: 1, status: 'iikoReturn' }],
+      ],
+    );
+  } finally {
+    await pos.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the first answer from a server that is back delivers the queue at once, without waiting for the backoff', async () => {
   let up = false;
   const server = await new ScriptedServer((call) => (up ? { body: answer(call.operation, call.body) } : 'error500')).listen();

@@ -111,16 +111,25 @@ export class Pos {
     return outcome;
   }
 
-  /** Returns pieces of lines of a sale in this terminal's journal; refuses more than is left to return. */
+  /**
+   * Returns pieces of lines of a sale in this terminal's journal in one `Offline.Return`; refuses more than
+   * is left to return. Every piece of a sale nothing was returned from yet is the whole order
+   * (`Cashier.returnOrder`); any other return names its lines with their quantities.
+   */
   async returnLines(orderId: string, lines: ReturnLine[]): Promise<ReturnOutcome> {
-    if (!this.journal.get(orderId)) throw new Error(`order ${orderId} is not in this terminal's journal`);
+    const order = this.journal.get(orderId);
+    if (!order) throw new Error(`order ${orderId} is not in this terminal's journal`);
+    const asked = new Map<number, number>();
     for (const line of lines) {
+      const sum = (asked.get(line.lineNumber) ?? 0) + line.quantity;
       const left = this.journal.returnable(orderId, line.lineNumber);
-      if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > left) {
-        throw new RangeError(`line ${line.lineNumber}: ${left} piece(s) can be returned, asked for ${line.quantity}`);
+      if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || sum > left) {
+        throw new RangeError(`line ${line.lineNumber}: ${left} piece(s) can be returned, asked for ${Number.isSafeInteger(line.quantity) ? sum : line.quantity}`);
       }
+      asked.set(line.lineNumber, sum);
     }
-    const outcome = await this.cashier.returnLines(orderId, lines);
+    const whole = order.returned.size === 0 && order.record.lines.every((line) => asked.get(line.lineNumber) === line.quantity);
+    const outcome = whole ? await this.cashier.returnOrder(orderId) : await this.cashier.returnLines(orderId, lines);
     if (outcome.kind !== 'refused') await this.journal.recordReturn(orderId, lines, outcome.kind === 'queued', this.now());
     return outcome;
   }
