@@ -6,7 +6,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
@@ -17,6 +16,7 @@ import { loadMenu, type Menu } from '../../src/pos/menu.ts';
 import { Pos } from '../../src/pos/pos.ts';
 import { EXAMPLE_CONFIG, SAMPLE_MENU } from '../../src/pos/simulator/setup.ts';
 import { startSmsPhone, type SmsPhone } from '../../src/pos/simulator/sms-phone.ts';
+import { startLossyProxy } from '../../src/pos/testing/lossy-proxy.ts';
 import { closedPort } from '../../src/pos/testing/scripted-server.ts';
 import { applyProject } from '../../src/project/project.service.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
@@ -405,54 +405,3 @@ describe('the POS against the real server process', () => {
     }
   });
 });
-
-interface ProxiedCall {
-  operation: string;
-  transactionId: string | null;
-  status: string | null;
-  answerDropped: boolean;
-}
-
-/** An HTTP proxy on `port` to the server on `upstreamPort`; it drops the answers `lose` picks after the server gave them. */
-async function startLossyProxy(
-  port: number,
-  upstreamPort: string,
-  lose: (operation: string, index: number) => boolean,
-): Promise<{ calls: ProxiedCall[]; close(): Promise<void> }> {
-  const calls: ProxiedCall[] = [];
-  const perOperation = new Map<string, number>();
-  const proxy: Server = createServer((incoming, outgoing) => {
-    const url = new URL(incoming.url ?? '/', 'http://localhost');
-    const operation = url.searchParams.get('operation') ?? '';
-    const index = perOperation.get(operation) ?? 0;
-    perOperation.set(operation, index + 1);
-    const upstream = httpRequest({ host: '127.0.0.1', port: upstreamPort, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        const body = Buffer.concat(chunks);
-        let status: string | null = null;
-        try {
-          status = JSON.parse(body.toString('utf8')).status ?? null;
-        } catch {
-          status = null;
-        }
-        const drop = lose(operation, index);
-        calls.push({ operation, transactionId: url.searchParams.get('transactionId'), status, answerDropped: drop });
-        if (drop) return void incoming.socket.destroy();
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        outgoing.end(body);
-      });
-    });
-    upstream.on('error', () => incoming.socket.destroy());
-    incoming.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
-  return {
-    calls,
-    close: async () => {
-      proxy.closeAllConnections();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
-    },
-  };
-}
