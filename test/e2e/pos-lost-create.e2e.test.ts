@@ -119,7 +119,9 @@ describe('a create whose answer is lost, then the offline order of the same sale
       const mindboxId = create.body.order.ids.mindboxId;
 
       const deadline = Date.now() + 30_000;
-      while (pos.queue.pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      // the queue forgets the item before the sender reports it delivered: wait for both
+      const settled = () => pos.queue.pending().length === 0 && events.some((event) => event.kind === 'delivered' || (event.kind === 'failed' && event.failure.kind === 'rejected'));
+      while (!settled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(pos.queue.pending().length, 0, 'the offline order was delivered');
       assert.equal(pos.queue.rejected().length, 0);
       const delivered = events.filter((event) => event.kind === 'delivered');
