@@ -131,7 +131,7 @@ export interface ListedMessage {
  */
 export async function listMessages(
   db: Db,
-  filter: { phone?: string; status?: MessageStatus; customerId?: number; limit?: number },
+  filter: { phone?: string; status?: MessageStatus; limit?: number },
 ): Promise<ListedMessage[]> {
   const rows = await repository.listMessages(db, { ...filter, limit: filter.limit ?? 50 });
   return Promise.all(rows.map((row) => listedMessage(db, row, Boolean(filter.phone))));

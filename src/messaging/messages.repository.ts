@@ -129,12 +129,10 @@ export async function recordDeliveryReport(
   return current && { ...current, changed: false };
 }
 
-export async function listMessages(db: Db, filter: { phone?: string; status?: MessageStatus; customerId?: number; limit: number; beforeCreatedAt?: Date }): Promise<MessageRow[]> {
+export async function listMessages(db: Db, filter: { phone?: string; status?: MessageStatus; limit: number }): Promise<MessageRow[]> {
   let query = db.selectFrom('messages').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
   if (filter.phone) query = query.where('phone', '=', filter.phone);
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
-  if (filter.beforeCreatedAt) query = query.where('created_at', '<', filter.beforeCreatedAt);
   return query.execute();
 }
 
