@@ -18,6 +18,8 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
     loggerInstance: app.logger as FastifyBaseLogger,
     bodyLimit: app.config.bodyLimitBytes,
     genReqId: () => randomUUID(),
+    // the peer is the one trusted proxy: request.ip is the address it appended to X-Forwarded-For, not what a client wrote there
+    trustProxy: app.config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
   });
   const rateLimiter = new RateLimiter();
 

@@ -190,6 +190,29 @@ describe('admin API', () => {
       assert.equal((await signIn({ name: 'olga', password: 'owner-password-1' })).statusCode, 200, 'other addresses are not affected');
     });
 
+    test('failed sign-ins count by the client X-Forwarded-For names only when the proxy is trusted', async () => {
+      const attempt = (server: typeof t.server, forwardedFor: string, password: string) =>
+        server.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: '10.0.0.9',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          payload: JSON.stringify({ name: 'olga', password }),
+        });
+      for (let i = 0; i < 10; i += 1) assert.equal((await attempt(t.server, `198.51.100.${i}`, 'guess-' + i)).statusCode, 401);
+      assert.equal((await attempt(t.server, '198.51.100.99', 'owner-password-1')).statusCode, 429, 'untrusted, the header is ignored: one address');
+      const proxied = await createTestApp({ env: { REGULARS_TRUST_PROXY: 'true' } });
+      try {
+        await addUser(proxied.app.db, { name: 'olga', role: 'owner', password: 'owner-password-1' });
+        for (let i = 0; i < 10; i += 1) assert.equal((await attempt(proxied.server, '203.0.113.5', 'guess-' + i)).statusCode, 401);
+        assert.equal((await attempt(proxied.server, '203.0.113.5', 'owner-password-1')).statusCode, 429);
+        assert.equal((await attempt(proxied.server, '192.0.2.1, 203.0.113.5', 'owner-password-1')).statusCode, 429, 'an address the client wrote before the proxy entry does not count');
+        assert.equal((await attempt(proxied.server, '203.0.113.6', 'owner-password-1')).statusCode, 200, 'another guest behind the same proxy signs in');
+      } finally {
+        await proxied.close();
+      }
+    });
+
     test('a session expires after 12 idle hours', async () => {
       const mine = await session('vera', 'viewer-password-1');
       t.clock.advance(13 * 3_600_000);
