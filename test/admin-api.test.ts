@@ -486,9 +486,33 @@ describe('admin API', () => {
       assert.equal((await as(owner, 'POST', '/api/admin/project/plan', { content: '{not: [yaml' })).status, 400);
     });
 
-    test('segments are listed with their sizes, scenarios with their runs', async () => {
+    test('segments are listed with their sizes and the last full recalculation, scenarios with their runs', async () => {
+      const before = await as(viewer, 'GET', '/api/admin/segments');
+      assert.equal(before.status, 200);
+      assert.equal(before.body.lastRecalculation, null, 'no full recalculation yet');
+      assert.deepEqual(before.body.items.map((s: { systemName: string }) => s.systemName).sort(), ['RankBronze', 'RankGold', 'RankSilver']);
+      assert.equal((await as(viewer, 'POST', '/api/admin/segments/recalculate', {})).status, 403);
+      const report = await as(marketer, 'POST', '/api/admin/segments/recalculate', {});
+      assert.equal(report.status, 200);
+      assert.equal(report.body.reason, 'manual');
       const segments = await as(viewer, 'GET', '/api/admin/segments');
-      assert.deepEqual(segments.body.items.map((s: { systemName: string }) => s.systemName).sort(), ['RankBronze', 'RankGold', 'RankSilver']);
+      assert.deepEqual(segments.body.lastRecalculation, {
+        id: segments.body.lastRecalculation.id,
+        reason: 'manual',
+        localDay: '2026-11-29',
+        startedAt: '2026-11-29T12:00:00.000Z',
+        finishedAt: '2026-11-29T12:00:00.000Z',
+        entered: report.body.entered,
+        left: report.body.left,
+        durationMs: report.body.durationMs,
+      });
+      assert.deepEqual(
+        Object.fromEntries(segments.body.items.map((s: { systemName: string; size: number }) => [s.systemName, s.size])),
+        { RankBronze: (await t.app.db.selectFrom('customers').select('id').execute()).length, RankSilver: 0, RankGold: 0 },
+        'every guest has paid under 10 000',
+      );
+      const history = await as(viewer, 'GET', '/api/admin/segments/recalculations');
+      assert.deepEqual(history.body.items, [segments.body.lastRecalculation]);
       const scenarios = await as(viewer, 'GET', '/api/admin/scenarios');
       assert.ok(scenarios.body.items.some((s: { systemName: string; recentRuns: unknown[] }) => s.systemName === 'Rank' && Array.isArray(s.recentRuns)));
     });
@@ -512,6 +536,13 @@ describe('admin API', () => {
       assert.ok(document.paths['/api/admin/operation-log'].get.parameters.some((p: { name: string }) => p.name === 'status'));
       assert.match(document.paths['/api/auth/login'].post.description, /No sign-in needed/);
       assert.ok(['order', 'after', 'status'].every((name) => document.paths['/api/admin/messages'].get.parameters.some((p: { name: string }) => p.name === name)));
+      assert.deepEqual(document.paths['/api/admin/customers/{id}/scenario-runs'].get.tags, ['Guests']);
+      assert.ok(document.paths['/api/admin/customers/{id}/scenario-runs'].get.responses['200'].content);
+      for (const [path, method] of [['/api/admin/segments', 'get'], ['/api/admin/segments/recalculations', 'get'], ['/api/admin/segments/recalculate', 'post']]) {
+        assert.deepEqual(document.paths[path][method].tags, ['Segments'], path);
+      }
+      assert.match(document.paths['/api/admin/segments/recalculate'].post.description, /owner or marketer/);
+      assert.ok(!JSON.stringify(document).includes('Added by a module without a schema'), 'every admin route has its schema');
       const page = await t.server.inject({ method: 'GET', url: '/api/docs' });
       assert.match(page.headers['content-type'] as string, /text\/html/);
       assert.match(page.body, /\/api\/admin\/dashboard/);

@@ -1,11 +1,11 @@
 // Admin API for the project configuration: read every entity, export it as a file, see what a new
-// file would change (a dry run), apply it (owners only); segments with their sizes and scenarios with
-// their recent runs.
+// file would change (a dry run), apply it (owners only); scenarios with their recent runs. (Segments with
+// their sizes: the segments module's routes.)
 import { z } from 'zod';
 import YAML from 'yaml';
 import { applyProject, exportProject, planProject, ProjectValidationError } from '../project/project.service.ts';
 import { recentRunsOfScenario } from '../scenarios/engine.ts';
-import { segmentOverview } from '../segments/segments.service.ts';
+import { scenarioRunAnswer } from '../scenarios/scenarios.routes.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
 
@@ -109,24 +109,6 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
     admin,
     {
       method: 'GET',
-      url: '/api/admin/segments',
-      tag: 'Project',
-      summary: 'Segments with their sizes',
-      response: z.object({
-        items: z.array(z.object({ systemName: z.string(), name: z.string(), match: z.string(), conditions: z.array(z.unknown()), size: z.number() })),
-      }),
-    },
-    async () => {
-      const project = app.project.current;
-      const sizes = new Map((await segmentOverview(app.db, project)).map((segment) => [segment.systemName, segment.size]));
-      return { items: project.definition.segments.map((segment) => ({ ...segment, size: sizes.get(segment.systemName) ?? 0 })) };
-    },
-  );
-
-  adminRoute(
-    admin,
-    {
-      method: 'GET',
       url: '/api/admin/scenarios',
       tag: 'Project',
       summary: 'Scenarios with their recent runs',
@@ -138,16 +120,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
       return {
         items: scenarios.map((scenario, index) => ({
           ...scenario,
-          recentRuns: runs[index].map((run) => ({
-            id: run.id,
-            customerId: run.customer_id,
-            event: run.event_type,
-            operation: run.operation,
-            status: run.status,
-            branch: run.branch,
-            steps: run.steps,
-            at: run.created_at.toISOString(),
-          })),
+          recentRuns: runs[index].map(scenarioRunAnswer),
         })),
       };
     },
