@@ -62,22 +62,38 @@ export async function customerBalancesMinor(
 
 function summarize(type: BalanceTypeDefinition, rows: repository.BalanceWithLotsRow[], now: Date, timeZone: string): BalanceMinor {
   const scale = pointScale(type);
-  let total = fromNumeric(rows[0]?.total ?? '0', scale);
+  const lots = rows
+    .filter((row) => row.lot_id !== null && row.remaining !== null && row.active_from !== null)
+    .map((row) => ({ activeFrom: row.active_from!, expiresAt: row.expires_at, remaining: fromNumeric(row.remaining!, scale) }));
+  return summarizeLots(type, fromNumeric(rows[0]?.total ?? '0', scale), lots, now, timeZone);
+}
+
+/**
+ * A balance from its total and its open lots (minor units, soonest expiry first, never-expiring last): lots
+ * past their expiry count as gone, lots not active yet as blocked.
+ */
+export function summarizeLots(
+  type: BalanceTypeDefinition,
+  balanceTotal: number,
+  lots: readonly { activeFrom: Date; expiresAt: Date | null; remaining: number }[],
+  now: Date,
+  timeZone: string,
+): BalanceMinor {
+  let total = balanceTotal;
   let blocked = 0;
   let nearest: { total: number; expiresAt: Date; date: string } | null = null;
   const at = now.getTime();
-  for (const lot of rows) {
-    if (lot.lot_id === null || lot.remaining === null || lot.active_from === null) continue;
-    const remaining = fromNumeric(lot.remaining, scale);
-    if (lot.expires_at !== null && lot.expires_at.getTime() <= at) {
+  for (const lot of lots) {
+    const { remaining } = lot;
+    if (lot.expiresAt !== null && lot.expiresAt.getTime() <= at) {
       total -= remaining;
       continue;
     }
-    if (lot.active_from.getTime() > at) blocked += remaining;
-    if (lot.expires_at === null) continue;
-    const date = localDate(lot.expires_at, timeZone);
+    if (lot.activeFrom.getTime() > at) blocked += remaining;
+    if (lot.expiresAt === null) continue;
+    const date = localDate(lot.expiresAt, timeZone);
     // lots come soonest-expiring first, so the first date seen is the nearest one
-    if (nearest === null) nearest = { total: remaining, expiresAt: lot.expires_at, date };
+    if (nearest === null) nearest = { total: remaining, expiresAt: lot.expiresAt, date };
     else if (nearest.date === date) nearest.total += remaining;
   }
   return { balanceType: type, total, available: total - blocked, blocked, nearestExpiration: nearest };

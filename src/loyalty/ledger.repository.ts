@@ -93,34 +93,59 @@ export interface NewEntry {
   at: Date;
 }
 
-/** Appends an entry and adds its amount to the balance row, in one statement. */
-export async function insertEntry(db: Db, entry: NewEntry): Promise<number> {
-  const row = await db
-    .with('entry', (qb) => qb.insertInto('ledger_entries').values(entry).returning('id'))
-    .with('balance', (qb) =>
-      qb
-        .updateTable('point_balances')
-        .set({ total: sql`total + ${entry.amount}::numeric`, updated_at: entry.at })
-        .where('customer_id', '=', entry.customer_id)
-        .where('balance_type', '=', entry.balance_type)
-        .returning('total'),
-    )
-    .selectFrom('entry')
-    .select('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+export interface LotMove {
+  lotId: number;
+  /** signed: negative takes points out of the lot, positive gives them back */
+  amount: string;
 }
 
-export async function insertLot(
-  db: Db,
-  lot: { customer_id: number; balance_type: string; entry_id: number; order_id: number | null; active_from: Date; expires_at: Date | null; amount: string; remaining: string },
-): Promise<number> {
-  const row = await db.insertInto('point_lots').values(lot).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+/**
+ * Appends an entry, adds its amount to the balance row and applies the entry's lot moves, in one statement;
+ * with `createLot` the entry also opens the lot it credits (same amount, activation, expiry and order).
+ */
+export async function insertEntry(db: Db, entry: NewEntry, effects: { moves?: LotMove[]; createLot?: boolean } = {}): Promise<{ entryId: number; lotId: number | null }> {
+  const moves = effects.moves ?? [];
+  const values = sql.join(moves.map((move) => sql`(${move.lotId}::bigint, ${move.amount}::numeric)`));
+  const { rows } = await sql<{ entry_id: number; lot_id: number | null }>`
+    with entry as (
+      insert into ledger_entries (customer_id, balance_type, kind, amount, active_from, expires_at, order_id, source, operation, actor, reason, related_entry_id, at)
+      values (${entry.customer_id}, ${entry.balance_type}, ${entry.kind}, ${entry.amount}, ${entry.active_from ?? null}, ${entry.expires_at ?? null},
+        ${entry.order_id ?? null}, ${entry.source}, ${entry.operation ?? null}, ${entry.actor ?? null}, ${entry.reason}, ${entry.related_entry_id ?? null}, ${entry.at})
+      returning id, customer_id, balance_type, order_id, active_from, expires_at, amount
+    ),
+    balance as (
+      update point_balances set total = total + ${entry.amount}::numeric, updated_at = ${entry.at}
+      where customer_id = ${entry.customer_id} and balance_type = ${entry.balance_type}
+    )${
+      moves.length === 0
+        ? sql``
+        : sql`,
+    moved as (
+      insert into point_lot_moves (lot_id, entry_id, amount)
+      select v.lot_id, entry.id, v.amount from entry, (values ${values}) as v(lot_id, amount)
+    ),
+    lots as (
+      update point_lots l set remaining = l.remaining + v.amount
+      from (values ${values}) as v(lot_id, amount)
+      where l.id = v.lot_id
+    )`
+    }${
+      effects.createLot
+        ? sql`,
+    lot as (
+      insert into point_lots (customer_id, balance_type, entry_id, order_id, active_from, expires_at, amount, remaining)
+      select customer_id, balance_type, id, order_id, active_from, expires_at, amount, amount from entry
+      returning id
+    )
+    select entry.id as entry_id, (select id from lot) as lot_id from entry`
+        : sql`
+    select entry.id as entry_id, null::bigint as lot_id from entry`
+    }`.execute(db);
+  return { entryId: rows[0].entry_id, lotId: rows[0].lot_id };
 }
 
 /** Moves points out of (negative) or back into (positive) lots on behalf of one entry, in one statement. */
-export async function moveLots(db: Db, entryId: number, moves: { lotId: number; amount: string }[]): Promise<void> {
+export async function moveLots(db: Db, entryId: number, moves: LotMove[]): Promise<void> {
   if (moves.length === 0) return;
   const values = sql.join(moves.map((move) => sql`(${move.lotId}::bigint, ${move.amount}::numeric)`));
   await sql`
@@ -137,16 +162,20 @@ export interface LotMoveRow {
   lot_id: number;
   entry_id: number;
   amount: string;
+  /** the lot's own: the entry that created it, its order, activation and expiry */
+  lot_entry_id: number;
+  lot_order_id: number | null;
+  active_from: Date;
   expires_at: Date | null;
 }
 
-/** The moves of these entries with the expiry of the lot each touched, oldest first. */
+/** The moves of these entries with the lot each touched, oldest first. */
 export async function movesOfEntries(db: Db, entryIds: number[]): Promise<LotMoveRow[]> {
   if (entryIds.length === 0) return [];
   return db
     .selectFrom('point_lot_moves as m')
     .innerJoin('point_lots as l', 'l.id', 'm.lot_id')
-    .select(['m.lot_id', 'm.entry_id', 'm.amount', 'l.expires_at'])
+    .select(['m.lot_id', 'm.entry_id', 'm.amount', 'l.entry_id as lot_entry_id', 'l.order_id as lot_order_id', 'l.active_from', 'l.expires_at'])
     .where('m.entry_id', 'in', entryIds)
     .orderBy('m.id')
     .execute();

@@ -13,7 +13,7 @@ import type { BalanceTypeDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { validationError } from '../shared/errors.ts';
 import { fromNumeric, parseMinor, toDecimal, toNumericString } from '../shared/money.ts';
-import { localDate, pointScale } from './balances.ts';
+import { localDate, pointScale, summarizeLots, type BalanceMinor } from './balances.ts';
 import * as repository from './ledger.repository.ts';
 
 const DAY_MS = 86_400_000;
@@ -40,11 +40,16 @@ interface Lot {
   remaining: number;
 }
 
-/** A locked balance with its lots, in minor units, for the duration of the caller's transaction. */
-interface LockedBalance {
+/**
+ * A guest's balance locked for the rest of the caller's transaction, with its lots, in minor units, expired
+ * points already written off. Every change made through it keeps it current, so several changes of one
+ * balance in one transaction (a spend and its answer, two accruals of one payment) lock and read it once.
+ */
+export interface LockedBalance {
   customerId: number;
   balanceType: BalanceTypeDefinition;
   scale: 0 | 2;
+  timeZone: string;
   total: number;
   /** soonest expiry first, never-expiring last */
   lots: Lot[];
@@ -72,7 +77,7 @@ export function activationOf(at: Date, balanceType: BalanceTypeDefinition): Date
   return new Date(at.getTime() + balanceType.activationDelayHours * HOUR_MS);
 }
 
-async function lockBalance(db: Db, customerId: number, balanceType: BalanceTypeDefinition): Promise<LockedBalance> {
+async function lockBalance(db: Db, customerId: number, balanceType: BalanceTypeDefinition, timeZone: string): Promise<LockedBalance> {
   const scale = pointScale(balanceType);
   const locked = await repository.lockBalanceWithLots(db, customerId, balanceType.systemName);
   const total = fromNumeric(locked.total, scale);
@@ -84,7 +89,7 @@ async function lockBalance(db: Db, customerId: number, balanceType: BalanceTypeD
     expiresAt: row.expires_at,
     remaining: fromNumeric(row.remaining, scale),
   }));
-  return { customerId, balanceType, scale, total, lots };
+  return { customerId, balanceType, scale, timeZone, total, lots };
 }
 
 const isExpired = (lot: Lot, now: Date) => lot.expiresAt !== null && lot.expiresAt.getTime() <= now.getTime();
@@ -99,34 +104,45 @@ export function availableOf(balance: LockedBalance, now: Date): number {
   return balance.total - blockedOf(balance, now);
 }
 
+/** The locked balance as the protocol shows it, without reading it again. */
+export function balanceMinorOf(balance: LockedBalance, now: Date): BalanceMinor {
+  return summarizeLots(balance.balanceType, balance.total, balance.lots, now, balance.timeZone);
+}
+
+/** Appends an entry with what it moves between lots (and the lot it opens), in one statement. */
 async function appendEntry(
   db: Db,
   balance: LockedBalance,
   entry: { kind: LedgerEntryKind; amount: number; reason: string; at: Date; activeFrom?: Date | null; expiresAt?: Date | null; relatedEntryId?: number | null },
   source: LedgerSourceRef,
-): Promise<number> {
-  const id = await repository.insertEntry(db, {
-    customer_id: balance.customerId,
-    balance_type: balance.balanceType.systemName,
-    kind: entry.kind,
-    amount: numeric(entry.amount, balance.scale),
-    active_from: entry.activeFrom ?? null,
-    expires_at: entry.expiresAt ?? null,
-    order_id: source.orderId ?? null,
-    source: source.source,
-    operation: source.operation ?? null,
-    actor: source.actor ?? null,
-    reason: entry.reason,
-    related_entry_id: entry.relatedEntryId ?? null,
-    at: entry.at,
-  });
+  effects: { moves?: repository.LotMove[]; createLot?: boolean } = {},
+): Promise<{ entryId: number; lotId: number | null }> {
+  const written = await repository.insertEntry(
+    db,
+    {
+      customer_id: balance.customerId,
+      balance_type: balance.balanceType.systemName,
+      kind: entry.kind,
+      amount: numeric(entry.amount, balance.scale),
+      active_from: entry.activeFrom ?? null,
+      expires_at: entry.expiresAt ?? null,
+      order_id: source.orderId ?? null,
+      source: source.source,
+      operation: source.operation ?? null,
+      actor: source.actor ?? null,
+      reason: entry.reason,
+      related_entry_id: entry.relatedEntryId ?? null,
+      at: entry.at,
+    },
+    effects,
+  );
   balance.total += entry.amount;
-  return id;
+  return written;
 }
 
-/** Takes up to `amount` from the lots in the given order on behalf of an entry; returns what it took. */
-async function takeFromLots(db: Db, balance: LockedBalance, entryId: number, lots: Lot[], amount: number): Promise<number> {
-  const moves: { lotId: number; amount: string }[] = [];
+/** Takes up to `amount` from the lots in the given order (in memory); returns the moves to write. */
+function planTake(balance: LockedBalance, lots: Lot[], amount: number): repository.LotMove[] {
+  const moves: repository.LotMove[] = [];
   let left = amount;
   for (const lot of lots) {
     if (left === 0) break;
@@ -136,9 +152,8 @@ async function takeFromLots(db: Db, balance: LockedBalance, entryId: number, lot
     left -= taken;
     moves.push({ lotId: lot.id, amount: numeric(-taken, balance.scale) });
   }
-  await repository.moveLots(db, entryId, moves);
   balance.lots = balance.lots.filter((lot) => lot.remaining > 0);
-  return amount - left;
+  return moves;
 }
 
 /** Lots in the order anything that takes points uses them: spendable ones by expiry, then the blocked ones. */
@@ -150,36 +165,49 @@ function takingOrder(balance: LockedBalance, now: Date): Lot[] {
 async function settleDebt(db: Db, balance: LockedBalance, entryId: number, now: Date): Promise<void> {
   const inLots = balance.lots.reduce((sum, lot) => sum + lot.remaining, 0);
   const debt = inLots - balance.total;
-  if (debt > 0) await takeFromLots(db, balance, entryId, takingOrder(balance, now), Math.min(debt, inLots));
+  if (debt > 0) await repository.moveLots(db, entryId, planTake(balance, takingOrder(balance, now), Math.min(debt, inLots)));
 }
 
 /** Writes off every lot of the locked guest that is past its expiry, one entry per lot. */
-async function expireLots(db: Db, balance: LockedBalance, now: Date, timeZone: string): Promise<number> {
+async function expireLots(db: Db, balance: LockedBalance, now: Date): Promise<number> {
   let expired = 0;
   for (const lot of balance.lots.filter((candidate) => isExpired(candidate, now))) {
     const amount = lot.remaining;
-    const entryId = await appendEntry(
+    const expiresAt = lot.expiresAt!;
+    await appendEntry(
       db,
       balance,
-      {
-        kind: 'expiry',
-        amount: -amount,
-        at: now,
-        reason: `Сгорели баллы: срок действия истёк ${localDate(lot.expiresAt!, timeZone)}`,
-      },
+      { kind: 'expiry', amount: -amount, at: now, reason: `Сгорели баллы: срок действия истёк ${localDate(expiresAt, balance.timeZone)}` },
       { source: 'system', orderId: lot.orderId },
+      { moves: planTake(balance, [lot], amount) },
     );
-    await takeFromLots(db, balance, entryId, [lot], amount);
     expired += amount;
   }
   return expired;
 }
 
-/** Locks a guest's balance and writes off what has expired; the start of every balance change. */
-async function openBalance(db: Db, project: ProjectSnapshot, customerId: number, balanceType: BalanceTypeDefinition, now: Date): Promise<LockedBalance> {
-  const balance = await lockBalance(db, customerId, balanceType);
-  await expireLots(db, balance, now, project.settings.timeZone);
+/**
+ * Locks a guest's balance for the rest of the transaction and writes off what has expired: the start of
+ * every balance change. Pass the result to the changes that follow in the same transaction.
+ */
+export async function openBalance(db: Db, project: ProjectSnapshot, customerId: number, balanceType: BalanceTypeDefinition, now: Date): Promise<LockedBalance> {
+  const balance = await lockBalance(db, customerId, balanceType, project.settings.timeZone);
+  await expireLots(db, balance, now);
   return balance;
+}
+
+/** The balance a change works on: the one the caller locked already in this transaction, or a fresh lock. */
+async function balanceFor(
+  db: Db,
+  project: ProjectSnapshot,
+  input: { customerId: number; balanceType: BalanceTypeDefinition; now: Date },
+  locked: LockedBalance | undefined,
+): Promise<LockedBalance> {
+  if (!locked) return openBalance(db, project, input.customerId, input.balanceType, input.now);
+  if (locked.customerId !== input.customerId || locked.balanceType.systemName !== input.balanceType.systemName) {
+    throw new Error(`the locked balance is ${locked.customerId}/${locked.balanceType.systemName}, not ${input.customerId}/${input.balanceType.systemName}`);
+  }
+  return locked;
 }
 
 export interface AccrualInput {
@@ -194,9 +222,9 @@ export interface AccrualInput {
 }
 
 /** Credits points as a new lot (blocked until `activeFrom`); a negative balance is paid off first. */
-export async function accruePoints(db: Db, project: ProjectSnapshot, input: AccrualInput, source: LedgerSourceRef): Promise<number> {
+export async function accruePoints(db: Db, project: ProjectSnapshot, input: AccrualInput, source: LedgerSourceRef, locked?: LockedBalance): Promise<number> {
   assertPositive(input.amount);
-  const balance = await openBalance(db, project, input.customerId, input.balanceType, input.now);
+  const balance = await balanceFor(db, project, input, locked);
   return addLot(db, balance, { ...input, kind: 'accrual' }, source);
 }
 
@@ -206,23 +234,14 @@ async function addLot(
   input: { kind: LedgerEntryKind; amount: number; activeFrom: Date; expiresAt: Date | null; reason: string; now: Date },
   source: LedgerSourceRef,
 ): Promise<number> {
-  const entryId = await appendEntry(
+  const { entryId, lotId } = await appendEntry(
     db,
     balance,
     { kind: input.kind, amount: input.amount, reason: input.reason, at: input.now, activeFrom: input.activeFrom, expiresAt: input.expiresAt },
     source,
+    { createLot: true },
   );
-  const lotId = await repository.insertLot(db, {
-    customer_id: balance.customerId,
-    balance_type: balance.balanceType.systemName,
-    entry_id: entryId,
-    order_id: source.orderId ?? null,
-    active_from: input.activeFrom,
-    expires_at: input.expiresAt,
-    amount: numeric(input.amount, balance.scale),
-    remaining: numeric(input.amount, balance.scale),
-  });
-  balance.lots.push({ id: lotId, entryId, orderId: source.orderId ?? null, activeFrom: input.activeFrom, expiresAt: input.expiresAt, remaining: input.amount });
+  balance.lots.push({ id: lotId!, entryId, orderId: source.orderId ?? null, activeFrom: input.activeFrom, expiresAt: input.expiresAt, remaining: input.amount });
   sortLots(balance);
   await settleDebt(db, balance, entryId, input.now);
   return entryId;
@@ -243,13 +262,13 @@ export interface SpendInput {
 }
 
 /** Spends points from the lots that expire first; throws InsufficientPointsError when the guest has less available. */
-export async function spendPoints(db: Db, project: ProjectSnapshot, input: SpendInput, source: LedgerSourceRef): Promise<number> {
+export async function spendPoints(db: Db, project: ProjectSnapshot, input: SpendInput, source: LedgerSourceRef, locked?: LockedBalance): Promise<number> {
   assertPositive(input.amount);
-  const balance = await openBalance(db, project, input.customerId, input.balanceType, input.now);
+  const balance = await balanceFor(db, project, input, locked);
   const available = availableOf(balance, input.now);
   if (input.amount > available) throw new InsufficientPointsError(input.amount, Math.max(available, 0));
-  const entryId = await appendEntry(db, balance, { kind: 'spend', amount: -input.amount, reason: input.reason, at: input.now }, source);
-  await takeFromLots(db, balance, entryId, balance.lots.filter((lot) => isActive(lot, input.now)), input.amount);
+  const moves = planTake(balance, balance.lots.filter((lot) => isActive(lot, input.now)), input.amount);
+  const { entryId } = await appendEntry(db, balance, { kind: 'spend', amount: -input.amount, reason: input.reason, at: input.now }, source, { moves });
   return entryId;
 }
 
@@ -273,22 +292,23 @@ export interface OrderPointsInput {
  * Takes back points earned on an order: from what is left of the order's own lots first, then from the
  * guest's other points; what cannot be covered leaves the balance negative.
  */
-export async function reverseAccrual(db: Db, project: ProjectSnapshot, input: OrderPointsInput, source: LedgerSourceRef): Promise<number> {
+export async function reverseAccrual(db: Db, project: ProjectSnapshot, input: OrderPointsInput, source: LedgerSourceRef, locked?: LockedBalance): Promise<number> {
   assertPositive(input.amount);
-  const balance = await openBalance(db, project, input.customerId, input.balanceType, input.now);
+  const balance = await balanceFor(db, project, input, locked);
   const accruals = (await repository.entriesOfOrder(db, input.orderId, ['accrual'])).filter(
     (entry) => entry.balance_type === input.balanceType.systemName,
-  );
-  const entryId = await appendEntry(
-    db,
-    balance,
-    { kind: 'accrualReversal', amount: -input.amount, reason: input.reason, at: input.now, relatedEntryId: accruals.at(-1)?.id ?? null },
-    { ...source, orderId: input.orderId },
   );
   const accrualIds = new Set(accruals.map((entry) => entry.id));
   const own = balance.lots.filter((lot) => lot.orderId === input.orderId && accrualIds.has(lot.entryId)).reverse();
   const others = takingOrder(balance, input.now).filter((lot) => !own.includes(lot));
-  await takeFromLots(db, balance, entryId, [...own, ...others], input.amount);
+  const moves = planTake(balance, [...own, ...others], input.amount);
+  const { entryId } = await appendEntry(
+    db,
+    balance,
+    { kind: 'accrualReversal', amount: -input.amount, reason: input.reason, at: input.now, relatedEntryId: accruals.at(-1)?.id ?? null },
+    { ...source, orderId: input.orderId },
+    { moves },
+  );
   return entryId;
 }
 
@@ -296,30 +316,24 @@ export async function reverseAccrual(db: Db, project: ProjectSnapshot, input: Or
  * Gives back points spent on an order into the lots they were taken from, with their original expiry,
  * the most recently taken first. Points whose lot has expired meanwhile expire again at once.
  */
-export async function refundSpend(db: Db, project: ProjectSnapshot, input: OrderPointsInput, source: LedgerSourceRef): Promise<number> {
+export async function refundSpend(db: Db, project: ProjectSnapshot, input: OrderPointsInput, source: LedgerSourceRef, locked?: LockedBalance): Promise<number> {
   assertPositive(input.amount);
-  const balance = await openBalance(db, project, input.customerId, input.balanceType, input.now);
+  const balance = await balanceFor(db, project, input, locked);
   const entries = (await repository.entriesOfOrder(db, input.orderId, ['spend', 'spendRefund'])).filter(
     (entry) => entry.balance_type === input.balanceType.systemName,
   );
   const spends = entries.filter((entry) => entry.kind === 'spend');
   const moves = await repository.movesOfEntries(db, entries.map((entry) => entry.id));
   // per lot: what the order's spends took, less what its refunds already gave back
-  const restorable = new Map<number, { amount: number; order: number }>();
+  const restorable = new Map<number, { amount: number; order: number; move: repository.LotMoveRow }>();
   moves.forEach((move, position) => {
     const amount = fromNumeric(move.amount, balance.scale);
-    const current = restorable.get(move.lot_id) ?? { amount: 0, order: position };
+    const current = restorable.get(move.lot_id) ?? { amount: 0, order: position, move };
     current.amount -= amount;
     if (amount < 0) current.order = position;
     restorable.set(move.lot_id, current);
   });
-  const entryId = await appendEntry(
-    db,
-    balance,
-    { kind: 'spendRefund', amount: input.amount, reason: input.reason, at: input.now, relatedEntryId: spends.at(-1)?.id ?? null },
-    { ...source, orderId: input.orderId },
-  );
-  const restores: { lotId: number; amount: string }[] = [];
+  const restores: repository.LotMove[] = [];
   let left = input.amount;
   for (const [lotId, lot] of [...restorable.entries()].sort((a, b) => b[1].order - a[1].order)) {
     if (left === 0) break;
@@ -327,13 +341,24 @@ export async function refundSpend(db: Db, project: ProjectSnapshot, input: Order
     if (amount <= 0) continue;
     restores.push({ lotId, amount: numeric(amount, balance.scale) });
     left -= amount;
+    const open = balance.lots.find((candidate) => candidate.id === lotId);
+    if (open) open.remaining += amount;
+    else {
+      const { move } = lot;
+      balance.lots.push({ id: lotId, entryId: move.lot_entry_id, orderId: move.lot_order_id, activeFrom: move.active_from, expiresAt: move.expires_at, remaining: amount });
+    }
   }
-  await repository.moveLots(db, entryId, restores);
   if (left > 0) throw new Error(`refund of ${input.amount} exceeds what order ${input.orderId} spent`);
-  const restored = await lockBalance(db, input.customerId, input.balanceType);
-  balance.lots = restored.lots;
+  sortLots(balance);
+  const { entryId } = await appendEntry(
+    db,
+    balance,
+    { kind: 'spendRefund', amount: input.amount, reason: input.reason, at: input.now, relatedEntryId: spends.at(-1)?.id ?? null },
+    { ...source, orderId: input.orderId },
+    { moves: restores },
+  );
   await settleDebt(db, balance, entryId, input.now);
-  await expireLots(db, balance, input.now, project.settings.timeZone);
+  await expireLots(db, balance, input.now);
   return entryId;
 }
 
@@ -364,8 +389,8 @@ export async function changeBalance(db: Db, project: ProjectSnapshot, input: Bal
       source,
     );
   }
-  const entryId = await appendEntry(db, balance, { kind: 'adjustment', amount: input.amount, reason: input.reason, at: input.now }, source);
-  await takeFromLots(db, balance, entryId, takingOrder(balance, input.now), -input.amount);
+  const moves = planTake(balance, takingOrder(balance, input.now), -input.amount);
+  const { entryId } = await appendEntry(db, balance, { kind: 'adjustment', amount: input.amount, reason: input.reason, at: input.now }, source, { moves });
   return entryId;
 }
 

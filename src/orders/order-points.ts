@@ -3,7 +3,17 @@
 // each with a reason a guest can be read out at the counter.
 import type { Db } from '../db/database.ts';
 import { distributeByLargestRemainder } from '../loyalty/distribute.ts';
-import { accruePoints, activationOf, expiryOf, refundSpend, reverseAccrual, spendPoints, type LedgerSourceRef } from '../loyalty/ledger.service.ts';
+import {
+  accruePoints,
+  activationOf,
+  expiryOf,
+  openBalance,
+  refundSpend,
+  reverseAccrual,
+  spendPoints,
+  type LedgerSourceRef,
+  type LockedBalance,
+} from '../loyalty/ledger.service.ts';
 import type { BalanceTypeDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 
@@ -36,6 +46,8 @@ export interface OrderPointsChange {
   at: Date;
   now: Date;
   operation: string;
+  /** the guest's balance when the caller locked it already in this transaction */
+  balance?: LockedBalance;
 }
 
 const refundReason: Record<PointsOccasion, (ref: string) => string> = {
@@ -54,16 +66,19 @@ const reversalReason: Record<PointsOccasion, (ref: string) => string> = {
   cancelled: (ref) => `Отмена начисления: заказ ${ref} отменён`,
 };
 
-export async function applyOrderPoints(db: Db, project: ProjectSnapshot, change: OrderPointsChange): Promise<void> {
+/** Writes the order's points differences through one lock of the guest's balance; returns that balance (null when nothing changed). */
+export async function applyOrderPoints(db: Db, project: ProjectSnapshot, change: OrderPointsChange): Promise<LockedBalance | null> {
+  if (change.spentDelta === 0 && change.earnedDelta === 0) return change.balance ?? null;
   const source: LedgerSourceRef = { source: 'operation', operation: change.operation, orderId: change.orderId };
   const common = { customerId: change.customerId, balanceType: change.balanceType, now: change.now };
+  const balance = change.balance ?? (await openBalance(db, project, change.customerId, change.balanceType, change.now));
   if (change.spentDelta > 0) {
-    await spendPoints(db, project, { ...common, amount: change.spentDelta, reason: `Списано в оплату заказа ${change.orderRef}` }, source);
+    await spendPoints(db, project, { ...common, amount: change.spentDelta, reason: `Списано в оплату заказа ${change.orderRef}` }, source, balance);
   } else if (change.spentDelta < 0) {
-    await refundSpend(db, project, { ...common, orderId: change.orderId, amount: -change.spentDelta, reason: refundReason[change.occasion](change.orderRef) }, source);
+    await refundSpend(db, project, { ...common, orderId: change.orderId, amount: -change.spentDelta, reason: refundReason[change.occasion](change.orderRef) }, source, balance);
   }
   if (change.earnedDelta < 0) {
-    await reverseAccrual(db, project, { ...common, orderId: change.orderId, amount: -change.earnedDelta, reason: reversalReason[change.occasion](change.orderRef) }, source);
+    await reverseAccrual(db, project, { ...common, orderId: change.orderId, amount: -change.earnedDelta, reason: reversalReason[change.occasion](change.orderRef) }, source, balance);
   } else if (change.earnedDelta > 0) {
     for (const group of creditGroups(change.earnedDelta, change.earnings)) {
       await accruePoints(
@@ -77,9 +92,11 @@ export async function applyOrderPoints(db: Db, project: ProjectSnapshot, change:
           reason: `Начислено за заказ ${change.orderRef} (${group.names.join(', ')})`,
         },
         source,
+        balance,
       );
     }
   }
+  return balance;
 }
 
 /**

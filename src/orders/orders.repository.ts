@@ -29,24 +29,67 @@ export async function findOrderIdsByIdentifiers(db: Db, ids: Record<string, stri
   return [...new Set(rows.map((row) => row.order_id))];
 }
 
+export type OrderWithIds = OrderRow & { ids: Record<string, string> };
+
+/**
+ * The orders these identifier values or this id name (normally one, or none), locked FOR UPDATE, each with
+ * all its identifiers: one round trip for what a lookup, a lock and a read of the identifiers did.
+ */
+export async function lockOrdersNamed(db: Db, ids: Record<string, string>, mindboxId: number | undefined): Promise<OrderWithIds[]> {
+  const pairs = Object.entries(ids);
+  if (pairs.length === 0 && mindboxId === undefined) return [];
+  return db
+    .selectFrom('orders as o')
+    .selectAll('o')
+    .select(
+      sql<Record<string, string>>`coalesce((select json_object_agg(i.field, i.value order by i.field) from order_identifiers i where i.order_id = o.id), '{}'::json)`.as('ids'),
+    )
+    .where((eb) =>
+      eb.or([
+        ...(pairs.length === 0
+          ? []
+          : [
+              eb(
+                'o.id',
+                'in',
+                eb
+                  .selectFrom('order_identifiers')
+                  .select('order_id')
+                  .where((inner) => inner.or(pairs.map(([field, value]) => inner.and([inner('field', '=', field), inner('value', '=', value)])))),
+              ),
+            ]),
+        ...(mindboxId === undefined ? [] : [eb('o.id', '=', mindboxId)]),
+      ]),
+    )
+    .forUpdate(['o'])
+    .execute();
+}
+
 export async function getOrder(db: Db, id: number, options: { lock?: boolean } = {}): Promise<OrderRow | undefined> {
   let query = db.selectFrom('orders').selectAll().where('id', '=', id);
   if (options.lock) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
-/** Inserts an order with its identifiers in one statement; returns its id. */
-export async function insertOrder(db: Db, values: Insertable<OrdersTable>, ids: Record<string, string>): Promise<number> {
+export type NewLine = Omit<Insertable<OrderLinesTable>, 'order_id'>;
+export type NewHistory = Omit<Insertable<OrderLineHistoryTable>, 'order_id'>;
+
+/** Inserts an order with its identifiers, its lines and their first history rows in one statement; returns its id. */
+export async function insertOrder(db: Db, values: Insertable<OrdersTable>, ids: Record<string, string>, lines: NewLine[], history: NewHistory[]): Promise<number> {
   const pairs = Object.entries(ids);
-  if (pairs.length === 0) return (await db.insertInto('orders').values(values).returning('id').executeTakeFirstOrThrow()).id;
+  const orderId = sql<number>`(select id from inserted)`;
   const row = await db
     .with('inserted', (qb) => qb.insertInto('orders').values(values).returning('id'))
     .with('identifiers', (qb) =>
-      qb
-        .insertInto('order_identifiers')
-        .columns(['field', 'value', 'order_id'])
-        .expression(sql`select v.field, v.value, inserted.id from inserted, (values ${sql.join(pairs.map(([field, value]) => sql`(${field}, ${value})`))}) as v(field, value)`),
+      pairs.length === 0
+        ? sql`select 1`
+        : qb
+            .insertInto('order_identifiers')
+            .columns(['field', 'value', 'order_id'])
+            .expression(sql`select v.field, v.value, inserted.id from inserted, (values ${sql.join(pairs.map(([field, value]) => sql`(${field}, ${value})`))}) as v(field, value)`),
     )
+    .with('lines', (qb) => (lines.length === 0 ? sql`select 1` : qb.insertInto('order_lines').values(lines.map((line) => ({ ...line, order_id: orderId })))))
+    .with('history', (qb) => (history.length === 0 ? sql`select 1` : qb.insertInto('order_line_history').values(history.map((entry) => ({ ...entry, order_id: orderId })))))
     .selectFrom('inserted')
     .select('id')
     .executeTakeFirstOrThrow();
@@ -81,12 +124,12 @@ export async function deleteLines(db: Db, orderId: number): Promise<void> {
 }
 
 /** Inserts an order's lines and their first history rows in one statement. */
-export async function insertLines(db: Db, lines: Insertable<OrderLinesTable>[], history: Insertable<OrderLineHistoryTable>[]): Promise<void> {
+export async function insertLines(db: Db, orderId: number, lines: NewLine[], history: NewHistory[]): Promise<void> {
   if (lines.length === 0) return;
   await db
-    .with('history', (qb) => qb.insertInto('order_line_history').values(history))
+    .with('history', (qb) => qb.insertInto('order_line_history').values(history.map((entry) => ({ ...entry, order_id: orderId }))))
     .insertInto('order_lines')
-    .values(lines)
+    .values(lines.map((line) => ({ ...line, order_id: orderId })))
     .execute();
 }
 
@@ -102,25 +145,50 @@ export interface LineProgress {
   paidAt: Date | null;
 }
 
-/** Writes the new state of several lines of an order in one statement. */
-export async function updateLines(db: Db, lines: LineProgress[]): Promise<void> {
-  if (lines.length === 0) return;
+/**
+ * Writes a status change in one statement: the new state of the changed lines, their history rows and the
+ * order's own changes.
+ */
+export async function saveLineChanges(
+  db: Db,
+  orderId: number,
+  lines: LineProgress[],
+  history: NewHistory[],
+  order: { updatedAt: Date; customFields?: Record<string, unknown> } | null,
+): Promise<void> {
   const rows = lines.map(
     (line) =>
       sql`(${line.id}::bigint, ${line.status}, ${line.quantityReturned}::numeric, ${line.quantityRefunded}::numeric, ${line.amountReturned}::numeric, ${line.pointsSpentNet}::numeric, ${line.pointsEarnedNet}::numeric, ${line.paidAt}::timestamptz)`,
   );
-  await sql`
-    update order_lines as l set
-      status = v.status, quantity_returned = v.quantity_returned, quantity_refunded = v.quantity_refunded,
-      amount_returned = v.amount_returned, points_spent_net = v.points_spent_net, points_earned_net = v.points_earned_net,
-      paid_at = coalesce(l.paid_at, v.paid_at)
-    from (values ${sql.join(rows)}) as v(id, status, quantity_returned, quantity_refunded, amount_returned, points_spent_net, points_earned_net, paid_at)
-    where l.id = v.id`.execute(db);
-}
-
-export async function insertHistory(db: Db, rows: Insertable<OrderLineHistoryTable>[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insertInto('order_line_history').values(rows).execute();
+  const parts = [
+    ...(rows.length === 0
+      ? []
+      : [
+          sql`lines as (
+      update order_lines as l set
+        status = v.status, quantity_returned = v.quantity_returned, quantity_refunded = v.quantity_refunded,
+        amount_returned = v.amount_returned, points_spent_net = v.points_spent_net, points_earned_net = v.points_earned_net,
+        paid_at = coalesce(l.paid_at, v.paid_at)
+      from (values ${sql.join(rows)}) as v(id, status, quantity_returned, quantity_refunded, amount_returned, points_spent_net, points_earned_net, paid_at)
+      where l.id = v.id and l.order_id = ${orderId})`,
+        ]),
+    ...(history.length === 0
+      ? []
+      : [
+          sql`history as (
+      insert into order_line_history (order_id, line_number, status, quantity, operation, transaction_id, at)
+      values ${sql.join(history.map((entry) => sql`(${orderId}, ${entry.line_number}, ${entry.status}, ${entry.quantity}, ${entry.operation}, ${entry.transaction_id ?? null}, ${entry.at})`))})`,
+        ]),
+    ...(order === null
+      ? []
+      : [
+          sql`changed as (
+      update orders set updated_at = ${order.updatedAt}${order.customFields ? sql`, custom_fields = ${JSON.stringify(order.customFields)}::jsonb` : sql``}
+      where id = ${orderId})`,
+        ]),
+  ];
+  if (parts.length === 0) return;
+  await sql`with ${sql.join(parts)} select 1`.execute(db);
 }
 
 export async function historyOf(db: Db, orderId: number): Promise<OrderLineHistoryRow[]> {

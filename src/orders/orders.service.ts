@@ -2,15 +2,14 @@
 // the points to earn), save an order taken offline, change line statuses (pay: credit the earned points;
 // return: take them back and give back the spent ones in proportion). Every function runs in the
 // caller's transaction; its ledger entries, coupon uses and events commit with it.
-import type { Insertable } from 'kysely';
 import { findCustomer, getCustomerById, toWireCustomer, type CustomerLookup, type CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
-import type { OrderKind, OrderLinesTable } from '../db/schema.ts';
+import type { OrderKind } from '../db/schema.ts';
 import { emitEvent } from '../jobs/outbox.ts';
 import { customerBalancesMinor, pointScale, type BalanceMinor } from '../loyalty/balances.ts';
 import type { CalculationMode, CartResult } from '../loyalty/calculate.ts';
 import { releaseCoupons, useCoupons } from '../loyalty/coupons.service.ts';
-import { lockedAvailablePoints, refundSpend } from '../loyalty/ledger.service.ts';
+import { availableOf, balanceMinorOf, openBalance, refundSpend } from '../loyalty/ledger.service.ts';
 import type { BalanceTypeDefinition, OrderLineStatusDefinition, ScenarioEvent } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { protocolError, validationError, type ValidationMessage } from '../shared/errors.ts';
@@ -148,21 +147,26 @@ function resolveLineStatuses(ctx: OrderCallContext, order: OrderInput): OrderLin
 }
 
 /** The order these ids name, locked for the rest of the transaction; `undefined` when there is none yet. */
-async function findOrderForWrite(db: Db, order: Pick<OrderInput, 'ids' | 'mindboxId'>): Promise<repository.OrderRow | undefined> {
+async function findOrderForWrite(db: Db, order: Pick<OrderInput, 'ids' | 'mindboxId'>): Promise<repository.OrderWithIds | undefined> {
   await repository.lockOrderKeys(db, Object.entries(order.ids).map(([field, value]) => `${field}=${value}`));
-  const ids = await repository.findOrderIdsByIdentifiers(db, order.ids);
-  if (order.mindboxId !== undefined && !ids.includes(order.mindboxId)) {
-    if (ids.length > 0) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
-    const byId = await repository.getOrder(db, order.mindboxId, { lock: true });
+  const found = await repository.lockOrdersNamed(db, order.ids, order.mindboxId);
+  const byIdentifiers = found.filter((row) => namedBy(row, order.ids));
+  if (order.mindboxId !== undefined && !byIdentifiers.some((row) => row.id === order.mindboxId)) {
+    if (byIdentifiers.length > 0) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
+    const byId = found.find((row) => row.id === order.mindboxId);
     if (!byId) throw validationError({ location: '/order/ids/mindboxId', message: `there is no order ${order.mindboxId}` });
     return byId;
   }
-  if (ids.length > 1) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
-  return ids.length === 1 ? repository.getOrder(db, ids[0], { lock: true }) : undefined;
+  if (byIdentifiers.length > 1) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
+  return byIdentifiers[0];
+}
+
+/** Whether one of these identifier values is the order's. */
+function namedBy(order: repository.OrderWithIds, ids: Record<string, string>): boolean {
+  return Object.entries(ids).some(([field, value]) => order.ids[field] === value);
 }
 
 interface LineRowContext {
-  orderId: number;
   balanceType: BalanceTypeDefinition | null;
   at: Date;
 }
@@ -175,12 +179,12 @@ function lineRowsOf(
   statuses: OrderLineStatusDefinition[],
   rowContext: LineRowContext,
   paidBefore: Map<number, Date>,
-): { rows: Insertable<OrderLinesTable>[]; states: LineState[]; earnings: LineEarning[][] } {
+): { rows: repository.NewLine[]; states: LineState[]; earnings: LineEarning[][] } {
   const scale = scaleOf(rowContext.balanceType);
   const promotionLifetime = new Map(
     ctx.project.definition.promotions.map((promotion) => [promotion.systemName, promotion.kind === 'earnPoints' ? promotion.lifetimeDays : undefined]),
   );
-  const rows: Insertable<OrderLinesTable>[] = [];
+  const rows: repository.NewLine[] = [];
   const states: LineState[] = [];
   const earnings: LineEarning[][] = [];
   order.lines.forEach((line, index) => {
@@ -214,7 +218,6 @@ function lineRowsOf(
     };
     const settledAt = isSettled(status.category) ? (paidBefore.get(line.lineNumber) ?? rowContext.at) : null;
     rows.push({
-      order_id: rowContext.orderId,
       line_number: line.lineNumber,
       line_id: line.lineId ?? null,
       product_id: line.productId,
@@ -315,8 +318,8 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
   const previousSpent = sumOf(previous.map((line) => fromNumeric(line.points_spent_net, previousScale)));
   const previousEarned = sumOf(previous.map((line) => fromNumeric(line.points_earned_net, previousScale)));
 
-  const pointsOn = customer !== null && balanceType !== null;
-  const available = pointsOn ? (await lockedAvailablePoints(db, project, customer!.id, balanceType!, ctx.now)) + Math.max(previousSpent, 0) : 0;
+  const locked = customer !== null && balanceType !== null ? await openBalance(db, project, customer.id, balanceType, ctx.now) : null;
+  const available = locked ? availableOf(locked, ctx.now) + Math.max(previousSpent, 0) : 0;
   const mode: CalculationMode = customer ? 'authorized' : 'anonymous';
   const pricing = await priceOrder(db, ctx, order, {
     mode,
@@ -329,7 +332,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
   });
 
   if (pricing.result.totalPrice !== order.totalPrice) {
-    const balance = await balanceOf(db, project, customer, balanceType, ctx.now);
+    const balance = locked ? balanceMinorOf(locked, ctx.now) : null;
     return {
       body: {
         ...(customer ? { customer: customerNode(customer, project) } : {}),
@@ -344,28 +347,23 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
   }
 
   const usedCoupons = pricing.result.coupons.filter((coupon) => coupon.status === 'CanBeUsed').map((coupon) => coupon.code);
-  const orderId = await saveOrder(db, ctx, {
-    order,
-    pricing,
-    kind: authorized ? 'authorized' : 'anonymous',
-    customer,
-    balanceType,
-    existing,
-    at: ctx.now,
-    coupons: usedCoupons,
-  });
-  const rowContext = { orderId, balanceType, at: ctx.now };
   const paidBefore = new Map(previous.filter((line) => line.paid_at).map((line) => [line.line_number, line.paid_at as Date]));
-  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, rowContext, paidBefore);
-  if (existing) await repository.deleteLines(db, orderId);
-  await repository.insertLines(db, rows, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), ctx.now));
+  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, statuses, { balanceType, at: ctx.now }, paidBefore);
+  const orderId = await saveOrder(
+    db,
+    ctx,
+    { order, pricing, kind: authorized ? 'authorized' : 'anonymous', customer, balanceType, existing, at: ctx.now, coupons: usedCoupons },
+    rows,
+    historyRows(ctx, states.map((state) => ({ state, quantity: state.quantity })), ctx.now),
+  );
 
   const ids = existing ? { ...(await repository.identifiersOf(db, orderId)) } : order.ids;
-  if (pointsOn) {
+  if (locked) {
     await applyOrderPoints(db, project, {
+      balance: locked,
       orderId,
-      customerId: customer!.id,
-      balanceType: balanceType!,
+      customerId: locked.customerId,
+      balanceType: locked.balanceType,
       orderRef: orderRefOf(orderId, ids),
       spentDelta: sumOf(states.map(spentTarget)) - previousSpent,
       earnedDelta: sumOf(states.map(earnedTarget)) - previousEarned,
@@ -392,8 +390,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
     });
   }
 
-  const balance = await balanceOf(db, project, customer, balanceType, ctx.now);
-  const wire = wireOrderOf(pricing, order, balance);
+  const wire = wireOrderOf(pricing, order, locked ? balanceMinorOf(locked, ctx.now) : null);
   return {
     body: {
       ...(customer ? { customer: customerNode(customer, project) } : {}),
@@ -420,8 +417,8 @@ interface SaveOrderInput {
   coupons: string[];
 }
 
-/** Inserts the order (or updates the existing one) with its identifiers; returns its id. */
-async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput): Promise<number> {
+/** Inserts the order (or updates the existing one, replacing its lines) with its identifiers and lines; returns its id. */
+async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput, lines: repository.NewLine[], history: repository.NewHistory[]): Promise<number> {
   const { order, pricing } = input;
   const values = {
     customer_id: input.customer?.id ?? null,
@@ -443,14 +440,15 @@ async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput): 
   if (input.existing) {
     await repository.updateOrder(db, input.existing.id, values);
     await repository.insertIdentifiers(db, input.existing.id, order.ids);
+    await repository.deleteLines(db, input.existing.id);
+    await repository.insertLines(db, input.existing.id, lines, history);
     return input.existing.id;
   }
-  return repository.insertOrder(db, { ...values, created_at: ctx.now }, order.ids);
+  return repository.insertOrder(db, { ...values, created_at: ctx.now }, order.ids, lines, history);
 }
 
-function historyRows(ctx: OrderCallContext, orderId: number, changes: { state: LineState; quantity: number }[], at: Date) {
+function historyRows(ctx: OrderCallContext, changes: { state: LineState; quantity: number }[], at: Date): repository.NewHistory[] {
   return changes.map(({ state, quantity }) => ({
-    order_id: orderId,
     line_number: state.lineNumber,
     status: state.status,
     quantity: toNumericString(quantity, QUANTITY_SCALE),
@@ -507,10 +505,14 @@ interface OfflineOrderInput {
 async function writeOfflineOrder(db: Db, ctx: OrderCallContext, input: OfflineOrderInput): Promise<{ orderId: number; ids: Record<string, string> }> {
   const { order, customer, balanceType, at, existing } = input;
   const pricing = await priceOrder(db, ctx, order, { mode: 'offline', customer, balanceType, pointsAvailable: 0, at, lockCoupons: false });
-  const orderId = await saveOrder(db, ctx, { order, pricing, kind: 'offline', customer, balanceType, existing, at, coupons: [] });
-  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, input.statuses, { orderId, balanceType, at }, new Map());
-  if (existing) await repository.deleteLines(db, orderId);
-  await repository.insertLines(db, rows, historyRows(ctx, orderId, states.map((state) => ({ state, quantity: state.quantity })), at));
+  const { rows, states, earnings } = lineRowsOf(ctx, order, pricing.result, input.statuses, { balanceType, at }, new Map());
+  const orderId = await saveOrder(
+    db,
+    ctx,
+    { order, pricing, kind: 'offline', customer, balanceType, existing, at, coupons: [] },
+    rows,
+    historyRows(ctx, states.map((state) => ({ state, quantity: state.quantity })), at),
+  );
   const ids = existing ? await repository.identifiersOf(db, orderId) : order.ids;
   if (customer && balanceType) {
     await applyOrderPoints(db, ctx.project, {
@@ -677,16 +679,17 @@ function requestedChanges(project: ProjectSnapshot, body: Record<string, unknown
 }
 
 /** The order a status change names; an unknown order is a ProtocolError (HTTP 400), as Mindbox answers. */
-async function findOrderToChange(db: Db, project: ProjectSnapshot, body: Record<string, unknown>): Promise<repository.OrderRow> {
+async function findOrderToChange(db: Db, project: ProjectSnapshot, body: Record<string, unknown>): Promise<repository.OrderWithIds> {
   if (!isObject(body.order)) throw validationError({ location: '/order', message: 'name the order: {"order": {"ids": {…}}}' });
   const problems: ValidationMessage[] = [];
   const { ids, mindboxId } = parseOrderIds(project, body.order.ids, '/order/ids', problems);
   if (problems.length > 0) throw validationError(problems);
   if (Object.keys(ids).length === 0 && mindboxId === undefined) throw validationError({ location: '/order/ids', message: 'name the order by its ids' });
-  const found = await repository.findOrderIdsByIdentifiers(db, ids);
-  if (mindboxId !== undefined && !found.includes(mindboxId)) found.push(mindboxId);
-  if (found.length > 1) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
-  const order = found.length === 1 ? await repository.getOrder(db, found[0], { lock: true }) : undefined;
+  const found = await repository.lockOrdersNamed(db, ids, mindboxId);
+  const named = found.filter((row) => namedBy(row, ids)).map((row) => row.id);
+  if (mindboxId !== undefined && !named.includes(mindboxId)) named.push(mindboxId);
+  if (named.length > 1) throw validationError({ location: '/order/ids', message: 'the identifiers name different orders' });
+  const order = found.find((row) => row.id === named[0]);
   if (!order) throw protocolError(`order ${JSON.stringify(mindboxId === undefined ? ids : { ...ids, mindboxId })} is not known`);
   return order;
 }
@@ -746,8 +749,9 @@ export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Rec
   }
   if (problems.length > 0) throw validationError(problems);
 
-  await repository.updateLines(
+  await repository.saveLineChanges(
     db,
+    order.id,
     rows
       .filter((row) => JSON.stringify(states.get(row.line_number)) !== JSON.stringify(before.get(row.line_number)))
       .map((row) => {
@@ -763,12 +767,15 @@ export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Rec
           paidAt: newlySettled.has(row.line_number) ? at : null,
         };
       }),
+    historyRows(ctx, moved, at),
+    customFields
+      ? { updatedAt: ctx.now, customFields: { ...(order.custom_fields ?? {}), ...customFields } }
+      : moved.length > 0
+        ? { updatedAt: ctx.now }
+        : null,
   );
-  await repository.insertHistory(db, historyRows(ctx, order.id, moved, at));
-  if (customFields) await repository.updateOrder(db, order.id, { custom_fields: JSON.stringify({ ...(order.custom_fields ?? {}), ...customFields }), updated_at: ctx.now });
-  else if (moved.length > 0) await repository.updateOrder(db, order.id, { updated_at: ctx.now });
 
-  const ids = await repository.identifiersOf(db, order.id);
+  const { ids } = order;
   if (order.customer_id !== null && balanceType) {
     const spentDelta = sumOf(rows.map((row) => spentTarget(states.get(row.line_number)!) - fromNumeric(row.points_spent_net, scale)));
     const earnedDelta = sumOf(rows.map((row) => earnedTarget(states.get(row.line_number)!) - fromNumeric(row.points_earned_net, scale)));
