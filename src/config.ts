@@ -27,6 +27,7 @@ const envSchema = z.object({
   REGULARS_WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
   REGULARS_TIMEZONE: z.string().min(1).default('Europe/Moscow'),
   REGULARS_TRUST_PROXY: flag.default(false),
+  REGULARS_CLOCK: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2027-01-11T00:05:00Z' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +48,8 @@ export interface Config {
   readonly timeZone: string;
   /** behind a reverse proxy that terminates https and sets X-Forwarded-Proto */
   readonly trustProxy: boolean;
+  /** where the server's clock starts (it runs on from there); null: the real time. For tests and demos. */
+  readonly clockStart: Date | null;
   readonly logLevel: string;
 }
 
@@ -76,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerPollMs: e.REGULARS_WORKER_POLL_MS,
     timeZone: e.REGULARS_TIMEZONE,
     trustProxy: e.REGULARS_TRUST_PROXY,
+    clockStart: e.REGULARS_CLOCK ? new Date(e.REGULARS_CLOCK) : null,
     logLevel: e.LOG_LEVEL,
   });
 }

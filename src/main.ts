@@ -22,6 +22,13 @@ export interface OpenedApp {
   close(): Promise<void>;
 }
 
+/** The real time, or (REGULARS_CLOCK) a clock that started at the configured instant and runs on from it. */
+function clockOf(config: Config): () => Date {
+  if (!config.clockStart) return () => new Date();
+  const offsetMs = config.clockStart.getTime() - Date.now();
+  return () => new Date(Date.now() + offsetMs);
+}
+
 /** Opens the database, migrates it and makes sure the project exists (applying the iiko preset on first start). */
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<OpenedApp> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
@@ -42,7 +49,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       project,
       logger,
       operationLog: new OperationLogWriter(database.db, logger),
-      now: options.now ?? (() => new Date()),
+      now: options.now ?? clockOf(config),
     };
     const close = async () => {
       await app.operationLog.flush();
