@@ -221,6 +221,20 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
     process.stdout.write(`# admin console e2e ran ${Math.round((Date.now() - started) / 1000)} s\n`);
   });
 
+  test('the segments page shows each size and when the segments were last recalculated', async () => {
+    const recalculated = await fetch(`${server.url}/api/admin/segments/recalculate`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.equal(recalculated.status, 200, await recalculated.text());
+    const page = await context.newPage();
+    await signIn(page, server.url, 'vera', 'viewer-password-1');
+    await page.goto(`${server.url}/#/segments`);
+    await page.waitForSelector('text=Последний полный пересчёт');
+    const text = (await page.textContent('main')) ?? '';
+    assert.match(text, /Последний полный пересчёт: .+ \((ежедневный|после изменения условий|вручную)\)/);
+    assert.doesNotMatch(text, /ещё не было/);
+    assert.match(text, /RankBronze/);
+    await page.close();
+  });
+
   test('a failed call in the operations log opens with its masked request and the answer', async () => {
     await fetch(`${server.url}/v3/operations/sync?endpointId=iiko&operation=Offline.CheckCustomer`, {
       method: 'POST',

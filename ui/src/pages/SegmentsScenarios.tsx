@@ -5,18 +5,25 @@ import { useI18n } from '../i18n.tsx';
 import { href } from '../router.ts';
 import { ErrorBox, Json, Loading, Section, statusTone, Table, Tag, useLoad } from '../ui.tsx';
 
+interface SegmentList {
+  lastRecalculation: { reason: 'daily' | 'definitions' | 'manual'; startedAt: string; finishedAt: string | null } | null;
+  items: { systemName: string; name: string; match: string; conditions: unknown[]; size: number }[];
+}
+
 export function SegmentsPage(_: PageProps) {
-  const { t, number } = useI18n();
-  const { data, error } = useLoad(
-    () => get<{ membershipRecorded: boolean; items: { systemName: string; name: string; match: string; conditions: unknown[]; size: number | null }[] }>('/api/admin/segments'),
-    [],
-  );
+  const { t, number, dateTime } = useI18n();
+  const { data, error } = useLoad(() => get<SegmentList>('/api/admin/segments'), []);
+  const last = data?.lastRecalculation;
   return (
     <div className="page">
       <h1>{t('segments')}</h1>
       <ErrorBox error={error} />
       <Loading when={!data && !error}>
-        {data && !data.membershipRecorded && <p className="muted">{t('membershipNotRecorded')}</p>}
+        {data && (
+          <p className="muted">
+            {last ? `${t('lastRecalculation')}: ${dateTime(last.finishedAt ?? last.startedAt)} (${t(`recalculation_${last.reason}`)}). ${t('sizesKeptCurrent')}` : t('notRecalculatedYet')}
+          </p>
+        )}
         <Table
           rows={data?.items ?? []}
           rowKey={(segment) => segment.systemName}
@@ -32,7 +39,7 @@ export function SegmentsPage(_: PageProps) {
                 </>
               ),
             },
-            { title: t('size'), cell: (segment) => (segment.size === null ? '—' : number(segment.size)), className: 'num big' },
+            { title: t('size'), cell: (segment) => number(segment.size), className: 'num big' },
             {
               title: t('conditions'),
               cell: (segment) => (
