@@ -3,6 +3,7 @@
 // row is the whole delivery: it is stored as sent at once. Texts are stored encrypted (they carry codes).
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
 import type { MessageStatus } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
@@ -12,7 +13,7 @@ import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { maskPhone } from '../protocol/mask.ts';
 import { decryptSecret, encryptSecret } from '../shared/secret-box.ts';
 import * as repository from './messages.repository.ts';
-import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, type CompiledTemplate } from './template.ts';
+import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, wallClock, type CompiledTemplate } from './template.ts';
 
 export const SMS_SEND_TOPIC = 'sms.send';
 const DEFAULT_VALIDITY_MS = 24 * 3600_000;
@@ -25,6 +26,21 @@ export interface MailingRecipient {
   middleName: string | null;
   email: string | null;
   mobilePhone: string | null;
+  /** 'YYYY-MM-DD' */
+  birthDate: string | null;
+}
+
+/** A guest as the template's `Recipient`. */
+export function mailingRecipient(customer: CustomerRow): MailingRecipient {
+  return {
+    id: customer.id,
+    firstName: customer.first_name,
+    lastName: customer.last_name,
+    middleName: customer.middle_name,
+    email: customer.email,
+    mobilePhone: customer.mobile_phone,
+    birthDate: customer.birth_date,
+  };
 }
 
 export interface MailingRequest {
@@ -34,6 +50,7 @@ export interface MailingRequest {
   to?: string | null;
   /** clear-text parameters for this message only (codes) */
   parameters?: Record<string, string>;
+  /** when sending becomes pointless; with a code, the code's expiry (the template's `Recipient.CodeExpiresAt`) */
   validUntil?: Date;
   /** what caused it, for the operator: `scenario:PhoneConfirmationSms`, `operation:Offline.EditCustomer` */
   source: string;
@@ -60,11 +77,24 @@ function compiledTemplate(source: string): CompiledTemplate {
 /** Recipient parameters a template uses that only a code-issuing event can give. */
 const CODE_PARAMETERS = ['AuthentificationCode', 'MobilePhoneConfirmationCode'];
 
+/** The code a message carries expires when the message stops being worth sending. */
+function codeExpiry(request: MailingRequest): Date | null {
+  const carriesCode = CODE_PARAMETERS.some((name) => request.parameters?.[name]);
+  return carriesCode && request.validUntil ? request.validUntil : null;
+}
+
+/** What a template needs that this message cannot give: a code, or the expiry of one. */
+function missingCodeParameters(template: string, request: MailingRequest): string[] {
+  const given = (name: string) => (name === 'CodeExpiresAt' ? codeExpiry(request) !== null : Boolean(request.parameters?.[name]));
+  return [...CODE_PARAMETERS, 'CodeExpiresAt'].filter((name) => template.includes(`Recipient.${name}`) && !given(name));
+}
+
 async function recipientContext(db: Db, project: ProjectSnapshot, request: MailingRequest): Promise<Record<string, unknown>> {
   const names = project.definition.balanceTypes.map((type) => type.systemName);
   const balances = await customerBalances(db, project, request.recipient.id, names, request.now);
   const accounts = new Map(balances.map((balance) => [balance.systemName, { Available: balance.available, Blocked: balance.blocked, Total: balance.total }]));
   const { recipient } = request;
+  const expiry = codeExpiry(request);
   return {
     Recipient: {
       FirstName: recipient.firstName ?? '',
@@ -72,6 +102,9 @@ async function recipientContext(db: Db, project: ProjectSnapshot, request: Maili
       MiddleName: recipient.middleName ?? '',
       Email: recipient.email ?? '',
       MobilePhone: request.to ?? recipient.mobilePhone ?? '',
+      // dates are wall-clock values (template.ts): a birthday has no time, an expiry is local to the project
+      BirthDate: recipient.birthDate ? new Date(`${recipient.birthDate}T00:00:00Z`) : null,
+      CodeExpiresAt: expiry && wallClock(expiry, project.settings.timeZone),
       ...request.parameters,
       GetBonusPointsAccount: (systemName: string) => accounts.get(systemName) ?? null,
     },
@@ -84,7 +117,7 @@ export async function queueMailing(db: Db, project: ProjectSnapshot, defaultSmsU
   if (!mailing) return { status: 'skipped', reason: `mailing "${request.mailing}" is not defined` };
   const phone = request.to ?? request.recipient.mobilePhone;
   if (!phone) return { status: 'skipped', reason: 'the guest has no mobile phone' };
-  const missing = CODE_PARAMETERS.filter((name) => mailing.template.includes(`Recipient.${name}`) && !request.parameters?.[name]);
+  const missing = missingCodeParameters(mailing.template, request);
   if (missing.length) return { status: 'skipped', reason: `the template needs ${missing.join(', ')}, which this event does not carry` };
   const text = renderTemplate(compiledTemplate(mailing.template), await recipientContext(db, project, request)).trim();
   if (text === '') return { status: 'skipped', reason: 'the template rendered an empty text' };

@@ -236,6 +236,21 @@ test('a restaurant SMS with the new functions', () => {
   assert.equal(renderTemplate(compileTemplate(source, { parameters: RECIPIENT_PARAMETERS }), recipient({ FirstName: 'анна' })), 'Анна, у вас 120 баллов, ещё 30 скоро. Код: 1234');
 });
 
+test("the recipient's dates: a birthday and the expiry of the code the message carries", () => {
+  const source =
+    'Код ${Recipient.AuthentificationCode} действует до ${FormatDateTime(Recipient.CodeExpiresAt, "HH:mm")}' +
+    '@{if GetMonth(Recipient.BirthDate) = GetMonth(Recipient.CodeExpiresAt)}. С днём рождения ${FormatDateTime(Recipient.BirthDate, "d MMMM")}!@{end if}';
+  const template = compileTemplate(source, { parameters: RECIPIENT_PARAMETERS });
+  const expires = wallClock(new Date('2026-01-05T20:59:00Z'), 'Europe/Moscow');
+  assert.equal(renderTemplate(template, recipient({ CodeExpiresAt: expires, BirthDate: new Date('1990-01-31T00:00:00Z') })), 'Код 1234 действует до 23:59. С днём рождения 31 января!');
+  assert.equal(renderTemplate(template, recipient({ CodeExpiresAt: expires, BirthDate: null })), 'Код 1234 действует до 23:59');
+  assert.equal(compileError('${Recipient.BirthDate.Day}').message, 'unknown parameter Recipient.BirthDate.Day at line 1, column 3');
+  assert.equal(
+    compileError('${AddDays(Recipient.GetBonusPointsAccount("Bonus").Available, 7)}').message,
+    'AddDays takes a date as its first argument, and Recipient.GetBonusPointsAccount("Bonus").Available is not one at line 1, column 11',
+  );
+});
+
 test('syntax errors name the problem and its line and column', () => {
   const cases: [string, string][] = [
     ['Код: ${Recipient.AuthentificationCode', 'unclosed ${ at line 1, column 6'],

@@ -36,8 +36,11 @@ export const RECIPIENT_PARAMETERS: ParameterSchema = {
       MiddleName: 'string',
       MobilePhone: 'string',
       Email: 'string',
+      BirthDate: 'date',
       AuthentificationCode: 'string',
       MobilePhoneConfirmationCode: 'string',
+      /** when the code this message carries expires, local to the project (not a Mindbox name) */
+      CodeExpiresAt: 'date',
       GetBonusPointsAccount: {
         arguments: ['balanceTypeSystemName'],
         returns: { fields: { Available: 'number', Blocked: 'number', Total: 'number' } },

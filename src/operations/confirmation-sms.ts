@@ -1,7 +1,7 @@
 // Sends a confirmation code straight from an operation (step "send SMS" of ResendConfirmationCode, and a
 // phone change in EditCustomer) through the mailing named in the operation's `confirmationMailing`.
 import type { CodeForSms, CustomerRow } from '../customers/customers.service.ts';
-import { queueMailing } from '../messaging/mailings.service.ts';
+import { mailingRecipient, queueMailing } from '../messaging/mailings.service.ts';
 import type { OperationRequest } from './types.ts';
 
 export async function sendConfirmationCode(request: OperationRequest, customer: CustomerRow, confirmation: CodeForSms): Promise<void> {
@@ -12,14 +12,7 @@ export async function sendConfirmationCode(request: OperationRequest, customer: 
   }
   const outcome = await queueMailing(request.db, request.project, request.app.config.smsUrl, {
     mailing,
-    recipient: {
-      id: customer.id,
-      firstName: customer.first_name,
-      lastName: customer.last_name,
-      middleName: customer.middle_name,
-      email: customer.email,
-      mobilePhone: customer.mobile_phone,
-    },
+    recipient: mailingRecipient(customer),
     to: confirmation.phone,
     parameters: { MobilePhoneConfirmationCode: confirmation.code.code },
     validUntil: confirmation.code.expiresAt,

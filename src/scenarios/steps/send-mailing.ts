@@ -1,7 +1,7 @@
 // Step "send a mailing": renders the mailing for the event's guest and stores the SMS for delivery. Codes
 // the event carries (sealed) fill the template and choose the number (a pending phone gets its own code).
 import { openMailingSecrets } from '../../messaging/mailing-secrets.ts';
-import { queueMailing } from '../../messaging/mailings.service.ts';
+import { mailingRecipient, queueMailing } from '../../messaging/mailings.service.ts';
 import type { StepRunner } from '../types.ts';
 
 export const sendMailing: StepRunner<'sendMailing'> = async ({ app, db, project, scenario, event, customer, now }, step) => {
@@ -9,14 +9,7 @@ export const sendMailing: StepRunner<'sendMailing'> = async ({ app, db, project,
   const secrets = sealed ? await openMailingSecrets(db, sealed) : null;
   const outcome = await queueMailing(db, project, app.config.smsUrl, {
     mailing: step.mailing,
-    recipient: {
-      id: customer.id,
-      firstName: customer.first_name,
-      lastName: customer.last_name,
-      middleName: customer.middle_name,
-      email: customer.email,
-      mobilePhone: customer.mobile_phone,
-    },
+    recipient: mailingRecipient(customer),
     to: secrets?.to,
     parameters: secrets?.parameters,
     validUntil: secrets ? new Date(secrets.validUntil) : undefined,
