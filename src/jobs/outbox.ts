@@ -52,8 +52,10 @@ export async function claimJobs(db: Db, limit: number, leaseMs: number): Promise
   return rows.sort((a, b) => a.id - b.id);
 }
 
-export async function completeJob(db: Db, id: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'done', processed_at: sql`now()`, last_error: null }).where('id', '=', id).execute();
+/** Marks jobs done, several in one statement (a worker marks what one batch completed). */
+export async function completeJobs(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ status: 'done', processed_at: sql`now()`, last_error: null }).where('id', 'in', ids).execute();
 }
 
 export async function failJob(db: Db, id: number, error: string, retryInMs: number | null): Promise<void> {
