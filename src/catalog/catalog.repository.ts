@@ -3,55 +3,51 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 /** How deep a category tree may go; a guard for the recursive walks, far beyond any real menu. */
-const MAX_CATEGORY_DEPTH = 64;
+export const MAX_CATEGORY_DEPTH = 64;
 
-export interface ResolvedProductRow {
+/**
+ * What identifies the category tree of an external system: a digest of every (id, parent) pair, the same
+ * whenever the tree is the same (null: no categories). Computed in the statement that reads products, so a
+ * lookup knows at once whether a tree it holds in memory is still the tree.
+ */
+const categoryTreeVersion = (externalSystem: string) => sql<string | null>`(
+  select md5(json_agg(json_build_array(c.id, c.parent_id) order by c.id)::text)
+  from catalog_categories c where c.external_system = ${externalSystem}
+)`;
+
+export interface FoundProductRow {
   id: string;
   name: string;
   price: string | null;
   is_available: boolean;
-  /** the product's own categories first, then their ancestors nearest first, each once */
-  category_ids: string[];
+  /** the product's own categories */
+  category_ids: string[] | null;
+  /** the version of the external system's category tree this statement saw */
+  tree_version: string | null;
 }
 
-/** The products with these ids and their categories with every ancestor, in one query. */
-export async function findProductsWithAncestors(
-  db: Db,
-  externalSystem: string,
-  productIds: string[],
-): Promise<ResolvedProductRow[]> {
+/** The products with these ids, by primary key, each with the version of the category tree. */
+export async function findProductsByIds(db: Db, externalSystem: string, productIds: string[]): Promise<FoundProductRow[]> {
   if (productIds.length === 0) return [];
-  const result = await sql<ResolvedProductRow>`
-    with recursive wanted as (
-      select p.id, p.name, p.price, p.is_available, p.category_ids
-      from catalog_products p
-      where p.external_system = ${externalSystem} and p.id = any(${productIds}::text[])
-    ),
-    ancestry(product_id, category_id, parent_id, depth, ordinal) as (
-      select w.id, c.id, c.parent_id, 0, own.ordinal
-      from wanted w
-      cross join lateral unnest(w.category_ids) with ordinality as own(category_id, ordinal)
-      join catalog_categories c on c.external_system = ${externalSystem} and c.id = own.category_id
-      union all
-      select a.product_id, c.id, c.parent_id, a.depth + 1, a.ordinal
-      from ancestry a
-      join catalog_categories c on c.external_system = ${externalSystem} and c.id = a.parent_id
-      where a.depth < ${MAX_CATEGORY_DEPTH}
-    ),
-    ranked as (
-      select product_id, category_id, min(depth) as depth, min(ordinal) as ordinal
-      from ancestry
-      group by product_id, category_id
-    )
-    select w.id, w.name, w.price, w.is_available,
-      coalesce(
-        (select array_agg(r.category_id order by r.depth, r.ordinal, r.category_id)
-         from ranked r where r.product_id = w.id),
-        '{}'::text[]
-      ) as category_ids
-    from wanted w
+  const result = await sql<FoundProductRow>`
+    select p.id, p.name, p.price, p.is_available, p.category_ids, ${categoryTreeVersion(externalSystem)} as tree_version
+    from catalog_products p
+    where p.external_system = ${externalSystem} and p.id = any(${productIds}::text[])
   `.execute(db);
   return result.rows;
+}
+
+/** Every category of an external system with its parent, and the version of that tree (one snapshot). */
+export async function categoryParents(db: Db, externalSystem: string): Promise<{ version: string | null; parents: Map<string, string | null> }> {
+  const result = await sql<{ id: string; parent_id: string | null; tree_version: string | null }>`
+    select c.id, c.parent_id, ${categoryTreeVersion(externalSystem)} as tree_version
+    from catalog_categories c
+    where c.external_system = ${externalSystem}
+  `.execute(db);
+  return {
+    version: result.rows[0]?.tree_version ?? null,
+    parents: new Map(result.rows.map((row) => [row.id, row.parent_id])),
+  };
 }
 
 /**

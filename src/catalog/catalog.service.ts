@@ -18,10 +18,28 @@ export interface ResolvedProduct {
   categoryIds: string[];
 }
 
+/** Category trees held in memory by their version (a digest of the whole tree, so never stale); the newest few. */
+const categoryTrees = new Map<string, Map<string, string | null>>();
+const CATEGORY_TREES_KEPT = 16;
+
+function keepCategoryTree(version: string, parents: Map<string, string | null>): void {
+  categoryTrees.delete(version);
+  categoryTrees.set(version, parents);
+  if (categoryTrees.size > CATEGORY_TREES_KEPT) categoryTrees.delete(categoryTrees.keys().next().value!);
+}
+
+/** How many times a lookup reads the tree again when a catalogue upload commits between its two reads. */
+const TREE_READS = 3;
+
 /**
  * The catalogue entries of these product ids in one external system (`iiko` in the preset), for the
  * calculation. Unknown ids are absent from the map; unavailable products are present with
  * `isAvailable: false` (they left the menu but orders may still carry them).
+ *
+ * Products are read by primary key; their categories' ancestors come from the category tree held in memory
+ * under the version the same statement reported, read again only when the tree changed. The products and
+ * the tree used are those of one moment of the catalogue (unless uploads commit between the reads three
+ * times running; the last tree read is used then).
  */
 export async function resolveProducts(
   db: Db,
@@ -29,18 +47,53 @@ export async function resolveProducts(
   productIds: string[],
 ): Promise<Map<string, ResolvedProduct>> {
   const unique = [...new Set(productIds)];
-  const rows = await repository.findProductsWithAncestors(db, externalSystem, unique);
-  return new Map(
-    rows.map((row) => [
-      row.id,
-      {
-        name: row.name,
-        price: row.price === null ? null : fromNumeric(row.price),
-        isAvailable: row.is_available,
-        categoryIds: row.category_ids,
-      },
-    ]),
-  );
+  for (let attempt = 1; ; attempt++) {
+    const rows = await repository.findProductsByIds(db, externalSystem, unique);
+    const version = rows[0]?.tree_version ?? null;
+    let parents = version === null ? new Map<string, string | null>() : categoryTrees.get(version);
+    if (!parents) {
+      const tree = await repository.categoryParents(db, externalSystem);
+      if (tree.version !== null) keepCategoryTree(tree.version, tree.parents);
+      if (tree.version !== version && attempt < TREE_READS) continue;
+      parents = tree.parents;
+    }
+    const tree = parents;
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          name: row.name,
+          price: row.price === null ? null : fromNumeric(row.price),
+          isAvailable: row.is_available,
+          categoryIds: withAncestors(row.category_ids ?? [], tree),
+        },
+      ]),
+    );
+  }
+}
+
+/**
+ * A product's own categories that the catalogue knows, then their ancestors nearest first, each once: by
+ * depth, then by the position of the own category it descends from, then by id.
+ */
+export function withAncestors(own: string[], parents: Map<string, string | null>): string[] {
+  const rank = new Map<string, { depth: number; ordinal: number }>();
+  own.forEach((start, ordinal) => {
+    let id: string | null = start;
+    for (let depth = 0; id !== null && parents.has(id) && depth <= repository.MAX_CATEGORY_DEPTH; depth++) {
+      const seen = rank.get(id);
+      if (seen) {
+        seen.depth = Math.min(seen.depth, depth);
+        seen.ordinal = Math.min(seen.ordinal, ordinal);
+      } else {
+        rank.set(id, { depth, ordinal });
+      }
+      id = parents.get(id) ?? null;
+    }
+  });
+  return [...rank.entries()]
+    .sort(([a, x], [b, y]) => x.depth - y.depth || x.ordinal - y.ordinal || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id]) => id);
 }
 
 /**

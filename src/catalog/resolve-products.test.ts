@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { resolveProducts, unknownProductNote } from './catalog.service.ts';
+import { resolveProducts, unknownProductNote, withAncestors } from './catalog.service.ts';
 
 let database: TestDatabase;
 
@@ -39,6 +39,37 @@ test('resolveProducts gives each known product its categories with every ancesto
     categoryIds: ['milk-coffee', 'breakfast', 'coffee', 'drinks'],
   });
   assert.deepEqual(resolved.get('old-tea'), { name: 'Old tea', price: null, isAvailable: false, categoryIds: [] });
+});
+
+test('resolveProducts follows a category tree that changed since the last lookup', async () => {
+  const { db } = database;
+  assert.deepEqual((await resolveProducts(db, 'iiko', ['latte'])).get('latte')?.categoryIds, ['milk-coffee', 'breakfast', 'coffee', 'drinks']);
+  await db
+    .insertInto('catalog_categories')
+    .values({ external_system: 'iiko', id: 'morning', name: 'Morning', parent_id: null, created_at: new Date(), updated_at: new Date() })
+    .execute();
+  await db.updateTable('catalog_categories').set({ parent_id: 'morning' }).where('id', '=', 'coffee').execute();
+  try {
+    assert.deepEqual((await resolveProducts(db, 'iiko', ['latte'])).get('latte')?.categoryIds, ['milk-coffee', 'breakfast', 'coffee', 'morning']);
+  } finally {
+    await db.updateTable('catalog_categories').set({ parent_id: 'drinks' }).where('id', '=', 'coffee').execute();
+    await db.deleteFrom('catalog_categories').where('id', '=', 'morning').execute();
+  }
+  assert.deepEqual((await resolveProducts(db, 'iiko', ['latte'])).get('latte')?.categoryIds, ['milk-coffee', 'breakfast', 'coffee', 'drinks']);
+});
+
+test('withAncestors: unknown categories are left out, each category once at its nearest depth, a cycle ends', () => {
+  const parents = new Map<string, string | null>([
+    ['a', 'b'],
+    ['b', 'c'],
+    ['c', null],
+    ['x', 'c'],
+    ['loop-1', 'loop-2'],
+    ['loop-2', 'loop-1'],
+  ]);
+  assert.deepEqual(withAncestors(['a', 'gone', 'x'], parents), ['a', 'x', 'b', 'c']);
+  assert.deepEqual(withAncestors(['loop-1'], parents), ['loop-1', 'loop-2']);
+  assert.deepEqual(withAncestors([], parents), []);
 });
 
 test('resolveProducts of no ids is an empty map', async () => {
