@@ -1,6 +1,7 @@
 // All SQL of the orders module.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { eventRow, type DomainEvent } from '../jobs/outbox.ts';
 import type { OrderLineHistoryTable, OrderLinesTable, OrdersTable } from '../db/schema.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
@@ -74,22 +75,43 @@ export async function getOrder(db: Db, id: number, options: { lock?: boolean } =
 export type NewLine = Omit<Insertable<OrderLinesTable>, 'order_id'>;
 export type NewHistory = Omit<Insertable<OrderLineHistoryTable>, 'order_id'>;
 
-/** Inserts an order with its identifiers, its lines and their first history rows in one statement; returns its id. */
-export async function insertOrder(db: Db, values: Insertable<OrdersTable>, ids: Record<string, string>, lines: NewLine[], history: NewHistory[]): Promise<number> {
+/** The outbox rows of domain events written by a statement of this module. */
+const eventValues = (events: DomainEvent[]) => sql.join(events.map(eventRow).map((row) => sql`(${row.topic}, ${row.payload}::jsonb)`));
+
+/**
+ * Inserts an order with its identifiers, its lines, their first history rows and the events announcing it
+ * (each gets the new order's id at `data.orderId`) in one statement; returns its id.
+ */
+export async function insertOrder(
+  db: Db,
+  values: Insertable<OrdersTable>,
+  ids: Record<string, string>,
+  lines: NewLine[],
+  history: NewHistory[],
+  events: DomainEvent[],
+): Promise<number> {
   const pairs = Object.entries(ids);
   const orderId = sql<number>`(select id from inserted)`;
   const row = await db
     .with('inserted', (qb) => qb.insertInto('orders').values(values).returning('id'))
     .with('identifiers', (qb) =>
       pairs.length === 0
-        ? sql`select 1`
+        ? sql`(select 1)`
         : qb
             .insertInto('order_identifiers')
             .columns(['field', 'value', 'order_id'])
             .expression(sql`select v.field, v.value, inserted.id from inserted, (values ${sql.join(pairs.map(([field, value]) => sql`(${field}, ${value})`))}) as v(field, value)`),
     )
-    .with('lines', (qb) => (lines.length === 0 ? sql`select 1` : qb.insertInto('order_lines').values(lines.map((line) => ({ ...line, order_id: orderId })))))
-    .with('history', (qb) => (history.length === 0 ? sql`select 1` : qb.insertInto('order_line_history').values(history.map((entry) => ({ ...entry, order_id: orderId })))))
+    .with('lines', (qb) => (lines.length === 0 ? sql`(select 1)` : qb.insertInto('order_lines').values(lines.map((line) => ({ ...line, order_id: orderId })))))
+    .with('history', (qb) => (history.length === 0 ? sql`(select 1)` : qb.insertInto('order_line_history').values(history.map((entry) => ({ ...entry, order_id: orderId })))))
+    .with('events', (qb) =>
+      events.length === 0
+        ? sql`(select 1)`
+        : qb
+            .insertInto('outbox')
+            .columns(['topic', 'payload', 'available_at'])
+            .expression(sql`select v.topic, jsonb_set(v.payload, '{data,orderId}', to_jsonb(inserted.id)), now() from inserted, (values ${eventValues(events)}) as v(topic, payload)`),
+    )
     .selectFrom('inserted')
     .select('id')
     .executeTakeFirstOrThrow();
@@ -146,8 +168,8 @@ export interface LineProgress {
 }
 
 /**
- * Writes a status change in one statement: the new state of the changed lines, their history rows and the
- * order's own changes.
+ * Writes a status change in one statement: the new state of the changed lines, their history rows, the
+ * order's own changes and the events announcing them.
  */
 export async function saveLineChanges(
   db: Db,
@@ -155,6 +177,7 @@ export async function saveLineChanges(
   lines: LineProgress[],
   history: NewHistory[],
   order: { updatedAt: Date; customFields?: Record<string, unknown> } | null,
+  events: DomainEvent[],
 ): Promise<void> {
   const rows = lines.map(
     (line) =>
@@ -186,6 +209,7 @@ export async function saveLineChanges(
       update orders set updated_at = ${order.updatedAt}${order.customFields ? sql`, custom_fields = ${JSON.stringify(order.customFields)}::jsonb` : sql``}
       where id = ${orderId})`,
         ]),
+    ...(events.length === 0 ? [] : [sql`events as (insert into outbox (topic, payload, available_at) select v.topic, v.payload, now() from (values ${eventValues(events)}) as v(topic, payload))`]),
   ];
   if (parts.length === 0) return;
   await sql`with ${sql.join(parts)} select 1`.execute(db);

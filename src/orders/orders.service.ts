@@ -5,7 +5,7 @@
 import { findCustomer, getCustomerById, toWireCustomer, type CustomerLookup, type CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
 import type { OrderKind } from '../db/schema.ts';
-import { emitEvent } from '../jobs/outbox.ts';
+import { emitEvent, type DomainEvent } from '../jobs/outbox.ts';
 import { customerBalancesMinor, pointScale, type BalanceMinor } from '../loyalty/balances.ts';
 import type { CalculationMode, CartResult } from '../loyalty/calculate.ts';
 import { releaseCoupons, useCoupons } from '../loyalty/coupons.service.ts';
@@ -260,21 +260,27 @@ const sumOf = (values: number[]) => values.reduce((total, value) => total + valu
 
 interface DomainEventData {
   type: ScenarioEvent;
-  orderId: number;
+  /** left out for an order being inserted: the insert sets it */
+  orderId?: number;
   ids: Record<string, string>;
   data: Record<string, unknown>;
 }
 
-async function emitOrderEvent(db: Db, ctx: OrderCallContext, customerId: number | null, at: Date, event: DomainEventData): Promise<void> {
-  if (customerId === null) return;
-  await emitEvent(db, {
+/** The events of an order with a guest (an anonymous order has none). */
+function orderEvents(ctx: OrderCallContext, customerId: number | null, at: Date, events: DomainEventData[]): DomainEvent[] {
+  if (customerId === null) return [];
+  return events.map((event) => ({
     type: event.type,
     customerId,
     operation: ctx.operation.systemName,
     integrationPoint: ctx.integrationPoint.systemName,
     at: at.toISOString(),
-    data: { orderId: event.orderId, ids: event.ids, ...event.data },
-  });
+    data: { ...(event.orderId === undefined ? {} : { orderId: event.orderId }), ids: event.ids, ...event.data },
+  }));
+}
+
+async function emitOrderEvent(db: Db, ctx: OrderCallContext, customerId: number | null, at: Date, event: DomainEventData): Promise<void> {
+  for (const domainEvent of orderEvents(ctx, customerId, at, [event])) await emitEvent(db, domainEvent);
 }
 
 function priceChangedDescription(sent: number, calculated: number): string {
@@ -355,6 +361,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
     { order, pricing, kind: authorized ? 'authorized' : 'anonymous', customer, balanceType, existing, at: ctx.now, coupons: usedCoupons },
     rows,
     historyRows(ctx, states.map((state) => ({ state, quantity: state.quantity })), ctx.now),
+    { type: 'orderCreated', ids: order.ids, data: { totalPrice: toDecimal(pricing.result.totalPrice) } },
   );
 
   const ids = existing ? { ...(await repository.identifiersOf(db, orderId)) } : order.ids;
@@ -377,9 +384,6 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
   if (existing) await releaseCoupons(db, orderId);
   await useCoupons(db, usedCoupons, customer?.id ?? null, orderId, ctx.now);
 
-  if (!existing) {
-    await emitOrderEvent(db, ctx, customer?.id ?? null, ctx.now, { type: 'orderCreated', orderId, ids, data: { totalPrice: toDecimal(pricing.result.totalPrice) } });
-  }
   const newlyPaid = states.filter((state) => isSettled(state.category) && !paidBefore.has(state.lineNumber));
   if (newlyPaid.length > 0) {
     await emitOrderEvent(db, ctx, customer?.id ?? null, ctx.now, {
@@ -417,8 +421,18 @@ interface SaveOrderInput {
   coupons: string[];
 }
 
-/** Inserts the order (or updates the existing one, replacing its lines) with its identifiers and lines; returns its id. */
-async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput, lines: repository.NewLine[], history: repository.NewHistory[]): Promise<number> {
+/**
+ * Inserts the order (or updates the existing one, replacing its lines) with its identifiers and lines; returns
+ * its id. A new order is announced with `created` (for its guest) in the same statement.
+ */
+async function saveOrder(
+  db: Db,
+  ctx: OrderCallContext,
+  input: SaveOrderInput,
+  lines: repository.NewLine[],
+  history: repository.NewHistory[],
+  created: DomainEventData,
+): Promise<number> {
   const { order, pricing } = input;
   const values = {
     customer_id: input.customer?.id ?? null,
@@ -444,7 +458,7 @@ async function saveOrder(db: Db, ctx: OrderCallContext, input: SaveOrderInput, l
     await repository.insertLines(db, input.existing.id, lines, history);
     return input.existing.id;
   }
-  return repository.insertOrder(db, { ...values, created_at: ctx.now }, order.ids, lines, history);
+  return repository.insertOrder(db, { ...values, created_at: ctx.now }, order.ids, lines, history, orderEvents(ctx, input.customer?.id ?? null, input.at, [created]));
 }
 
 function historyRows(ctx: OrderCallContext, changes: { state: LineState; quantity: number }[], at: Date): repository.NewHistory[] {
@@ -512,6 +526,7 @@ async function writeOfflineOrder(db: Db, ctx: OrderCallContext, input: OfflineOr
     { order, pricing, kind: 'offline', customer, balanceType, existing, at, coupons: [] },
     rows,
     historyRows(ctx, states.map((state) => ({ state, quantity: state.quantity })), at),
+    { type: 'orderCreated', ids: order.ids, data: { totalPrice: toDecimal(pricing.result.totalPrice), offline: true } },
   );
   const ids = existing ? await repository.identifiersOf(db, orderId) : order.ids;
   if (customer && balanceType) {
@@ -528,9 +543,6 @@ async function writeOfflineOrder(db: Db, ctx: OrderCallContext, input: OfflineOr
       now: ctx.now,
       operation: ctx.operation.systemName,
     });
-  }
-  if (!existing) {
-    await emitOrderEvent(db, ctx, customer?.id ?? null, at, { type: 'orderCreated', orderId, ids, data: { totalPrice: toDecimal(pricing.result.totalPrice), offline: true } });
   }
   const paid = states.filter((state) => isSettled(state.category));
   if (paid.length > 0) {
@@ -749,6 +761,17 @@ export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Rec
   }
   if (problems.length > 0) throw validationError(problems);
 
+  const { ids } = order;
+  const allGone = [...states.values()].every((state) => remainingOf(state) === 0);
+  const events: DomainEventData[] = [];
+  if (newlySettled.size > 0) {
+    const paidAmount = sumOf([...newlySettled].map((number) => states.get(number)!.discountedPrice - amountReturned(states.get(number)!)));
+    events.push({ type: 'orderPaid', orderId: order.id, ids, data: { paidAmount: toDecimal(paidAmount) } });
+  }
+  if (returned > 0) {
+    const returnedAmount = sumOf(rows.map((row) => amountReturned(states.get(row.line_number)!) - amountReturned(before.get(row.line_number)!)));
+    events.push({ type: 'orderReturned', orderId: order.id, ids, data: { returnedAmount: toDecimal(returnedAmount), wholeOrder: allGone } });
+  }
   await repository.saveLineChanges(
     db,
     order.id,
@@ -773,9 +796,9 @@ export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Rec
       : moved.length > 0
         ? { updatedAt: ctx.now }
         : null,
+    orderEvents(ctx, order.customer_id, at, events),
   );
 
-  const { ids } = order;
   if (order.customer_id !== null && balanceType) {
     const spentDelta = sumOf(rows.map((row) => spentTarget(states.get(row.line_number)!) - fromNumeric(row.points_spent_net, scale)));
     const earnedDelta = sumOf(rows.map((row) => earnedTarget(states.get(row.line_number)!) - fromNumeric(row.points_earned_net, scale)));
@@ -794,18 +817,9 @@ export async function changeOrderStatus(db: Db, ctx: OrderCallContext, body: Rec
       operation: ctx.operation.systemName,
     });
   }
-  const allGone = [...states.values()].every((state) => remainingOf(state) === 0);
   if (allGone && returned > 0) {
     const released = await releaseCoupons(db, order.id);
     if (released.length > 0) ctx.notes.push(`coupons given back: ${released.length}`);
-  }
-  if (newlySettled.size > 0) {
-    const paidAmount = sumOf([...newlySettled].map((number) => states.get(number)!.discountedPrice - amountReturned(states.get(number)!)));
-    await emitOrderEvent(db, ctx, order.customer_id, at, { type: 'orderPaid', orderId: order.id, ids, data: { paidAmount: toDecimal(paidAmount) } });
-  }
-  if (returned > 0) {
-    const returnedAmount = sumOf(rows.map((row) => amountReturned(states.get(row.line_number)!) - amountReturned(before.get(row.line_number)!)));
-    await emitOrderEvent(db, ctx, order.customer_id, at, { type: 'orderReturned', orderId: order.id, ids, data: { returnedAmount: toDecimal(returnedAmount), wholeOrder: allGone } });
   }
   return { body: {}, recordTransaction: true };
 }
