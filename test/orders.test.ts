@@ -362,6 +362,13 @@ describe('anonymous and offline orders', () => {
     assert.equal(paid.body.status, 'Success');
   });
 
+  it('creates an anonymous order that the POS sent without identifiers, found later by its mindboxId', async () => {
+    const created = await t.call('Offline.CreateAnonymousOrder', { order: { totalPrice: 1480, lines: lines(BILL) } }, { transactionId: randomUUID() });
+    assert.equal(created.body.order?.processingStatus, 'Created', JSON.stringify(created.body));
+    const paid = await t.call('Offline.ChangeStatus', { order: { ids: { mindboxId: created.body.order.ids.mindboxId } }, orderLinesStatus: 'iikoPaid' });
+    assert.equal(paid.body.status, 'Success', JSON.stringify(paid.body));
+  });
+
   it('saves an offline order once, earning by the rules of its time, and refuses a future time', async () => {
     const guest = await registerGuest();
     const orderId = nextOrderId();
