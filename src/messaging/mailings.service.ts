@@ -2,7 +2,6 @@
 // sending is an outbox job (`sms.send`) committed in the same transaction. With an `outbox:` connection the
 // row is the whole delivery: it is stored as sent at once. Texts are stored encrypted (they carry codes).
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
 import type { MessageStatus } from '../db/schema.ts';
@@ -188,15 +187,8 @@ export async function pageOfMessages(
   const parts: MessageCursor['part'][] = filter.failedFirst && !filter.status ? ['failed', 'others'] : ['all'];
   const found: { row: repository.MessageRow; part: MessageCursor['part'] }[] = [];
   for (const part of parts.slice(filter.after ? Math.max(0, parts.indexOf(filter.after.part)) : 0)) {
-    let query = db.selectFrom('messages').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit - found.length);
-    if (filter.phone) query = query.where('phone', '=', filter.phone);
-    if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    // literals, so the planner matches the partial indexes
-    if (part === 'failed') query = query.where(sql<boolean>`status = 'failed'`);
-    if (part === 'others') query = query.where(sql<boolean>`status <> 'failed'`);
-    if (filter.after?.part === part) query = query.where(sql<boolean>`(created_at, id) < (${filter.after.createdAt}, ${filter.after.id})`);
-    for (const row of await query.execute()) found.push({ row, part });
+    const after = filter.after?.part === part ? filter.after : undefined;
+    for (const row of await repository.messagesPage(db, { ...filter, part, after, limit: filter.limit - found.length })) found.push({ row, part });
     if (found.length === filter.limit) break;
   }
   const items = await Promise.all(found.map(({ row }) => listedMessage(db, row, Boolean(filter.phone))));

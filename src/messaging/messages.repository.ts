@@ -129,6 +129,24 @@ export async function recordDeliveryReport(
   return current && { ...current, changed: false };
 }
 
+/**
+ * One part of the SMS log, newest first, after a (created_at, id) cursor: the failed messages, the others, or all.
+ * The part's condition is a literal so that the planner uses the partial index of that part.
+ */
+export async function messagesPage(
+  db: Db,
+  page: { part: 'failed' | 'others' | 'all'; phone?: string; customerId?: number; status?: MessageStatus; after?: { createdAt: Date; id: string }; limit: number },
+): Promise<MessageRow[]> {
+  let query = db.selectFrom('messages').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit);
+  if (page.phone) query = query.where('phone', '=', page.phone);
+  if (page.customerId) query = query.where('customer_id', '=', page.customerId);
+  if (page.status) query = query.where('status', '=', page.status);
+  if (page.part === 'failed') query = query.where(sql<boolean>`status = 'failed'`);
+  if (page.part === 'others') query = query.where(sql<boolean>`status <> 'failed'`);
+  if (page.after) query = query.where(sql<boolean>`(created_at, id) < (${page.after.createdAt}, ${page.after.id})`);
+  return query.execute();
+}
+
 export async function listMessages(db: Db, filter: { phone?: string; status?: MessageStatus; limit: number }): Promise<MessageRow[]> {
   let query = db.selectFrom('messages').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
   if (filter.phone) query = query.where('phone', '=', filter.phone);
