@@ -538,6 +538,9 @@ describe('admin API', () => {
       assert.ok(['order', 'after', 'status'].every((name) => document.paths['/api/admin/messages'].get.parameters.some((p: { name: string }) => p.name === name)));
       assert.deepEqual(document.paths['/api/admin/customers/{id}/scenario-runs'].get.tags, ['Guests']);
       assert.ok(document.paths['/api/admin/customers/{id}/scenario-runs'].get.responses['200'].content);
+      assert.ok(document.paths['/api/admin/scenarios'].get.responses['200'].content, 'the scenarios with their runs are described');
+      const unknownGuest = await t.admin('GET', '/api/admin/customers/999999/scenario-runs');
+      assert.deepEqual([unknownGuest.httpStatus, unknownGuest.body.error], [404, 'there is no guest 999999']);
       for (const [path, method] of [['/api/admin/segments', 'get'], ['/api/admin/segments/recalculations', 'get'], ['/api/admin/segments/recalculate', 'post']]) {
         assert.deepEqual(document.paths[path][method].tags, ['Segments'], path);
       }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import YAML from 'yaml';
 import { applyProject, exportProject, planProject, ProjectValidationError } from '../project/project.service.ts';
 import { recentRunsOfScenario } from '../scenarios/engine.ts';
-import { scenarioRunAnswer } from '../scenarios/scenarios.routes.ts';
+import { scenarioSchema } from '../project/schemas.ts';
+import { scenarioRun, scenarioRunAnswer } from '../scenarios/scenarios.routes.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
 
@@ -113,6 +114,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
       tag: 'Project',
       summary: 'Scenarios with their recent runs',
       query: z.object({ runs: z.coerce.number().int().min(0).max(100).default(10) }),
+      response: z.object({ items: z.array(scenarioSchema.and(z.object({ recentRuns: z.array(scenarioRun) }))) }),
     },
     async ({ query }) => {
       const scenarios = app.project.current.definition.scenarios;

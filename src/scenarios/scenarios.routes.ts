@@ -1,7 +1,8 @@
 // Admin API: GET /api/admin/customers/:id/scenario-runs — a guest's scenario run log, newest first. The run
 // as the console shows it (here and with each scenario in the project routes) is `scenarioRun`.
 import { z } from 'zod';
-import { adminRoute } from '../admin/api.ts';
+import { adminRoute, httpError } from '../admin/api.ts';
+import { getCustomerById } from '../customers/customers.service.ts';
 import type { AdminRoutes } from '../admin/routes.ts';
 import { scenarioRunsOfCustomer } from './engine.ts';
 
@@ -42,6 +43,9 @@ export const scenarioRunsRoutes: AdminRoutes = (admin, app) => {
       params: z.object({ id: z.coerce.number().int().positive() }),
       response: z.object({ items: z.array(scenarioRun) }),
     },
-    async ({ params }) => ({ items: (await scenarioRunsOfCustomer(app.db, params.id)).map(scenarioRunAnswer) }),
+    async ({ params }) => {
+      if (!(await getCustomerById(app.db, params.id))) throw httpError(404, `there is no guest ${params.id}`);
+      return { items: (await scenarioRunsOfCustomer(app.db, params.id)).map(scenarioRunAnswer) };
+    },
   );
 };
