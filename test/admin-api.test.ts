@@ -505,6 +505,7 @@ describe('admin API', () => {
         entered: report.body.entered,
         left: report.body.left,
         durationMs: report.body.durationMs,
+        coversCurrentDefinitions: true,
       });
       assert.deepEqual(
         Object.fromEntries(segments.body.items.map((s: { systemName: string; size: number }) => [s.systemName, s.size])),
@@ -512,7 +513,17 @@ describe('admin API', () => {
         'every guest has paid under 10 000',
       );
       const history = await as(viewer, 'GET', '/api/admin/segments/recalculations');
-      assert.deepEqual(history.body.items, [segments.body.lastRecalculation]);
+      const { coversCurrentDefinitions: _, ...lastRun } = segments.body.lastRecalculation;
+      assert.deepEqual(history.body.items, [lastRun]);
+
+      // the conditions change: the sizes shown are the old conditions' until the next full run, and the page says so
+      const exported = (await as(owner, 'GET', '/api/admin/project')).body;
+      const changed = structuredClone(exported);
+      for (const segment of changed.segments) for (const condition of segment.conditions) for (const bound of ['atLeast', 'below']) if (condition[bound] === 10000) condition[bound] = 9000;
+      assert.equal((await as(owner, 'POST', '/api/admin/project/apply', { content: JSON.stringify(changed) })).status, 200);
+      assert.equal((await as(viewer, 'GET', '/api/admin/segments')).body.lastRecalculation.coversCurrentDefinitions, false);
+      assert.equal((await as(owner, 'POST', '/api/admin/project/apply', { content: JSON.stringify(exported) })).status, 200);
+      assert.equal((await as(viewer, 'GET', '/api/admin/segments')).body.lastRecalculation.coversCurrentDefinitions, true);
       const scenarios = await as(viewer, 'GET', '/api/admin/scenarios');
       assert.ok(scenarios.body.items.some((s: { systemName: string; recentRuns: unknown[] }) => s.systemName === 'Rank' && Array.isArray(s.recentRuns)));
     });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { adminRoute } from '../admin/api.ts';
 import type { AdminRoutes } from '../admin/routes.ts';
+import { definitionsHash } from './schedule.ts';
 import { recalculateAllSegments, recentRecalculations, segmentOverview } from './segments.service.ts';
 
 const reason = z.enum(['daily', 'definitions', 'manual']);
@@ -20,7 +21,7 @@ const recalculation = z.object({
 
 type Recalculation = Awaited<ReturnType<typeof recentRecalculations>>[number];
 
-const recalculationAnswer = (run: Recalculation): z.output<typeof recalculation> => ({
+const recalculationAnswer = ({ definitionsHash: _, ...run }: Recalculation): z.output<typeof recalculation> => ({
   ...run,
   startedAt: new Date(run.startedAt).toISOString(),
   finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(),
@@ -37,7 +38,9 @@ export const segmentsRoutes: AdminRoutes = (admin, app) => {
       description:
         'A size counts the guests in the segment now: events keep membership current between full recalculations, which run daily and after the definitions change. `lastRecalculation` is null until the first one.',
       response: z.object({
-        lastRecalculation: recalculation.nullable(),
+        lastRecalculation: recalculation
+          .extend({ coversCurrentDefinitions: z.boolean().describe('false: the conditions changed since; the next worker round recalculates') })
+          .nullable(),
         items: z.array(z.object({ systemName: z.string(), name: z.string(), match: z.string(), conditions: z.array(z.unknown()), size: z.number() })),
       }),
     },
@@ -46,7 +49,9 @@ export const segmentsRoutes: AdminRoutes = (admin, app) => {
       const [overview, [last]] = await Promise.all([segmentOverview(app.db, project), recentRecalculations(app.db, 1)]);
       const sizes = new Map(overview.map((segment) => [segment.systemName, segment.size]));
       return {
-        lastRecalculation: last ? recalculationAnswer(last) : null,
+        lastRecalculation: last
+          ? { ...recalculationAnswer(last), coversCurrentDefinitions: last.definitionsHash === definitionsHash(project.definition.segments) }
+          : null,
         items: project.definition.segments.map((segment) => ({ ...segment, size: sizes.get(segment.systemName) ?? 0 })),
       };
     },

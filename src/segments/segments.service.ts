@@ -221,5 +221,6 @@ export async function recentRecalculations(db: Db, limit = 20) {
     entered: row.entered,
     left: row.left,
     durationMs: row.duration_ms,
+    definitionsHash: row.definitions_hash,
   }));
 }

@@ -6,7 +6,7 @@ import { href } from '../router.ts';
 import { ErrorBox, Json, Loading, Section, statusTone, Table, Tag, useLoad } from '../ui.tsx';
 
 interface SegmentList {
-  lastRecalculation: { reason: 'daily' | 'definitions' | 'manual'; startedAt: string; finishedAt: string | null } | null;
+  lastRecalculation: { reason: 'daily' | 'definitions' | 'manual'; startedAt: string; finishedAt: string | null; coversCurrentDefinitions: boolean } | null;
   items: { systemName: string; name: string; match: string; conditions: unknown[]; size: number }[];
 }
 
@@ -22,6 +22,7 @@ export function SegmentsPage(_: PageProps) {
         {data && (
           <p className="muted">
             {last ? `${t('lastRecalculation')}: ${dateTime(last.finishedAt ?? last.startedAt)} (${t(`recalculation_${last.reason}`)}). ${t('sizesKeptCurrent')}` : t('notRecalculatedYet')}
+            {last && !last.coversCurrentDefinitions ? ` ${t('definitionsChangedSince')}` : ''}
           </p>
         )}
         <Table
