@@ -57,6 +57,23 @@ describe('orders under concurrency', () => {
     assert.deepEqual(await ledgerDiscrepancies(t.app.db), []);
   });
 
+  it('simultaneous creates spending from ten lots take each point from a lot that holds it', async () => {
+    const phone = '79170000004';
+    const id = await guestWith(100, phone);
+    for (let i = 1; i < 10; i++) {
+      const adjusted = await t.admin('POST', `/api/admin/customers/${id}/adjustments`, { balanceType: 'Bonus', amount: 100, reason: 'Ещё баллы для проверки' });
+      assert.equal(adjusted.httpStatus, 200);
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => t.call('Offline.CreateAuthorizedOrder', createBody(phone, `L-${i}`), { transactionId: randomUUID() })),
+    );
+    assert.equal(answers.filter((answer) => answer.body.order?.processingStatus === 'Created').length, 10);
+    const lots = await t.app.db.selectFrom('point_lots').select('remaining').where('customer_id', '=', id).execute();
+    assert.equal(lots.length, 10);
+    assert.deepEqual(lots.map((lot) => Number(lot.remaining)), Array.from({ length: 10 }, () => 0));
+    assert.deepEqual(await ledgerDiscrepancies(t.app.db), []);
+  });
+
   it('the same transactionId sent ten times at once creates and spends once', async () => {
     const phone = '79170000002';
     await guestWith(500, phone);

@@ -44,13 +44,24 @@ export interface LockedBalanceRow {
   lots: OpenLotRow[];
 }
 
-async function selectLockedWithLots(db: Db, customerId: number, balanceType: string): Promise<LockedBalanceRow | null> {
+/**
+ * The locked balance row with its open lots. `fresh` is false when the statement had to wait for the lock:
+ * PostgreSQL then answers the newest balance row but the lots as they were when the statement began, so
+ * they must be read again (the lock is held by then).
+ */
+async function selectLockedWithLots(db: Db, customerId: number, balanceType: string): Promise<(LockedBalanceRow & { fresh: boolean }) | null> {
   const rows = await db
     .selectFrom('point_balances as b')
     .leftJoin('point_lots as l', (join) =>
       join.onRef('l.customer_id', '=', 'b.customer_id').onRef('l.balance_type', '=', 'b.balance_type').on('l.remaining', '>', '0'),
     )
     .select(['b.total', 'l.id', 'l.entry_id', 'l.balance_type', 'l.order_id', 'l.active_from', 'l.expires_at', 'l.remaining'])
+    // the row version the statement's snapshot sees is the locked one unless another transaction changed it meanwhile
+    .select(
+      sql<boolean>`coalesce(b.xmin = (select s.xmin from point_balances s where s.customer_id = b.customer_id and s.balance_type = b.balance_type), false)`.as(
+        'fresh',
+      ),
+    )
     .where('b.customer_id', '=', customerId)
     .where('b.balance_type', '=', balanceType)
     .orderBy(sql`l.expires_at asc nulls last`)
@@ -59,22 +70,25 @@ async function selectLockedWithLots(db: Db, customerId: number, balanceType: str
     .execute();
   if (rows.length === 0) return null;
   const lots = rows.filter((row) => row.id !== null) as unknown as OpenLotRow[];
-  return { total: rows[0].total, lots };
+  return { total: rows[0].total, lots, fresh: rows[0].fresh };
 }
 
 /**
  * Locks the guest's balance row until the transaction ends (creating it when missing) and reads it with
- * its open lots, soonest expiry first: one round trip when the row exists.
+ * its open lots, soonest expiry first: one round trip when the row exists and nobody else holds it.
  */
 export async function lockBalanceWithLots(db: Db, customerId: number, balanceType: string): Promise<LockedBalanceRow> {
-  const locked = await selectLockedWithLots(db, customerId, balanceType);
-  if (locked) return locked;
-  await db
-    .insertInto('point_balances')
-    .values({ customer_id: customerId, balance_type: balanceType, total: '0' })
-    .onConflict((oc) => oc.columns(['customer_id', 'balance_type']).doNothing())
-    .execute();
-  return (await selectLockedWithLots(db, customerId, balanceType))!;
+  let locked = await selectLockedWithLots(db, customerId, balanceType);
+  if (!locked) {
+    await db
+      .insertInto('point_balances')
+      .values({ customer_id: customerId, balance_type: balanceType, total: '0' })
+      .onConflict((oc) => oc.columns(['customer_id', 'balance_type']).doNothing())
+      .execute();
+    locked = (await selectLockedWithLots(db, customerId, balanceType))!;
+  }
+  if (!locked.fresh) locked = (await selectLockedWithLots(db, customerId, balanceType))!;
+  return { total: locked.total, lots: locked.lots };
 }
 
 export interface NewEntry {

@@ -415,7 +415,7 @@ interface SaveOrderInput {
   kind: OrderKind;
   customer: CustomerRow | null;
   balanceType: BalanceTypeDefinition | null;
-  existing: repository.OrderRow | undefined;
+  existing: repository.OrderWithIds | undefined;
   at: Date;
   /** coupon codes the order uses */
   coupons: string[];
@@ -494,7 +494,7 @@ export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Reco
     const lost = await lostCreateOf(db, ctx, existing, lookup);
     if (lost) return settleLostCreate(db, ctx, { order, statuses, balanceType, at, lost });
     ctx.notes.push(`offline order ${orderRefOf(existing.id, order.ids)} is known already (order ${existing.id}); nothing changed`);
-    return { body: { order: { processingStatus: 'AlreadyExists', ids: wireIds(existing.id, await repository.identifiersOf(db, existing.id)) } }, recordTransaction: true };
+    return { body: { order: { processingStatus: 'AlreadyExists', ids: wireIds(existing.id, existing.ids) } }, recordTransaction: true };
   }
   const customer = lookup?.status === 'Found' ? lookup.customer : null;
   if (lookup && lookup.status !== 'Found' && lookup.status !== 'NoIdentifiers') ctx.notes.push(`offline order saved without a guest: guest ${lookup.status}`);
@@ -509,7 +509,7 @@ interface OfflineOrderInput {
   balanceType: BalanceTypeDefinition | null;
   at: Date;
   /** the order it replaces (a lost create), locked */
-  existing: repository.OrderRow | undefined;
+  existing: repository.OrderWithIds | undefined;
 }
 
 /**
@@ -558,7 +558,7 @@ async function writeOfflineOrder(db: Db, ctx: OrderCallContext, input: OfflineOr
 
 /** An online order left by a create whose answer the POS lost, with the guest it belongs to. */
 interface LostCreate {
-  order: repository.OrderRow;
+  order: repository.OrderWithIds;
   lines: repository.OrderLineRow[];
   customer: CustomerRow | null;
 }
@@ -571,7 +571,7 @@ interface LostCreate {
  * identifiers that no longer find anyone: the phone changed meanwhile; an anonymous create matches an offline
  * order without a guest). Anything else is a true duplicate: null.
  */
-async function lostCreateOf(db: Db, ctx: OrderCallContext, existing: repository.OrderRow, lookup: CustomerLookup | null): Promise<LostCreate | null> {
+async function lostCreateOf(db: Db, ctx: OrderCallContext, existing: repository.OrderWithIds, lookup: CustomerLookup | null): Promise<LostCreate | null> {
   if (existing.kind === 'offline' || existing.integration_point !== ctx.integrationPoint.systemName) return null;
   const lines = await repository.linesOf(db, existing.id);
   const untouched = lines.every(
@@ -599,7 +599,7 @@ async function settleLostCreate(
 ): Promise<OrderAnswer> {
   const { project } = ctx;
   const { order: existing, lines, customer } = input.lost;
-  const ref = orderRefOf(existing.id, await repository.identifiersOf(db, existing.id));
+  const ref = orderRefOf(existing.id, existing.ids);
   const spentBalanceType = existing.balance_type ? (project.balanceType(existing.balance_type) ?? null) : null;
   const spent = sumOf(lines.map((line) => fromNumeric(line.points_spent_net, scaleOf(spentBalanceType))));
   if (customer && spentBalanceType && spent > 0) {
