@@ -8,6 +8,7 @@ import { iikoPreset } from '../src/project/presets/iiko.ts';
 import { applyProject, loadProject } from '../src/project/project.service.ts';
 import type { ProjectInput } from '../src/project/schemas.ts';
 import { recalculateAllSegments } from '../src/segments/segments.service.ts';
+import { withCpu } from './lib/cpu.ts';
 import { runLoad } from './lib/load.ts';
 import type { ReportRow } from './lib/report.ts';
 import type { BenchLimits, BenchScenario } from './lib/scenario.ts';
@@ -141,7 +142,8 @@ async function cashierPhases(server: BenchServer, limits: BenchLimits, first: nu
     const { phone, orderId, pointOfContact, lines } = bill(first + index);
     return { customer: { mobilePhone: phone }, pointOfContact, order: { ids: { iikoOrderId: orderId }, bonusPoints: [{ amount: 300 }], lines } };
   };
-  const preorder = await runLoad({
+  const pid = server.process.child.pid;
+  const preorder = await withCpu(pid, () => runLoad({
     name: `preorder (${LINES_PER_BILL} lines)`,
     baseUrl: server.url,
     concurrency: limits.concurrency,
@@ -154,9 +156,9 @@ async function cashierPhases(server: BenchServer, limits: BenchLimits, first: nu
       totals.set(index, answer.order.totalPrice);
       return true;
     },
-  });
+  }));
   let priceChanged = 0;
-  const create = await runLoad({
+  const create = await withCpu(pid, () => runLoad({
     name: 'create order',
     baseUrl: server.url,
     concurrency: limits.concurrency,
@@ -173,8 +175,8 @@ async function cashierPhases(server: BenchServer, limits: BenchLimits, first: nu
       if (status === 'PriceHasBeenChanged') priceChanged++;
       return status === 'Created';
     },
-  });
-  const pay = await runLoad({
+  }));
+  const pay = await withCpu(pid, () => runLoad({
     name: 'change status (paid)',
     baseUrl: server.url,
     concurrency: limits.concurrency,
@@ -182,8 +184,12 @@ async function cashierPhases(server: BenchServer, limits: BenchLimits, first: nu
     maxMs: limits.maxMs,
     request: (index) => operationRequest(server, 'Offline.ChangeStatus', { order: { ids: { iikoOrderId: bill(first + index).orderId } }, orderLinesStatus: 'iikoPaid' }),
     check: (_index, _status, text) => JSON.parse(text).status === 'Success',
-  });
-  return [preorder, { ...create, ...(priceChanged ? { note: `${priceChanged} PriceHasBeenChanged` } : {}) }, pay];
+  }));
+  const row = ({ cpuNote, ...result }: Awaited<typeof preorder>, extra?: string): ReportRow => {
+    const note = [cpuNote, extra].filter(Boolean).join('; ');
+    return note ? { ...result, note } : result;
+  };
+  return [row(preorder), row(create, priceChanged ? `${priceChanged} PriceHasBeenChanged` : undefined), row(pay)];
 }
 
 // bills numbered from here warm the server up (JIT, query plans) and are not reported
