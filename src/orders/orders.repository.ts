@@ -1,5 +1,5 @@
 // All SQL of the orders module.
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { eventRow, type DomainEvent } from '../jobs/outbox.ts';
 import type { OrderLineHistoryTable, OrderLinesTable, OrdersTable } from '../db/schema.ts';
@@ -75,6 +75,53 @@ export async function getOrder(db: Db, id: number, options: { lock?: boolean } =
 export type NewLine = Omit<Insertable<OrderLinesTable>, 'order_id'>;
 export type NewHistory = Omit<Insertable<OrderLineHistoryTable>, 'order_id'>;
 
+type ColumnTypes<Row> = [keyof Row & string, string][];
+
+const LINE_COLUMNS: ColumnTypes<NewLine> = [
+  ['line_number', 'integer'],
+  ['line_id', 'text'],
+  ['product_id', 'text'],
+  ['quantity', 'numeric'],
+  ['base_price_per_item', 'numeric'],
+  ['min_price_per_item', 'numeric'],
+  ['line_total', 'numeric'],
+  ['discounted_price', 'numeric'],
+  ['status', 'text'],
+  ['points_spent', 'numeric'],
+  ['points_spent_net', 'numeric'],
+  ['points_earned', 'numeric'],
+  ['points_earned_net', 'numeric'],
+  ['earnings', 'jsonb'],
+  ['applied_promotions', 'jsonb'],
+  ['custom_fields', 'jsonb'],
+  ['paid_at', 'timestamptz'],
+];
+
+const HISTORY_COLUMNS: ColumnTypes<NewHistory> = [
+  ['line_number', 'integer'],
+  ['status', 'text'],
+  ['quantity', 'numeric'],
+  ['operation', 'text'],
+  ['transaction_id', 'text'],
+  ['at', 'timestamptz'],
+];
+
+/**
+ * `insert into <table> (order_id, columns…) select <order id>, t.* from unnest(…)`: the rows travel as one
+ * array per column, a few parameters instead of one per value, which is what keeps parsing and planning a
+ * 20-line order cheap. Rows go in in their order.
+ */
+function insertRows<Row>(table: 'order_lines' | 'order_line_history', orderId: RawBuilder<unknown>, columns: ColumnTypes<Row>, rows: Row[]) {
+  const arrays = columns.map(([column, type]) =>
+    sql`${rows.map((row) => {
+      const value = row[column as keyof Row] as unknown;
+      return value instanceof Date ? value.toISOString() : value === undefined ? null : value;
+    })}::${sql.raw(type)}[]`,
+  );
+  const names = sql.join(columns.map(([column]) => sql.ref(column)));
+  return sql`insert into ${sql.table(table)} (order_id, ${names}) select ${orderId}, t.* from unnest(${sql.join(arrays)}) as t(${names})`;
+}
+
 /** The outbox rows of domain events written by a statement of this module. */
 const eventValues = (events: DomainEvent[]) => sql.join(events.map(eventRow).map((row) => sql`(${row.topic}, ${row.payload}::jsonb)`));
 
@@ -102,8 +149,8 @@ export async function insertOrder(
             .columns(['field', 'value', 'order_id'])
             .expression(sql`select v.field, v.value, inserted.id from inserted, (values ${sql.join(pairs.map(([field, value]) => sql`(${field}, ${value})`))}) as v(field, value)`),
     )
-    .with('lines', (qb) => (lines.length === 0 ? sql`(select 1)` : qb.insertInto('order_lines').values(lines.map((line) => ({ ...line, order_id: orderId })))))
-    .with('history', (qb) => (history.length === 0 ? sql`(select 1)` : qb.insertInto('order_line_history').values(history.map((entry) => ({ ...entry, order_id: orderId })))))
+    .with('lines', () => (lines.length === 0 ? sql`(select 1)` : sql`(${insertRows('order_lines', orderId, LINE_COLUMNS, lines)})`))
+    .with('history', () => (history.length === 0 ? sql`(select 1)` : sql`(${insertRows('order_line_history', orderId, HISTORY_COLUMNS, history)})`))
     .with('events', (qb) =>
       events.length === 0
         ? sql`(select 1)`
@@ -148,11 +195,8 @@ export async function deleteLines(db: Db, orderId: number): Promise<void> {
 /** Inserts an order's lines and their first history rows in one statement. */
 export async function insertLines(db: Db, orderId: number, lines: NewLine[], history: NewHistory[]): Promise<void> {
   if (lines.length === 0) return;
-  await db
-    .with('history', (qb) => qb.insertInto('order_line_history').values(history.map((entry) => ({ ...entry, order_id: orderId }))))
-    .insertInto('order_lines')
-    .values(lines.map((line) => ({ ...line, order_id: orderId })))
-    .execute();
+  const id = sql`${orderId}::bigint`;
+  await sql`with history as (${insertRows('order_line_history', id, HISTORY_COLUMNS, history)}) ${insertRows('order_lines', id, LINE_COLUMNS, lines)}`.execute(db);
 }
 
 export interface LineProgress {
@@ -179,12 +223,9 @@ export async function saveLineChanges(
   order: { updatedAt: Date; customFields?: Record<string, unknown> } | null,
   events: DomainEvent[],
 ): Promise<void> {
-  const rows = lines.map(
-    (line) =>
-      sql`(${line.id}::bigint, ${line.status}, ${line.quantityReturned}::numeric, ${line.quantityRefunded}::numeric, ${line.amountReturned}::numeric, ${line.pointsSpentNet}::numeric, ${line.pointsEarnedNet}::numeric, ${line.paidAt}::timestamptz)`,
-  );
+  const column = <T>(read: (line: LineProgress) => T) => lines.map(read);
   const parts = [
-    ...(rows.length === 0
+    ...(lines.length === 0
       ? []
       : [
           sql`lines as (
@@ -192,15 +233,18 @@ export async function saveLineChanges(
         status = v.status, quantity_returned = v.quantity_returned, quantity_refunded = v.quantity_refunded,
         amount_returned = v.amount_returned, points_spent_net = v.points_spent_net, points_earned_net = v.points_earned_net,
         paid_at = coalesce(l.paid_at, v.paid_at)
-      from (values ${sql.join(rows)}) as v(id, status, quantity_returned, quantity_refunded, amount_returned, points_spent_net, points_earned_net, paid_at)
+      from unnest(
+        ${column((line) => line.id)}::bigint[], ${column((line) => line.status)}::text[],
+        ${column((line) => line.quantityReturned)}::numeric[], ${column((line) => line.quantityRefunded)}::numeric[],
+        ${column((line) => line.amountReturned)}::numeric[], ${column((line) => line.pointsSpentNet)}::numeric[],
+        ${column((line) => line.pointsEarnedNet)}::numeric[], ${column((line) => line.paidAt?.toISOString() ?? null)}::timestamptz[]
+      ) as v(id, status, quantity_returned, quantity_refunded, amount_returned, points_spent_net, points_earned_net, paid_at)
       where l.id = v.id and l.order_id = ${orderId})`,
         ]),
     ...(history.length === 0
       ? []
       : [
-          sql`history as (
-      insert into order_line_history (order_id, line_number, status, quantity, operation, transaction_id, at)
-      values ${sql.join(history.map((entry) => sql`(${orderId}, ${entry.line_number}, ${entry.status}, ${entry.quantity}, ${entry.operation}, ${entry.transaction_id ?? null}, ${entry.at})`))})`,
+          sql`history as (${insertRows('order_line_history', sql`${orderId}::bigint`, HISTORY_COLUMNS, history)})`,
         ]),
     ...(order === null
       ? []
