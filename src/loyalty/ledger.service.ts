@@ -272,12 +272,6 @@ export async function spendPoints(db: Db, project: ProjectSnapshot, input: Spend
   return entryId;
 }
 
-/** What a guest may spend now, read under the balance lock (the caller's transaction keeps it). */
-export async function lockedAvailablePoints(db: Db, project: ProjectSnapshot, customerId: number, balanceType: BalanceTypeDefinition, now: Date): Promise<number> {
-  const balance = await openBalance(db, project, customerId, balanceType, now);
-  return availableOf(balance, now);
-}
-
 export interface OrderPointsInput {
   customerId: number;
   balanceType: BalanceTypeDefinition;
