@@ -85,9 +85,22 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     allowUnorderedMigrations: true,
     migrationTableSchema: rows[0].schema,
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt += 1) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // Kysely's check for its bookkeeping tables reads the tables of every schema; a schema dropped by someone
+    // else meanwhile (another installation or test sharing the database) fails it with "schema … does not
+    // exist". Nothing was applied then (each run is one transaction): look again.
+    if (attempt < 5 && isAnotherSchemaGone(error, rows[0].schema)) continue;
+    throw error;
+  }
+}
+
+const INVALID_SCHEMA_NAME = '3F000';
+
+function isAnotherSchemaGone(error: unknown, ownSchema: string): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === INVALID_SCHEMA_NAME && typeof message === 'string' && !message.includes(`"${ownSchema}"`);
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {
