@@ -17,5 +17,17 @@ const walk = (path) => {
 };
 for (const root of roots) walk(root);
 files.sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=900000', ...files], { stdio: 'inherit' });
+// No --test-force-exit: with concurrency it can drop the last verdicts of a file and still pass
+// (nodejs/node#64833). A test file that leaves a handle open would keep the run waiting instead, so the
+// whole run has a deadline; one test has five minutes.
+const RUN_DEADLINE_MS = 30 * 60_000;
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+  stdio: 'inherit',
+  timeout: RUN_DEADLINE_MS,
+  killSignal: 'SIGKILL',
+});
+if (result.error?.code === 'ETIMEDOUT') {
+  console.error(`the tests did not end within ${RUN_DEADLINE_MS / 60_000} minutes: a test file probably left a server, a timer or a connection open`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);

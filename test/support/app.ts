@@ -38,6 +38,16 @@ export interface TestApp {
 
 export async function createTestApp(options: { now?: Date | string; env?: Record<string, string>; phoneConfirmation?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  // a setup that fails must not leave the database open: the test process would never end
+  try {
+    return await buildTestApp(database, options);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function buildTestApp(database: TestDatabase, options: { now?: Date | string; env?: Record<string, string>; phoneConfirmation?: boolean }): Promise<TestApp> {
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', REGULARS_WORKER_POLL_MS: '20', ...options.env });
   await initProject(database.db, {
     preset: 'iiko',
