@@ -7,7 +7,7 @@ import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
-import { queryOperationLog } from './protocol/protocol.repository.ts';
+import { queryOperationLog } from './protocol/protocol.service.ts';
 import { normalizePhone } from './customers/phone.ts';
 import { listMessages } from './messaging/mailings.service.ts';
 
@@ -156,7 +156,7 @@ program
   .option('--json', 'full entries as JSON lines')
   .action(async (options: { operation?: string; status?: string; limit: string; json?: boolean }) =>
     withApp(async ({ app }) => {
-      const entries = await queryOperationLog(app.db, { operation: options.operation, status: options.status, limit: Number(options.limit) || 20 });
+      const entries = await queryOperationLog(app, { operation: options.operation, status: options.status, limit: Number(options.limit) || 20 });
       for (const entry of entries) {
         if (options.json) print(JSON.stringify(entry));
         else

@@ -45,8 +45,7 @@ export const operationLogRoutes: AdminRoutes = (admin, app) => {
       response: z.object({ items: z.array(entry), nextBeforeId: z.number().nullable() }),
     },
     async ({ query }) => {
-      await app.operationLog.flush();
-      const items = await queryOperationLog(app.db, query);
+      const items = await queryOperationLog(app, query);
       return { items, nextBeforeId: items.length === query.limit ? items[items.length - 1].id : null };
     },
   );
@@ -62,8 +61,7 @@ export const operationLogRoutes: AdminRoutes = (admin, app) => {
       response: entry,
     },
     async ({ params }) => {
-      await app.operationLog.flush();
-      const found = await getOperationLogEntry(app.db, params.id);
+      const found = await getOperationLogEntry(app, params.id);
       if (!found) throw httpError(404, `no log entry ${params.id}`);
       return found;
     },
