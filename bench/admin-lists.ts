@@ -3,7 +3,7 @@
 // server (in-process inject, admin token). A page must not scan a table.
 //   npx tsx bench/admin-lists.ts [postgres://…]   (default: TEST_DATABASE_URL); drops its schema afterwards
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { dropSchema } from '../test/support/db.ts';
 import pino from 'pino';
 import { sql } from 'kysely';
 import type { AppContext } from '../src/app-context.ts';
@@ -119,8 +119,5 @@ try {
   await server.close();
 } finally {
   await handle.close();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
+  await dropSchema(url, schema);
 }

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { dropSchema } from '../test/support/db.ts';
 import { migrateToLatest, openDatabase, type Db } from '../src/db/database.ts';
 import { initProject, loadProject } from '../src/project/project.service.ts';
 import { recalculateAllSegments, type RecalculationReport } from '../src/segments/segments.service.ts';
@@ -106,13 +106,7 @@ export async function recalculationBenchmark(postgresUrl: string, guests: number
     rows.push({ name: 'segment sizes', note: sizes.map((row) => `${row.segment} ${Number(row.size).toLocaleString('en')}`).join(', ') });
   } finally {
     await handle.close();
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    try {
-      await client.query(`drop schema if exists "${schema}" cascade`);
-    } finally {
-      await client.end();
-    }
+    await dropSchema(postgresUrl, schema);
   }
   return rows;
 }

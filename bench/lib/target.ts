@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { dropSchema } from '../../test/support/db.ts';
 import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.ts';
 import { initProject } from '../../src/project/project.service.ts';
 import { startServerProcess, type ServerProcess } from '../../test/support/process.ts';
@@ -59,15 +59,7 @@ export async function prepareTarget(kind: TargetKind, postgresUrl: string | null
     db: handle.db,
     closeDb: () => handle.close(),
     serverEnv: { DATABASE_URL: url.toString() },
-    destroy: async () => {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-    },
+    destroy: () => dropSchema(postgresUrl, schema),
   };
 }
 
