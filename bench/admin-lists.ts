@@ -13,6 +13,7 @@ import { ProjectStore } from '../src/project/project-store.ts';
 import { OperationLogWriter } from '../src/protocol/operation-log-writer.ts';
 import { initProject } from '../src/project/project.service.ts';
 import { buildServer } from '../src/server.ts';
+import { SecretBox } from '../src/shared/secret-box.ts';
 
 const url = process.argv[2] ?? process.env.TEST_DATABASE_URL;
 if (!url) throw new Error('give a postgres:// URL or set TEST_DATABASE_URL');
@@ -74,6 +75,7 @@ try {
     databaseKind: 'postgres',
     project: await ProjectStore.open(db),
     logger: pino({ level: 'silent' }),
+    secrets: SecretBox.random(),
     operationLog: new OperationLogWriter(db, pino({ level: 'silent' })),
     now: () => new Date(),
   };

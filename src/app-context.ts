@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { ProjectStore } from './project/project-store.ts';
 import type { OperationLogWriter } from './protocol/operation-log-writer.ts';
+import type { SecretBox } from './shared/secret-box.ts';
 
 export interface AppContext {
   config: Config;
@@ -11,6 +12,8 @@ export interface AppContext {
   databaseKind: 'pglite' | 'postgres';
   project: ProjectStore;
   logger: Logger;
+  /** seals and opens what is kept encrypted (SMS texts, codes in the outbox, project credentials) */
+  secrets: SecretBox;
   /** the protocol calls' log, written in batches off the response path */
   operationLog: OperationLogWriter;
   /** the current time; tests pass a fixed clock */

@@ -180,10 +180,10 @@ program
       const statuses = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
       const status = statuses.find((known) => known === options.status);
       if (options.status && !status) throw new Error(`--status must be one of ${statuses.join(', ')}`);
-      const messages = await listMessages(app.db, { phone, status, limit: Number(options.limit) || 20 });
+      const messages = await listMessages(app.db, app.secrets, { phone, status, limit: Number(options.limit) || 20 });
       if (messages.length === 0) print('no messages');
       for (const message of messages)
-        print(`${message.createdAt.toISOString()}  ${message.status.padEnd(9)}  ${message.phone}  ${message.mailing ?? '-'}  ${message.text}${message.lastError ? `  (${message.lastError})` : ''}`);
+        print(`${message.createdAt.toISOString()}  ${message.status.padEnd(9)}  ${message.phone}  ${message.mailing ?? '-'}  ${message.text ?? '(text not kept)'}${message.lastError ? `  (${message.lastError})` : ''}`);
     }),
   );
 

@@ -1,4 +1,5 @@
 // The only reader of process.env. Parsed once, validated with zod, frozen.
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const flag = z
@@ -15,6 +16,11 @@ const envSchema = z.object({
     .optional(),
   REGULARS_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   REGULARS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REGULARS_ENCRYPTION_KEY: z
+    .string()
+    .refine((text) => Buffer.from(text.trim(), 'base64').length === 32, '32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  REGULARS_KEY_FILE: z.string().min(1).optional(),
   REGULARS_SMS_URL: z
     .string()
     .regex(/^(outbox:|smpp:\/\/|https?:\/\/)/, 'must be outbox:, smpp://… or http(s)://…')
@@ -38,6 +44,10 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly secretKey: string | null;
   readonly adminToken: string | null;
+  /** the master key of the secret box (base64), when configured rather than kept in the key file */
+  readonly encryptionKey: string | null;
+  /** where the master key is kept when not configured; null for a throw-away (memory://) database */
+  readonly keyFile: string | null;
   readonly smsUrl: string;
   readonly phoneConfirmation: boolean;
   readonly role: 'all' | 'api' | 'worker';
@@ -70,6 +80,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     secretKey: e.REGULARS_SECRET_KEY ?? null,
     adminToken: e.REGULARS_ADMIN_TOKEN ?? null,
+    encryptionKey: e.REGULARS_ENCRYPTION_KEY ?? null,
+    keyFile: e.REGULARS_KEY_FILE ?? (e.REGULARS_DATA_DIR.includes('://') ? null : join(e.REGULARS_DATA_DIR, 'regulars.key')),
     smsUrl: e.REGULARS_SMS_URL,
     phoneConfirmation: e.REGULARS_PHONE_CONFIRMATION,
     role: e.REGULARS_ROLE,

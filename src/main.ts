@@ -8,6 +8,7 @@ import { ProjectStore } from './project/project-store.ts';
 import { OperationLogWriter } from './protocol/operation-log-writer.ts';
 import { initProject, type InitResult } from './project/project.service.ts';
 import { buildServer } from './server.ts';
+import { decodeMasterKey, openSecretBox } from './shared/encryption-key.ts';
 import { runShutdownHooks } from './shared/shutdown.ts';
 
 export interface OpenOptions {
@@ -41,6 +42,10 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       secretKey: config.secretKey,
       adminToken: config.adminToken,
     });
+    const secrets = await openSecretBox(database.db, {
+      key: config.encryptionKey ? decodeMasterKey(config.encryptionKey, 'REGULARS_ENCRYPTION_KEY') : null,
+      keyFile: config.keyFile,
+    });
     const project = await ProjectStore.open(database.db);
     const app: AppContext = {
       config,
@@ -48,6 +53,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       databaseKind: database.kind,
       project,
       logger,
+      secrets,
       operationLog: new OperationLogWriter(database.db, logger),
       now: options.now ?? clockOf(config),
     };

@@ -7,7 +7,6 @@ import YAML from 'yaml';
 import { addUser } from '../src/admin/users.service.ts';
 import { insertCustomer } from '../src/customers/customers.repository.ts';
 import { accruePoints } from '../src/loyalty/ledger.service.ts';
-import { encryptSecret } from '../src/shared/secret-box.ts';
 import { insertOperationLogEntries } from '../src/protocol/protocol.repository.ts';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/app.ts';
 
@@ -401,7 +400,7 @@ describe('admin API', () => {
             id: randomUUID(),
             customer_id: annaId,
             phone: '79001234567',
-            text_encrypted: await encryptSecret(t.app.db, `message ${index}`),
+            text_encrypted: t.app.secrets.seal(`message ${index}`),
             connection: 'default',
             status: message.status,
             attempts: message.status === 'failed' ? 3 : 1,

@@ -21,7 +21,7 @@ const message = z.object({
   id: z.string(),
   customerId: z.number().nullable(),
   phone: z.string(),
-  text: z.string(),
+  text: z.string().nullable().describe('one-time codes masked (••••); null for a message stored before 0.2, whose text may hold a code'),
   mailing: z.string().nullable(),
   connection: z.string(),
   source: z.string().nullable(),
@@ -53,7 +53,7 @@ export const smsLogRoutes: AdminRoutes = (admin, app) => {
       if (phone === null) throw httpError(400, 'invalid query', [{ path: '/phone', message: 'not a mobile phone number' }]);
       const [, part, createdAt, id] = query.after ? CURSOR.exec(query.after)! : [];
       if (part && Number.isNaN(Date.parse(createdAt))) throw httpError(400, 'invalid query', [{ path: '/after', message: 'the `next` cursor of the previous page' }]);
-      const page = await pageOfMessages(app.db, {
+      const page = await pageOfMessages(app.db, app.secrets, {
         phone,
         status: query.status,
         customerId: query.customerId,

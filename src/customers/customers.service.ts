@@ -3,6 +3,7 @@
 import type { Db } from '../db/database.ts';
 import { emitEvent } from '../jobs/outbox.ts';
 import { sealMailingSecrets } from '../messaging/mailing-secrets.ts';
+import type { SecretBox } from '../shared/secret-box.ts';
 import type { CODE_LIFETIMES, IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../shared/errors.ts';
@@ -25,6 +26,8 @@ export interface GuestContext {
   integrationPoint: IntegrationPointDefinition;
   operation: OperationDefinition;
   now: Date;
+  /** seals the codes an event carries to its SMS */
+  secrets: SecretBox;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -245,7 +248,7 @@ export async function registerCustomer(db: Db, ctx: GuestContext, node: unknown)
     type: 'customerRegistered',
     customerId: customer.id,
     ...eventSource(ctx),
-    data: confirmation ? { secrets: await sealCode(db, 'MobilePhoneConfirmationCode', confirmation) } : {},
+    data: confirmation ? { secrets: sealCode(ctx.secrets, 'MobilePhoneConfirmationCode', confirmation) } : {},
   });
   return { customer, confirmation };
 }
@@ -254,8 +257,8 @@ function withoutCleared(values: Record<string, unknown> | undefined): Record<str
   return Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value !== null));
 }
 
-async function sealCode(db: Db, parameter: string, issued: CodeForSms): Promise<string> {
-  return sealMailingSecrets(db, { parameters: { [parameter]: issued.code.code }, to: issued.phone, validUntil: issued.code.expiresAt.toISOString() });
+function sealCode(box: SecretBox, parameter: string, issued: CodeForSms): string {
+  return sealMailingSecrets(box, { parameters: { [parameter]: issued.code.code }, to: issued.phone, validUntil: issued.code.expiresAt.toISOString() });
 }
 
 const PROFILE_COLUMNS = {
@@ -418,7 +421,7 @@ export async function requestAuthorizationCode(db: Db, ctx: GuestContext, node: 
     type: 'authorizationCodeRequested',
     customerId: lookup.customer.id,
     ...eventSource(ctx),
-    data: { secrets: await sealCode(db, 'AuthentificationCode', { code, phone }) },
+    data: { secrets: sealCode(ctx.secrets, 'AuthentificationCode', { code, phone }) },
   });
   return { status: 'Found', customer: lookup.customer, codeIssued: true };
 }

@@ -209,7 +209,10 @@ export interface MessagesTable {
   id: string;
   customer_id: number | null;
   phone: string;
-  text_encrypted: string;
+  /** the text as an operator may see it, one-time codes masked; null for messages stored before 0.2 */
+  text_encrypted: string | null;
+  /** the text the gateway gets, codes included: kept only until the message is sent or has failed */
+  outgoing_text_encrypted: string | null;
   mailing: string | null;
   connection: string;
   source: string | null;

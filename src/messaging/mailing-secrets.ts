@@ -1,7 +1,6 @@
 // The clear-text template parameters of a code mailing (the code itself) and the number it goes to,
 // sealed for the trip through the outbox: the event payload holds only ciphertext.
-import type { Db } from '../db/database.ts';
-import { decryptSecret, encryptSecret } from '../shared/secret-box.ts';
+import type { SecretBox } from '../shared/secret-box.ts';
 
 export interface MailingSecrets {
   /** Recipient parameters that exist only for this message, e.g. `{ AuthentificationCode: '1234' }` */
@@ -12,10 +11,10 @@ export interface MailingSecrets {
   validUntil: string;
 }
 
-export async function sealMailingSecrets(db: Db, secrets: MailingSecrets): Promise<string> {
-  return encryptSecret(db, JSON.stringify(secrets));
+export function sealMailingSecrets(box: SecretBox, secrets: MailingSecrets): string {
+  return box.seal(JSON.stringify(secrets));
 }
 
-export async function openMailingSecrets(db: Db, sealed: string): Promise<MailingSecrets> {
-  return JSON.parse(await decryptSecret(db, sealed)) as MailingSecrets;
+export function openMailingSecrets(box: SecretBox, sealed: string): MailingSecrets {
+  return JSON.parse(box.open(sealed)) as MailingSecrets;
 }

@@ -10,6 +10,7 @@ import type { ProjectInput } from '../project/schemas.ts';
 import { mailingRecipient, queueMailing } from './mailings.service.ts';
 
 const PHONE = '79005550101';
+const mailingDeps = (t: TestApp) => ({ project: t.app.project.current, defaultSmsUrl: t.app.config.smsUrl, secrets: t.app.secrets });
 
 async function withTemplates(t: TestApp, templates: Record<string, string>, extra: ProjectInput['mailings'] = []): Promise<void> {
   const project = iikoPreset({ phoneConfirmation: true });
@@ -20,7 +21,7 @@ async function withTemplates(t: TestApp, templates: Record<string, string>, extr
 
 test('a code SMS tells until when the code is valid, and a greeting names the birthday, in the project time zone', async () => {
   // 23:30 in Moscow (UTC+3): the code, valid for a day, expires at 23:30 tomorrow local time
-  const t = await createTestApp({ now: '2026-11-29T20:30:00Z' });
+  const t = await createTestApp({ now: '2026-11-29T20:30:00Z', smsInbox: true });
   try {
     await withTemplates(
       t,
@@ -30,19 +31,19 @@ test('a code SMS tells until when the code is valid, and a greeting names the bi
     const registered = await t.call('Offline.RegisterCustomer', { customer: { mobilePhone: PHONE, firstName: 'Анна', birthDate: '1990-01-31' } });
     assert.equal(registered.body.customer?.processingStatus, 'Created', JSON.stringify(registered.body));
     await t.drain();
+    assert.match(t.sms.to(PHONE)[0], /^Код \d{4} действует до 30 ноября 23:30$/);
     const [confirmation] = (await t.admin('GET', `/api/admin/messages?phone=${PHONE}`)).body.items;
-    assert.match(confirmation.text, /^Код \d+ действует до 30 ноября 23:30$/);
+    assert.equal(confirmation.text, 'Код •••• действует до 30 ноября 23:30', 'the SMS log shows the text with the code masked');
 
-    const project = t.app.project.current;
     const customer = (await getCustomerById(t.app.db, registered.body.customer.ids.mindboxId))!;
     t.clock.advance(60_000);
-    const greeting = await queueMailing(t.app.db, project, t.app.config.smsUrl, { mailing: 'BirthdayGreeting', recipient: mailingRecipient(customer), source: 'test', now: t.clock.now });
+    const greeting = await queueMailing(t.app.db, mailingDeps(t), { mailing: 'BirthdayGreeting', recipient: mailingRecipient(customer), source: 'test', now: t.clock.now });
     assert.notEqual(greeting.status, 'skipped');
     const [newest] = (await t.admin('GET', `/api/admin/messages?phone=${PHONE}`)).body.items;
     assert.equal(newest.text, 'Анна, ждём вас 31 января: 31.01.1990');
 
     t.clock.advance(60_000);
-    const noBirthday = await queueMailing(t.app.db, project, t.app.config.smsUrl, {
+    const noBirthday = await queueMailing(t.app.db, mailingDeps(t), {
       mailing: 'BirthdayGreeting',
       recipient: { ...mailingRecipient(customer), birthDate: null },
       source: 'test',
@@ -61,7 +62,7 @@ test('a template that needs a code expiry is skipped when the message carries no
     await withTemplates(t, {}, [{ systemName: 'Expiring', name: 'Срок', channel: 'sms', connection: 'default', template: 'До ${FormatDateTime(Recipient.CodeExpiresAt, "HH:mm")}' }]);
     const registered = await t.call('Offline.RegisterCustomer', { customer: { mobilePhone: PHONE } });
     const customer = (await getCustomerById(t.app.db, registered.body.customer.ids.mindboxId))!;
-    const outcome = await queueMailing(t.app.db, t.app.project.current, t.app.config.smsUrl, {
+    const outcome = await queueMailing(t.app.db, mailingDeps(t), {
       mailing: 'Expiring',
       recipient: mailingRecipient(customer),
       validUntil: new Date('2026-11-30T12:00:00Z'),

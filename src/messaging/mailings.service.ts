@@ -1,6 +1,8 @@
 // Mailings: render a mailing's template for one guest and store the SMS as a durable message row whose
 // sending is an outbox job (`sms.send`) committed in the same transaction. With an `outbox:` connection the
-// row is the whole delivery: it is stored as sent at once. Texts are stored encrypted (they carry codes).
+// row is the whole delivery: it is stored as sent at once. A one-time code is never readable from the row
+// once the message has left (decision 0101): the text kept for the SMS log is rendered with the codes
+// masked, and the text with the codes waits, encrypted, only until it is sent or has failed.
 import { randomUUID } from 'node:crypto';
 import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
@@ -10,7 +12,7 @@ import { customerBalances } from '../loyalty/balances.ts';
 import type { SmsConnectionDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { maskPhone } from '../protocol/mask.ts';
-import { decryptSecret, encryptSecret } from '../shared/secret-box.ts';
+import type { SecretBox } from '../shared/secret-box.ts';
 import * as repository from './messages.repository.ts';
 import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, wallClock, type CompiledTemplate } from './template.ts';
 
@@ -88,6 +90,19 @@ function missingCodeParameters(template: string, request: MailingRequest): strin
   return [...CODE_PARAMETERS, 'CodeExpiresAt'].filter((name) => template.includes(`Recipient.${name}`) && !given(name));
 }
 
+/** What storing a mailing needs besides the transaction. */
+export interface MailingDeps {
+  project: ProjectSnapshot;
+  /** REGULARS_SMS_URL: the connection of a mailing whose connection names no URL */
+  defaultSmsUrl: string;
+  secrets: SecretBox;
+}
+
+/** The code parameters as the SMS log shows them: every character masked. */
+function maskedParameters(parameters: Record<string, string> | undefined): Record<string, string> | undefined {
+  return parameters && Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, '•'.repeat(value.length)]));
+}
+
 async function recipientContext(db: Db, project: ProjectSnapshot, request: MailingRequest): Promise<Record<string, unknown>> {
   const names = project.definition.balanceTypes.map((type) => type.systemName);
   const balances = await customerBalances(db, project, request.recipient.id, names, request.now);
@@ -111,15 +126,22 @@ async function recipientContext(db: Db, project: ProjectSnapshot, request: Maili
 }
 
 /** Renders and stores one SMS of a mailing, in the caller's transaction. */
-export async function queueMailing(db: Db, project: ProjectSnapshot, defaultSmsUrl: string, request: MailingRequest): Promise<MailingOutcome> {
+export async function queueMailing(db: Db, deps: MailingDeps, request: MailingRequest): Promise<MailingOutcome> {
+  const { project, defaultSmsUrl, secrets } = deps;
   const mailing = project.mailing(request.mailing);
   if (!mailing) return { status: 'skipped', reason: `mailing "${request.mailing}" is not defined` };
   const phone = request.to ?? request.recipient.mobilePhone;
   if (!phone) return { status: 'skipped', reason: 'the guest has no mobile phone' };
   const missing = missingCodeParameters(mailing.template, request);
   if (missing.length) return { status: 'skipped', reason: `the template needs ${missing.join(', ')}, which this event does not carry` };
-  const text = renderTemplate(compiledTemplate(mailing.template), await recipientContext(db, project, request)).trim();
+  const template = compiledTemplate(mailing.template);
+  const context = await recipientContext(db, project, request);
+  const text = renderTemplate(template, context).trim();
   if (text === '') return { status: 'skipped', reason: 'the template rendered an empty text' };
+  const recipient = context.Recipient as Record<string, unknown>;
+  const shownText = request.parameters
+    ? renderTemplate(template, { Recipient: { ...recipient, ...maskedParameters(request.parameters) } }).trim()
+    : text;
   const connection = project.smsConnection(mailing.connection);
   const storedOnly = connectionUrl(connection, defaultSmsUrl).startsWith('outbox:');
   const id = randomUUID();
@@ -127,7 +149,8 @@ export async function queueMailing(db: Db, project: ProjectSnapshot, defaultSmsU
     id,
     customerId: request.recipient.id,
     phone,
-    textEncrypted: await encryptSecret(db, text),
+    shownTextEncrypted: secrets.seal(shownText),
+    outgoingTextEncrypted: storedOnly ? null : secrets.seal(text),
     mailing: mailing.systemName,
     connection: mailing.connection,
     source: request.source,
@@ -143,7 +166,8 @@ export interface ListedMessage {
   id: string;
   customerId: number | null;
   phone: string;
-  text: string;
+  /** codes masked; null for a message stored before 0.2, whose text is not shown because it may hold a code */
+  text: string | null;
   mailing: string | null;
   connection: string;
   source: string | null;
@@ -163,10 +187,11 @@ export interface ListedMessage {
  */
 export async function listMessages(
   db: Db,
+  secrets: SecretBox,
   filter: { phone?: string; status?: MessageStatus; limit?: number },
 ): Promise<ListedMessage[]> {
   const rows = await repository.listMessages(db, { ...filter, limit: filter.limit ?? 50 });
-  return Promise.all(rows.map((row) => listedMessage(db, row, Boolean(filter.phone))));
+  return rows.map((row) => listedMessage(secrets, row, Boolean(filter.phone)));
 }
 
 /** Where a page of messages ended: in which part of the list, at which (created_at, id). */
@@ -182,6 +207,7 @@ export interface MessageCursor {
  */
 export async function pageOfMessages(
   db: Db,
+  secrets: SecretBox,
   filter: { phone?: string; status?: MessageStatus; customerId?: number; failedFirst: boolean; after?: MessageCursor; limit: number },
 ): Promise<{ items: ListedMessage[]; next: MessageCursor | null }> {
   const parts: MessageCursor['part'][] = filter.failedFirst && !filter.status ? ['failed', 'others'] : ['all'];
@@ -191,18 +217,18 @@ export async function pageOfMessages(
     for (const row of await repository.messagesPage(db, { ...filter, part, after, limit: filter.limit - found.length })) found.push({ row, part });
     if (found.length === filter.limit) break;
   }
-  const items = await Promise.all(found.map(({ row }) => listedMessage(db, row, Boolean(filter.phone))));
+  const items = found.map(({ row }) => listedMessage(secrets, row, Boolean(filter.phone)));
   const last = found.at(-1);
   return { items, next: found.length === filter.limit && last ? { part: last.part, createdAt: new Date(last.row.created_at), id: last.row.id } : null };
 }
 
-/** A message as an operator sees it: the text decrypted, the phone masked unless the operator typed it. */
-async function listedMessage(db: Db, row: repository.MessageRow, showPhone: boolean): Promise<ListedMessage> {
+/** A message as an operator sees it: the shown text (codes masked), the phone masked unless the operator typed it. */
+function listedMessage(secrets: SecretBox, row: repository.MessageRow, showPhone: boolean): ListedMessage {
   return {
     id: row.id,
     customerId: row.customer_id,
     phone: showPhone ? row.phone : maskPhone(row.phone),
-    text: await decryptSecret(db, row.text_encrypted),
+    text: row.text_encrypted === null ? null : secrets.open(row.text_encrypted),
     mailing: row.mailing,
     connection: row.connection,
     source: row.source,

@@ -11,7 +11,8 @@ export async function insertMessage(
     id: string;
     customerId: number | null;
     phone: string;
-    textEncrypted: string;
+    shownTextEncrypted: string;
+    outgoingTextEncrypted: string | null;
     mailing: string | null;
     connection: string;
     source: string | null;
@@ -26,7 +27,8 @@ export async function insertMessage(
       id: message.id,
       customer_id: message.customerId,
       phone: message.phone,
-      text_encrypted: message.textEncrypted,
+      text_encrypted: message.shownTextEncrypted,
+      outgoing_text_encrypted: message.outgoingTextEncrypted,
       mailing: message.mailing,
       connection: message.connection,
       source: message.source,
@@ -57,7 +59,7 @@ export async function claimForSending(db: Db, id: string, now: Date, leaseUntil:
 export async function markSent(db: Db, id: string, providerMessageId: string | null, now: Date): Promise<void> {
   await db
     .updateTable('messages')
-    .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, sending_until: null, last_error: null, updated_at: now })
+    .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, sending_until: null, last_error: null, outgoing_text_encrypted: null, updated_at: now })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .execute();
@@ -75,7 +77,7 @@ export async function markQueuedAgain(db: Db, id: string, error: string, now: Da
 export async function markFailed(db: Db, id: string, error: string, now: Date): Promise<void> {
   await db
     .updateTable('messages')
-    .set({ status: 'failed', sending_until: null, last_error: error, failed_at: now, updated_at: now })
+    .set({ status: 'failed', sending_until: null, last_error: error, failed_at: now, outgoing_text_encrypted: null, updated_at: now })
     .where('id', '=', id)
     .where('status', 'in', ['queued', 'sending', 'sent'])
     .execute();

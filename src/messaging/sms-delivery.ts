@@ -11,7 +11,6 @@ import type { AppContext } from '../app-context.ts';
 import { inTransaction } from '../db/database.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import type { JobHandler } from '../jobs/types.ts';
-import { decryptSecret } from '../shared/secret-box.ts';
 import { SMS_SEND_TOPIC } from './mailings.service.ts';
 import * as repository from './messages.repository.ts';
 import { smsProviderFor } from './sms-connections.ts';
@@ -34,9 +33,13 @@ export const sendSmsJob: JobHandler = async (app, payload) => {
     await repository.markFailed(app.db, id, 'not sent in time: the message was no longer useful', now);
     return;
   }
+  if (message.outgoing_text_encrypted === null) {
+    await repository.markFailed(app.db, id, 'the text to send is no longer kept', now);
+    return;
+  }
   const connection = app.project.current.smsConnection(message.connection);
   const provider = smsProviderFor(app, connection);
-  const outcome = await provider.send({ id, to: message.phone, text: await decryptSecret(app.db, message.text_encrypted), sender: connection?.sender });
+  const outcome = await provider.send({ id, to: message.phone, text: app.secrets.open(message.outgoing_text_encrypted), sender: connection?.sender });
   const done = app.now();
   if (outcome.kind === 'accepted') {
     await repository.markSent(app.db, id, outcome.providerMessageId, done);

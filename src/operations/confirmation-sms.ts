@@ -10,7 +10,7 @@ export async function sendConfirmationCode(request: OperationRequest, customer: 
     request.notes.push('no confirmationMailing in the operation settings: the confirmation code was not sent');
     return;
   }
-  const outcome = await queueMailing(request.db, request.project, request.app.config.smsUrl, {
+  const outcome = await queueMailing(request.db, { project: request.project, defaultSmsUrl: request.app.config.smsUrl, secrets: request.app.secrets }, {
     mailing,
     recipient: mailingRecipient(customer),
     to: confirmation.phone,

@@ -116,6 +116,12 @@ describe('guests with a real SMPP server', () => {
     assert.equal(gateway.received.length, 3, 'every SMS went out exactly once');
   });
 
+  test('no code can be read back from the SMS log, whoever asks', async () => {
+    const texts = (await messages()).map((message) => message.text as string);
+    assert.equal(texts.length, 3);
+    for (const text of texts) assert.match(text, /^Код (подтверждения|авторизации): ••••$/);
+  });
+
   test('neither phones nor codes reach the server log', () => {
     const output = server.output();
     assert.ok(!output.includes(PHONE.slice(1)), 'no phone in the log');

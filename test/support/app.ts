@@ -1,5 +1,6 @@
 // An in-process Regulars for service and protocol tests: a fresh migrated database with the iiko preset,
 // the real Fastify server driven through inject (no sockets), a fixed or moving clock.
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../src/app-context.ts';
@@ -9,7 +10,9 @@ import { ProjectStore } from '../../src/project/project-store.ts';
 import { OperationLogWriter } from '../../src/protocol/operation-log-writer.ts';
 import { initProject } from '../../src/project/project.service.ts';
 import { buildServer } from '../../src/server.ts';
+import { openSecretBox } from '../../src/shared/encryption-key.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { startSmsInbox, type SmsInbox } from './sms-inbox.ts';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -31,24 +34,36 @@ export interface TestApp {
   clock: { now: Date; set(date: Date | string): void; advance(ms: number): void };
   call(operation: string, body?: unknown, options?: CallOptions): Promise<{ httpStatus: number; body: any; text: string }>;
   admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ httpStatus: number; body: any }>;
+  /** the phones' inbox, with `smsInbox: true` (SMS arrive there when `drain()` runs the worker) */
+  sms: SmsInbox;
   /** runs async calls and outbox jobs until nothing is due */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { now?: Date | string; env?: Record<string, string>; phoneConfirmation?: boolean } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  now?: Date | string;
+  env?: Record<string, string>;
+  phoneConfirmation?: boolean;
+  /** SMS go to an HTTP gateway double (`t.sms`) when the worker runs (`t.drain()`), instead of the outbox: */
+  smsInbox?: boolean;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const sms = options.smsInbox ? await startSmsInbox() : null;
   // a setup that fails must not leave the database open: the test process would never end
   try {
-    return await buildTestApp(database, options);
+    return await buildTestApp(database, sms, options);
   } catch (error) {
     await database.close();
+    await sms?.close();
     throw error;
   }
 }
 
-async function buildTestApp(database: TestDatabase, options: { now?: Date | string; env?: Record<string, string>; phoneConfirmation?: boolean }): Promise<TestApp> {
-  const config: Config = loadConfig({ LOG_LEVEL: 'silent', REGULARS_WORKER_POLL_MS: '20', ...options.env });
+async function buildTestApp(database: TestDatabase, sms: SmsInbox | null, options: TestAppOptions): Promise<TestApp> {
+  const config: Config = loadConfig({ LOG_LEVEL: 'silent', REGULARS_WORKER_POLL_MS: '20', ...(sms ? { REGULARS_SMS_URL: sms.url } : {}), ...options.env });
   await initProject(database.db, {
     preset: 'iiko',
     presetOptions: { phoneConfirmation: options.phoneConfirmation ?? true },
@@ -70,6 +85,7 @@ async function buildTestApp(database: TestDatabase, options: { now?: Date | stri
     databaseKind: database.kind,
     project: await ProjectStore.open(database.db),
     logger: pino({ level: 'silent' }),
+    secrets: await openSecretBox(database.db, { key: randomBytes(32), keyFile: null }),
     operationLog: new OperationLogWriter(database.db, pino({ level: 'silent' })),
     now: () => clock.now,
   };
@@ -80,6 +96,10 @@ async function buildTestApp(database: TestDatabase, options: { now?: Date | stri
     database,
     server,
     clock,
+    get sms(): SmsInbox {
+      if (!sms) throw new Error('createTestApp({ smsInbox: true }) to read the SMS the guests get');
+      return sms;
+    },
     async call(operation, body = {}, callOptions = {}) {
       const format = callOptions.format ?? 'json';
       const query = new URLSearchParams({ endpointId: callOptions.endpointId ?? 'iiko', operation });
@@ -115,6 +135,7 @@ async function buildTestApp(database: TestDatabase, options: { now?: Date | stri
       await server.close();
       await app.operationLog.flush();
       await database.close();
+      await sms?.close();
     },
   };
 }

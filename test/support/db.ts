@@ -2,7 +2,7 @@
 // made once and cached on disk, since booting PGlite and migrating takes seconds), or a schema of its
 // own on the PostgreSQL server named by TEST_DATABASE_URL (dropped afterwards).
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -51,7 +51,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
     ...handle,
-    env: { DATABASE_URL: url.toString() },
+    // the key file of a server process on this database goes beside it, not into the working tree's ./data
+    env: { DATABASE_URL: url.toString(), REGULARS_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'regulars-key-')), 'regulars.key') },
     close: async () => {
       await handle.close();
       await dropSchema(testDatabaseUrl, schema);

@@ -6,8 +6,8 @@ import type { StepRunner } from '../types.ts';
 
 export const sendMailing: StepRunner<'sendMailing'> = async ({ app, db, project, scenario, event, customer, now }, step) => {
   const sealed = typeof event.data?.secrets === 'string' ? event.data.secrets : null;
-  const secrets = sealed ? await openMailingSecrets(db, sealed) : null;
-  const outcome = await queueMailing(db, project, app.config.smsUrl, {
+  const secrets = sealed ? openMailingSecrets(app.secrets, sealed) : null;
+  const outcome = await queueMailing(db, { project, defaultSmsUrl: app.config.smsUrl, secrets: app.secrets }, {
     mailing: step.mailing,
     recipient: mailingRecipient(customer),
     to: secrets?.to,

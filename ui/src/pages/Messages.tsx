@@ -9,7 +9,8 @@ export interface Message {
   id: string;
   customerId: number | null;
   phone: string;
-  text: string;
+  /** one-time codes masked; null for a message stored before 0.2 */
+  text: string | null;
   mailing: string | null;
   connection: string;
   status: string;
@@ -56,7 +57,7 @@ export function MessagesPage({ params }: PageProps) {
           { title: t('when'), cell: (m) => dateTime(m.createdAt) },
           { title: t('status'), cell: (m) => <Tag tone={statusTone(m.status)}>{t(m.status)}</Tag> },
           { title: t('phone'), cell: (m) => m.phone },
-          { title: t('mailing'), cell: (m) => <span title={m.text}>{m.mailing ?? '—'}</span> },
+          { title: t('mailing'), cell: (m) => <span title={m.text ?? undefined}>{m.mailing ?? '—'}</span> },
           { title: t('attempts'), cell: (m) => m.attempts, className: 'num' },
           { title: t('error'), cell: (m) => m.lastError ?? '', className: 'small' },
           { title: t('guest'), cell: (m) => (m.customerId ? <a href={href(`/guests/${m.customerId}`)}>#{m.customerId}</a> : '—') },
