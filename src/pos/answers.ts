@@ -2,7 +2,16 @@
 // leave out nodes it has nothing for; anything missing reads as null rather than failing the sale.
 // Money is kopecks; points are hundredths of a point whatever the balance type (whole-point types then end in 00).
 
-import { parseMinor } from '../shared/money.ts';
+import type {
+  Answer,
+  BalanceAnswer,
+  BalanceTypeNamed,
+  CustomerAnswer,
+  OneOrMany,
+  OrderAnswer,
+  OrderLineAnswer,
+} from '../wire/answers.ts';
+import { parseMinor } from '../wire/money.ts';
 
 export interface Balance {
   available: number;
@@ -72,7 +81,7 @@ export interface Calculation {
   message: string | null;
 }
 
-const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function text(value: unknown): string | null {
   if (typeof value === 'string') return value.trim() === '' ? null : value;
@@ -84,12 +93,13 @@ const kopecks = (value: unknown): number | null => parseMinor(value, 2);
 /** points in hundredths; the server never sends more than two decimals */
 const points = (value: unknown): number | null => parseMinor(value, 2);
 
-function list(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
+/** The objects of a list, or of its only item; anything else in it is skipped. */
+function list<T extends object>(value: OneOrMany<T> | undefined): T[] {
+  if (Array.isArray(value)) return value.filter(isObject);
   return isObject(value) ? [value] : [];
 }
 
-function balanceFrom(node: unknown): Balance | null {
+function balanceFrom(node: BalanceAnswer | undefined): Balance | null {
   if (!isObject(node)) return null;
   const available = points(node.available ?? node.availableValue);
   const blocked = points(node.blocked ?? node.blockedValue) ?? 0;
@@ -98,22 +108,22 @@ function balanceFrom(node: unknown): Balance | null {
   return { available: available ?? (total ?? 0) - blocked, blocked, total: total ?? (available ?? 0) + blocked };
 }
 
-function systemNameOf(node: Record<string, any>): string | null {
+function systemNameOf(node: BalanceTypeNamed): string | null {
   return text(node.systemName) ?? text(node.balanceType?.ids?.systemName) ?? text(node.balanceType?.systemName);
 }
 
 /** The entry of a `balances`-like list for the balance type; the only entry when the list names none. */
-function pickBalanceType<T extends Record<string, any>>(items: T[], balanceName: string): T | null {
+function pickBalanceType<T extends BalanceTypeNamed>(items: T[], balanceName: string): T | null {
   const named = items.find((item) => systemNameOf(item) === balanceName);
   if (named) return named;
   return items.length === 1 && systemNameOf(items[0]) === null ? items[0] : null;
 }
 
-export function guestFromAnswer(body: any, identifiedBy: Guest['identifiedBy'], balanceName: string): Guest {
-  const customer = isObject(body?.customer) ? body.customer : {};
-  const balances = list(body?.balances ?? customer.balances).filter(isObject);
+export function guestFromAnswer(body: Answer, identifiedBy: Guest['identifiedBy'], balanceName: string): Guest {
+  const customer: CustomerAnswer = isObject(body.customer) ? body.customer : {};
+  const balances = list(body.balances ?? customer.balances);
   const picked = pickBalanceType(balances, balanceName);
-  const customFields = isObject(customer.customFields) ? customer.customFields : {};
+  const customFields: Record<string, unknown> = isObject(customer.customFields) ? customer.customFields : {};
   return {
     identifiedBy,
     mindboxId: text(customer.ids?.mindboxId),
@@ -132,28 +142,27 @@ export function guestFromAnswer(body: any, identifiedBy: Guest['identifiedBy'], 
   };
 }
 
-function sumPromotions(line: Record<string, any>, type: string): number {
+function sumPromotions(line: OrderLineAnswer, type: string): number {
   return list(line.appliedPromotions)
-    .filter((promotion): promotion is Record<string, any> => isObject(promotion) && promotion.type === type)
+    .filter((promotion) => promotion.type === type)
     .reduce((sum, promotion) => sum + (kopecks(promotion.amount) ?? 0), 0);
 }
 
-function pointsEarnedOnLines(lines: Record<string, any>[]): number {
+function pointsEarnedOnLines(lines: OrderLineAnswer[]): number {
   let earned = 0;
   for (const line of lines) {
     for (const promotion of list(line.appliedPromotions)) {
-      if (isObject(promotion) && promotion.type === 'earnedBonusPoints') earned += points(promotion.amount) ?? 0;
+      if (promotion.type === 'earnedBonusPoints') earned += points(promotion.amount) ?? 0;
     }
   }
   return earned;
 }
 
-function cashierMessage(order: Record<string, any>): string | null {
+function cashierMessage(order: OrderAnswer): string | null {
   const messages: string[] = [];
   for (const placeholder of list(order.placeholders)) {
-    if (!isObject(placeholder)) continue;
     for (const content of list(placeholder.content)) {
-      const message = isObject(content) ? text(content.message) : null;
+      const message = text(content.message);
       if (message) messages.push(message);
     }
   }
@@ -161,9 +170,9 @@ function cashierMessage(order: Record<string, any>): string | null {
 }
 
 /** The `order` node of a preorder or create answer. */
-export function calculationFromAnswer(body: any, balanceName: string, productSystem: string): Calculation {
-  const order = isObject(body?.order) ? body.order : {};
-  const lines = list(order.lines).filter(isObject);
+export function calculationFromAnswer(body: Answer, balanceName: string, productSystem: string): Calculation {
+  const order: OrderAnswer = isObject(body.order) ? body.order : {};
+  const lines = list(order.lines);
   const calculated = lines.map((line): CalculatedLine => {
     const quantity = Number(line.quantity ?? 1);
     const basePricePerItem = kopecks(line.basePricePerItem) ?? 0;
@@ -183,9 +192,9 @@ export function calculationFromAnswer(body: any, balanceName: string, productSys
   const subtotal = calculated.reduce((sum, line) => sum + Math.round(line.basePricePerItem * line.quantity), 0);
   const totalPrice = kopecks(order.totalPrice) ?? calculated.reduce((sum, line) => sum + line.discountedPriceOfLine, 0);
 
-  const infos = list(order.bonusPointsInfo).filter(isObject);
+  const infos = list(order.bonusPointsInfo);
   const info = pickBalanceType(infos, balanceName) ?? (isObject(order.totalBonusPointsInfo) ? order.totalBonusPointsInfo : null);
-  const changes = pickBalanceType(list(order.bonusPointsChanges).filter(isObject), balanceName);
+  const changes = pickBalanceType(list(order.bonusPointsChanges), balanceName);
   let pointsInfo: PointsInfo | null = null;
   if (info && info.status !== 'Unavailable') {
     pointsInfo = {
@@ -208,11 +217,10 @@ export function calculationFromAnswer(body: any, balanceName: string, productSys
 }
 
 /** Human-readable reasons of a refusal: validation messages with their location, or the error message. */
-export function refusalMessages(body: any): string[] {
-  const messages = list(body?.validationMessages)
-    .filter(isObject)
+export function refusalMessages(body: Answer): string[] {
+  const messages = list(body.validationMessages)
     .map((message) => (text(message.location) ? `${message.location}: ${text(message.message) ?? ''}` : (text(message.message) ?? '')));
   if (messages.length > 0) return messages;
-  const error = text(body?.errorMessage) ?? text(body?.order?.statusDescription);
+  const error = text(body.errorMessage) ?? text(body.order?.statusDescription);
   return error ? [error] : [];
 }

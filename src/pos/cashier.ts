@@ -6,7 +6,20 @@
 // Units: money in kopecks, points in hundredths of a point, quantities in whole pieces.
 
 import { randomUUID } from 'node:crypto';
-import { toDecimal } from '../shared/money.ts';
+import type { Answer } from '../wire/answers.ts';
+import { toDecimal } from '../wire/money.ts';
+import { OPERATIONS } from '../wire/operations.ts';
+import type {
+  ChangeStatusRequest,
+  CustomerKey,
+  CustomerProfile,
+  OfflineOrderRequest,
+  OrderLineRequest,
+  OrderRequest,
+  ProductCatalogRequest,
+  ReturnLineRequest,
+  ReturnRequest,
+} from '../wire/requests.ts';
 import {
   calculationFromAnswer,
   guestFromAnswer,
@@ -20,24 +33,6 @@ import type { PosConfig } from './config.ts';
 import type { OfflineQueue, QueuedItem } from './offline-queue.ts';
 
 export type { Balance, Calculation, CalculatedLine, Guest, PointsInfo } from './answers.ts';
-
-export const OPERATIONS = {
-  checkCustomer: 'Offline.CheckCustomer',
-  register: 'Offline.RegisterCustomer',
-  confirmPhone: 'Offline.ConfirmMobilePhone',
-  resendConfirmation: 'Offline.ResendMobilePhoneConfirmationCode',
-  edit: 'Offline.EditCustomer',
-  authorizedPreorder: 'Offline.AuthorizedPreorder',
-  anonymousPreorder: 'Offline.AnonymousPreorder',
-  sendAuthorizationCode: 'Offline.SendMobilePhoneAuthorizationCode',
-  checkAuthorizationCode: 'Offline.CheckMobilePhoneAuthorizationCode',
-  createAuthorizedOrder: 'Offline.CreateAuthorizedOrder',
-  createAnonymousOrder: 'Offline.CreateAnonymousOrder',
-  changeStatus: 'Offline.ChangeStatus',
-  return: 'Offline.Return',
-  saveOfflineOrder: 'Offline.SaveOfflineOrder',
-  sendProductCatalog: 'Offline.SendProductCatalog',
-} as const;
 
 export const LINE_STATUS = { checkedOut: 'iikoCheckedOut', paid: 'iikoPaid', returned: 'iikoReturn' } as const;
 
@@ -80,7 +75,7 @@ export type EditGuestOutcome = { kind: 'changed' } | { kind: 'notChanged' } | { 
 export type CalculateOutcome = { kind: 'calculated'; calculation: Calculation } | Offline | Refused;
 export type SpendCodeOutcome = { kind: 'sent' } | { kind: 'notFound' } | Offline | Refused;
 export type CheckSpendCodeOutcome = { kind: 'confirmed' } | { kind: 'wrongCode'; messages: string[] } | Offline | Refused;
-export type CatalogOutcome = { kind: 'uploaded'; answer: any } | Offline | Refused;
+export type CatalogOutcome = { kind: 'uploaded'; answer: Answer } | Offline | Refused;
 
 export interface MenuItem {
   /** the product id under `product.ids[product_id]`: iiko guid or article, as `send_product_id` says */
@@ -242,7 +237,7 @@ export class Cashier {
   /** `Offline.CheckCustomer` by phone or discount card: profile, rank, phone confirmation and balance. */
   async findGuest(query: { phone: string } | { card: string }): Promise<FindGuestOutcome> {
     const byPhone = 'phone' in query;
-    const customer = byPhone ? { mobilePhone: query.phone } : { discountCard: { ids: { number: query.card } } };
+    const customer: CustomerKey = byPhone ? { mobilePhone: query.phone } : { discountCard: { ids: { number: query.card } } };
     const outcome = await this.call(OPERATIONS.checkCustomer, { customer });
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (!isSuccess(outcome)) return refused(outcome);
@@ -406,14 +401,14 @@ export class Cashier {
 
   /** `Offline.ChangeStatus` to iikoPaid for all lines; queued (with the payment time) when the server is away. */
   async markPaid(orderId: string, at: Date = this.now()): Promise<{ kind: 'paid' } | { kind: 'queued'; queued: QueuedItem } | Refused> {
-    const body = { order: { ids: { [ORDER_ID_FIELD]: orderId } }, orderLinesStatus: LINE_STATUS.paid };
+    const body: ChangeStatusRequest = { order: { ids: { [ORDER_ID_FIELD]: orderId } }, orderLinesStatus: LINE_STATUS.paid };
     const transactionId = randomUUID();
     const outcome = await this.call(OPERATIONS.changeStatus, body, transactionId);
     if (outcome.kind === 'unreachable') {
       const queued = await this.queue.append({
         operation: OPERATIONS.changeStatus,
         transactionId,
-        body: { ...body, executionDateTimeUtc: at.toISOString() },
+        body: { ...body, executionDateTimeUtc: at.toISOString() } satisfies ChangeStatusRequest,
       });
       return { kind: 'queued', queued };
     }
@@ -441,12 +436,17 @@ export class Cashier {
     return this.sendReturn(orderId, { orderLinesStatus: LINE_STATUS.returned });
   }
 
-  private async sendReturn(orderId: string, what: { lines: object[] } | { orderLinesStatus: string }): Promise<ReturnOutcome> {
+  private async sendReturn(orderId: string, what: { lines: ReturnLineRequest[] } | { orderLinesStatus: string }): Promise<ReturnOutcome> {
     const at = this.now();
-    const body = 'lines' in what ? { order: { ids: { [ORDER_ID_FIELD]: orderId }, lines: what.lines } } : { order: { ids: { [ORDER_ID_FIELD]: orderId } }, ...what };
+    const body: ReturnRequest =
+      'lines' in what ? { order: { ids: { [ORDER_ID_FIELD]: orderId }, lines: what.lines } } : { order: { ids: { [ORDER_ID_FIELD]: orderId } }, ...what };
     const transactionId = randomUUID();
     const queueIt = async (reason: string): Promise<ReturnOutcome> => {
-      const queued = await this.queue.append({ operation: OPERATIONS.return, transactionId, body: { ...body, executionDateTimeUtc: at.toISOString() } });
+      const queued = await this.queue.append({
+        operation: OPERATIONS.return,
+        transactionId,
+        body: { ...body, executionDateTimeUtc: at.toISOString() } satisfies ReturnRequest,
+      });
       return { kind: 'queued', reason, queued };
     };
     if (this.queue.pending().length > 0) return queueIt('earlier orders still wait in the offline queue');
@@ -457,7 +457,7 @@ export class Cashier {
   }
 
   /** `Offline.SendProductCatalog` with a JSON `productCatalog` body (see menu.ts). */
-  async uploadCatalog(body: { productCatalog: object }): Promise<CatalogOutcome> {
+  async uploadCatalog(body: ProductCatalogRequest): Promise<CatalogOutcome> {
     const outcome = await this.call(OPERATIONS.sendProductCatalog, body);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (!isSuccess(outcome)) return refused(outcome);
@@ -483,14 +483,14 @@ export class Cashier {
 
   /** The sale completed without loyalty: full price, no points; on disk before this returns. */
   private async sellOffline(sale: Sale, at: Date, reason: string): Promise<PayOutcome> {
-    const lines = sale.lines.map((line, index) => ({
+    const lines = sale.lines.map((line, index): OrderLineRequest => ({
       lineNumber: index + 1,
       quantity: line.quantity,
       basePricePerItem: toDecimal(line.price),
       product: { ids: { [this.config.productId]: line.productId } },
       status: { ids: { externalId: LINE_STATUS.paid } },
     }));
-    const body = {
+    const body: OfflineOrderRequest = {
       ...(sale.guest ? { customer: customerKey(sale.guest) } : {}),
       executionDateTimeUtc: at.toISOString(),
       order: { ids: { [ORDER_ID_FIELD]: sale.orderId }, totalPrice: toDecimal(sale.subtotal), lines },
@@ -530,28 +530,29 @@ export class Cashier {
     };
   }
 
-  private orderBody(sale: Sale, options: { status: string | null; totalPrice?: number }): object {
+  private orderBody(sale: Sale, options: { status: string | null; totalPrice?: number }): OrderRequest {
     // After a calculation the server's lines are used as they are: it may have split a line, and the create
     // must send the split lines it calculated.
     const calculated = sale.calculation?.lines ?? [];
     const fromCalculation = calculated.length > 0 && calculated.every((line) => line.productId !== null);
     const lines = fromCalculation
-      ? calculated.map((line) => ({
+      ? calculated.map((line): OrderLineRequest => ({
           lineNumber: line.lineNumber,
           ...(line.lineId === null ? {} : { lineId: line.lineId }),
           quantity: line.quantity,
           basePricePerItem: toDecimal(line.basePricePerItem),
-          product: { ids: { [this.config.productId]: line.productId } },
+          product: { ids: { [this.config.productId]: line.productId! } },
         }))
-      : sale.lines.map((line, index) => ({
+      : sale.lines.map((line, index): OrderLineRequest => ({
           lineNumber: index + 1,
           quantity: line.quantity,
           basePricePerItem: toDecimal(line.price),
           product: { ids: { [this.config.productId]: line.productId } },
         }));
-    const order: Record<string, unknown> = {
+    const status = options.status;
+    const order: OrderRequest['order'] = {
       ids: { [ORDER_ID_FIELD]: sale.orderId },
-      lines: options.status === null ? lines : lines.map((line) => ({ ...line, status: { ids: { externalId: options.status } } })),
+      lines: status === null ? lines : lines.map((line) => ({ ...line, status: { ids: { externalId: status } } })),
     };
     if (sale.guest && sale.pointsToSpend > 0) order.bonusPoints = [{ amount: toDecimal(sale.pointsToSpend) }];
     if (options.totalPrice !== undefined) order.totalPrice = toDecimal(options.totalPrice);
@@ -572,15 +573,15 @@ export class Cashier {
 }
 
 /** The guest named the way the cashier identified them: phone, or discount card. */
-export function customerKey(guest: Guest): Record<string, unknown> {
+export function customerKey(guest: Guest): CustomerKey {
   if (guest.identifiedBy === 'card' && guest.discountCard) return { discountCard: { ids: { number: guest.discountCard } } };
   if (guest.mobilePhone) return { mobilePhone: guest.mobilePhone };
   if (guest.discountCard) return { discountCard: { ids: { number: guest.discountCard } } };
   return { ids: { mindboxId: guest.mindboxId } };
 }
 
-function customerProfile(profile: GuestChanges): Record<string, unknown> {
-  const customer: Record<string, unknown> = {};
+function customerProfile(profile: GuestChanges): CustomerProfile {
+  const customer: CustomerProfile = {};
   for (const key of ['mobilePhone', 'firstName', 'lastName', 'middleName', 'birthDate', 'email', 'sex'] as const) {
     if (profile[key] !== undefined) customer[key] = profile[key];
   }
@@ -588,7 +589,7 @@ function customerProfile(profile: GuestChanges): Record<string, unknown> {
   return customer;
 }
 
-function isCodeLocation(body: any): boolean {
-  const messages: unknown = body?.validationMessages;
+function isCodeLocation(body: Answer): boolean {
+  const messages: unknown = body.validationMessages;
   return Array.isArray(messages) && messages.some((message) => typeof message?.location === 'string' && message.location.startsWith('/smsConfirmation'));
 }

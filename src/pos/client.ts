@@ -1,6 +1,8 @@
 // The POS side of the Mindbox v3 operations protocol. A call either gets an answer the server gave on purpose
 // (an envelope with a `status`), or the server counts as unreachable; network trouble never throws.
 
+import type { Answer } from '../wire/answers.ts';
+import { OPERATIONS_PATH } from '../wire/operations.ts';
 import { serverBaseUrl } from './config.ts';
 
 export interface MindboxClientConfig {
@@ -20,7 +22,7 @@ export interface CallOptions {
 }
 
 export type CallOutcome =
-  | { kind: 'answer'; httpStatus: number; body: any }
+  | { kind: 'answer'; httpStatus: number; body: Answer }
   | { kind: 'unreachable'; reason: string };
 
 export class MindboxClient {
@@ -31,7 +33,7 @@ export class MindboxClient {
   constructor(config: MindboxClientConfig, options: { fetch?: typeof fetch } = {}) {
     const base = serverBaseUrl(config.server);
     if (base === null) throw new TypeError(`server must be a URL like http://127.0.0.1:8080 or a host name, got ${JSON.stringify(config.server)}`);
-    this.operationsUrl = `${base}/v3/operations`;
+    this.operationsUrl = `${base}${OPERATIONS_PATH}`;
     this.config = config;
     this.fetch = options.fetch ?? globalThis.fetch;
   }
@@ -81,7 +83,7 @@ function classify(httpStatus: number, text: string): CallOutcome {
     return { kind: 'unreachable', reason: `server error HTTP ${httpStatus}${typeof message === 'string' ? `: ${message}` : ''}` };
   }
   if (!envelope) return { kind: 'unreachable', reason: `HTTP ${httpStatus} without a Mindbox JSON envelope` };
-  return { kind: 'answer', httpStatus, body };
+  return { kind: 'answer', httpStatus, body: body as Answer };
 }
 
 function networkReason(error: unknown): string {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseIikoNomenclature } from '../catalog/importers/iiko-nomenclature.ts';
 import type { CatalogUpload } from '../catalog/importers/types.ts';
-import { toDecimal } from '../shared/money.ts';
+import { toDecimal } from '../wire/money.ts';
+import type { ProductCatalogRequest } from '../wire/requests.ts';
 import type { MenuItem } from './cashier.ts';
 import type { DailyTime } from './config.ts';
 
@@ -36,7 +37,7 @@ export function menuFromNomenclature(document: unknown, sendProductId: boolean):
 }
 
 /** The JSON body of `Offline.SendProductCatalog`: the whole menu, ids under the external system `product_id`. */
-export function productCatalogBody(upload: CatalogUpload, externalSystem: string): { productCatalog: object } {
+export function productCatalogBody(upload: CatalogUpload, externalSystem: string): ProductCatalogRequest {
   const ids = (id: string) => ({ [externalSystem]: id });
   return {
     productCatalog: {

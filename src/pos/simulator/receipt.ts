@@ -1,7 +1,7 @@
 // Plain-text screens of the simulator: amounts, the bill, the guest card and the receipt iiko prints
 // (guest phone masked, points spent and earned, final balance).
 
-import { toDecimal } from '../../shared/money.ts';
+import { toDecimal } from '../../wire/money.ts';
 import type { Balance, Calculation, Guest, Sale, SaleRecord } from '../cashier.ts';
 
 const WIDTH = 56;

@@ -5,7 +5,7 @@
 
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { parseMinor } from '../../shared/money.ts';
+import { parseMinor } from '../../wire/money.ts';
 import { Sale, type Guest, type MenuItem, type NewGuest, type Refused } from '../cashier.ts';
 import type { Pos, QueueEvent } from '../pos.ts';
 import { billLines, guestCard, maskPhone, money, points, receipt } from './receipt.ts';
