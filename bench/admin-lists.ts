@@ -14,6 +14,7 @@ import { OperationLogWriter } from '../src/protocol/operation-log-writer.ts';
 import { initProject } from '../src/project/project.service.ts';
 import { buildServer } from '../src/server.ts';
 import { SecretBox } from '../src/shared/secret-box.ts';
+import { SecretValues } from '../src/project/secret-values.ts';
 
 const url = process.argv[2] ?? process.env.TEST_DATABASE_URL;
 if (!url) throw new Error('give a postgres:// URL or set TEST_DATABASE_URL');
@@ -69,13 +70,14 @@ try {
   await sql`set session_replication_role = default`.execute(db);
   await step('analyze', () => sql`analyze`.execute(db));
 
+  const secrets = SecretBox.random();
   const app: AppContext = {
     config: loadConfig({ LOG_LEVEL: 'silent' }),
     db,
     databaseKind: 'postgres',
-    project: await ProjectStore.open(db),
+    project: await ProjectStore.open(db, new SecretValues(secrets, {})),
     logger: pino({ level: 'silent' }),
-    secrets: SecretBox.random(),
+    secrets,
     operationLog: new OperationLogWriter(db, pino({ level: 'silent' })),
     now: () => new Date(),
   };

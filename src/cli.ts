@@ -99,7 +99,7 @@ program
   .action(async (file: string) => {
     await withApp(async ({ app }) => {
       try {
-        const report = await applyProject(app.db, readProjectFile(file));
+        const report = await applyProject(app.db, readProjectFile(file), { secrets: app.project.secrets });
         for (const id of report.created) print(`created   ${id}`);
         for (const id of report.changed) print(`changed   ${id}`);
         print(`unchanged ${report.unchanged.length} entities`);
@@ -121,7 +121,7 @@ program
   .option('--json', 'JSON instead of YAML')
   .action(async (options: { json?: boolean }) => {
     await withApp(async ({ app }) => {
-      const project = await exportProject(app.db);
+      const project = await exportProject(app.db, app.project.secrets);
       process.stdout.write(options.json ? `${JSON.stringify(project, null, 2)}\n` : YAML.stringify(project));
     });
   });

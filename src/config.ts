@@ -61,6 +61,8 @@ export interface Config {
   /** where the server's clock starts (it runs on from there); null: the real time. For tests and demos. */
   readonly clockStart: Date | null;
   readonly logLevel: string;
+  /** the environment as the process started, for project secrets that name a variable (`${env:NAME}`, decision 0008) */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.REGULARS_TRUST_PROXY,
     clockStart: e.REGULARS_CLOCK ? new Date(e.REGULARS_CLOCK) : null,
     logLevel: e.LOG_LEVEL,
+    environment: Object.freeze(present as Record<string, string>),
   });
 }
 

@@ -6,7 +6,8 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/databas
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { ProjectStore } from './project/project-store.ts';
 import { OperationLogWriter } from './protocol/operation-log-writer.ts';
-import { initProject, type InitResult } from './project/project.service.ts';
+import { initProject, sealStoredSecrets, type InitResult } from './project/project.service.ts';
+import { SecretValues } from './project/secret-values.ts';
 import { buildServer } from './server.ts';
 import { decodeMasterKey, openSecretBox } from './shared/encryption-key.ts';
 import { runShutdownHooks } from './shared/shutdown.ts';
@@ -46,7 +47,9 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       key: config.encryptionKey ? decodeMasterKey(config.encryptionKey, 'REGULARS_ENCRYPTION_KEY') : null,
       keyFile: config.keyFile,
     });
-    const project = await ProjectStore.open(database.db);
+    const projectSecrets = new SecretValues(secrets, config.environment);
+    for (const change of await sealStoredSecrets(database.db, projectSecrets)) logger.warn({ change }, 'project upgraded');
+    const project = await ProjectStore.open(database.db, projectSecrets);
     const app: AppContext = {
       config,
       db: database.db,

@@ -9,6 +9,8 @@ import { importIikoNomenclature, resolveProducts } from '../src/catalog/catalog.
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { ProjectStore } from '../src/project/project-store.ts';
 import { initProject } from '../src/project/project.service.ts';
+import { SecretValues } from '../src/project/secret-values.ts';
+import { SecretBox } from '../src/shared/secret-box.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from './support/db.ts';
 import { freshDataDir } from './support/process.ts';
 
@@ -32,7 +34,7 @@ describe('iiko nomenclature through the service', () => {
   before(async () => {
     database = await createTestDatabase();
     await initProject(database.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey: null, adminToken: null });
-    project = await ProjectStore.open(database.db);
+    project = await ProjectStore.open(database.db, new SecretValues(SecretBox.random(), {}));
   });
   after(() => database.close());
 

@@ -34,7 +34,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
       summary: 'Every entity of the project configuration',
       description: 'The project as JSON, in the format of the project file.',
     },
-    async () => exportProject(app.db),
+    async () => exportProject(app.db, app.project.secrets),
   );
 
   adminRoute(
@@ -48,7 +48,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
       query: z.object({ format: z.enum(['yaml', 'json']).default('yaml') }),
     },
     async ({ query, reply }) => {
-      const project = await exportProject(app.db);
+      const project = await exportProject(app.db, app.project.secrets);
       const text = query.format === 'json' ? `${JSON.stringify(project, null, 2)}\n` : YAML.stringify(project);
       return reply
         .type(query.format === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8')
@@ -78,7 +78,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
         z.object({ ok: z.literal(false), problems: problemList }),
       ]),
     },
-    async ({ body }) => planProject(app.db, parseProjectFile(body.content)),
+    async ({ body }) => planProject(app.db, parseProjectFile(body.content), { secrets: app.project.secrets }),
   );
 
   adminRoute(
@@ -95,7 +95,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
     },
     async ({ body, request }) => {
       try {
-        const report = await applyProject(app.db, parseProjectFile(body.content));
+        const report = await applyProject(app.db, parseProjectFile(body.content), { secrets: app.project.secrets });
         await app.project.reload();
         request.log.info({ by: request.adminPrincipal?.name, created: report.created, changed: report.changed, version: report.version }, 'project applied from the admin console');
         return report;
@@ -121,7 +121,7 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
       const runs = await Promise.all(scenarios.map((scenario) => query.runs === 0 ? Promise.resolve([]) : recentRunsOfScenario(app.db, scenario.systemName, query.runs)));
       return {
         items: scenarios.map((scenario, index) => ({
-          ...scenario,
+          ...app.project.secrets.redact('scenarios', scenario),
           recentRuns: runs[index].map(scenarioRunAnswer),
         })),
       };

@@ -1,8 +1,8 @@
 // POST /api/sms/:connection/status — delivery reports of an HTTP SMS gateway (decision 0104).
 //
 // The gateway authenticates with the connection's own secret (`Authorization: Bearer SECRET`, or Basic
-// with the secret as the password, for gateways that only take a URL with credentials); the project keeps
-// only its SHA-256 (`statusSecretHash`). The body, JSON or a form, names the gateway's message id and the
+// with the secret as the password, for gateways that only take a URL with credentials): the connection's
+// `statusSecret`, kept sealed or named as an environment variable (decision 0008). The body, JSON or a form, names the gateway's message id and the
 // outcome: `{"messageId": "gw-42", "status": "delivered"}` or `{"messageId": "gw-42", "status": "failed",
 // "error": "UNDELIV"}`. Only a `sent` message moves; the first final report wins and a repeated one is
 // answered 200 with the status kept, so a gateway that retries stops. An unknown id answers 404 (after one
@@ -12,8 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { secretMatchesHash } from '../project/secrets.ts';
-import { connectionUrl } from './mailings.service.ts';
+import { sameSecret } from '../project/secrets.ts';
 import * as repository from './messages.repository.ts';
 
 export const REPORT_GRACE_MS = 1000;
@@ -42,8 +41,9 @@ export function registerDeliveryReportRoutes(server: FastifyInstance, app: AppCo
     const name = request.params.connection;
     const connection = app.project.current.smsConnection(name);
     if (!connection) return reply.status(404).send({ error: `no SMS connection "${name}"` });
-    if (!/^https?:/.test(connectionUrl(connection, app.config.smsUrl)) || !connection.statusSecretHash) {
-      return reply.status(404).send({ error: `SMS connection "${name}" takes no delivery reports: that needs an http(s) gateway and a statusSecretHash in its definition` });
+    const project = app.project.current;
+    if (!/^https?:/.test(project.smsConnectionUrl(name, app.config.smsUrl)) || connection.statusSecret === undefined) {
+      return reply.status(404).send({ error: `SMS connection "${name}" takes no delivery reports: that needs an http(s) gateway and a statusSecret in its definition` });
     }
     const secret = secretIn(request.headers.authorization);
     if (secret === null) {
@@ -52,7 +52,8 @@ export function registerDeliveryReportRoutes(server: FastifyInstance, app: AppCo
         .header('www-authenticate', 'Bearer')
         .send({ error: "a delivery report carries the connection's secret: Authorization: Bearer SECRET (or Basic with the secret as the password)" });
     }
-    if (!secretMatchesHash(secret, connection.statusSecretHash)) return reply.status(403).send({ error: `wrong secret for SMS connection "${name}"` });
+    if (!sameSecret(secret, project.secret(connection.statusSecret, `smsConnections/${name}/statusSecret`)))
+      return reply.status(403).send({ error: `wrong secret for SMS connection "${name}"` });
 
     const body = parseBody(request.headers['content-type'], typeof request.body === 'string' ? request.body : '');
     if (!body.ok) return badRequest(reply, 'body', body.message);

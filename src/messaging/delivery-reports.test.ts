@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { applyProject } from '../project/project.service.ts';
-import { hashSecret } from '../project/secrets.ts';
 import { closeSmsProviders } from './sms-connections.ts';
 
 const PHONE = '79001234567';
@@ -50,11 +49,11 @@ describe('delivery reports of an HTTP SMS gateway', () => {
     t = await createTestApp({ env: { REGULARS_SMS_URL: 'outbox:' } });
     await applyProject(t.app.db, {
       smsConnections: [
-        { systemName: 'default', url: gateway.url, messageIdPath: 'result.0.sms_id', statusSecretHash: hashSecret(SECRET) },
+        { systemName: 'default', url: gateway.url, messageIdPath: 'result.0.sms_id', statusSecret: SECRET },
         { systemName: 'plain', url: gateway.url },
-        { systemName: 'stored', url: 'outbox:', statusSecretHash: hashSecret(SECRET) },
+        { systemName: 'stored', url: 'outbox:', statusSecret: SECRET },
       ],
-    });
+    }, { secrets: t.app.project.secrets });
     await t.app.project.reload();
     await t.call('Offline.RegisterCustomer', { customer: { mobilePhone: PHONE } });
     await t.drain();
@@ -112,12 +111,12 @@ describe('delivery reports of an HTTP SMS gateway', () => {
 
   test("a report for another connection's message id does not touch it", async () => {
     const message = await sentMessage('79001234569');
-    await applyProject(t.app.db, { smsConnections: [{ systemName: 'plain', url: gateway.url, statusSecretHash: hashSecret(SECRET) }] });
+    await applyProject(t.app.db, { smsConnections: [{ systemName: 'plain', url: gateway.url, statusSecret: SECRET }] }, { secrets: t.app.project.secrets });
     await t.app.project.reload();
     const answer = await report({ messageId: message.providerMessageId, status: 'delivered' }, { connection: 'plain' });
     assert.equal(answer.statusCode, 404);
     assert.equal((await messages('79001234569'))[0].status, 'sent');
-    await applyProject(t.app.db, { smsConnections: [{ systemName: 'plain', url: gateway.url }] });
+    await applyProject(t.app.db, { smsConnections: [{ systemName: 'plain', url: gateway.url }] }, { secrets: t.app.project.secrets });
     await t.app.project.reload();
   });
 
@@ -155,19 +154,27 @@ describe('delivery reports of an HTTP SMS gateway', () => {
   test('connections that take no reports, and unknown connections, answer 404 saying why', async () => {
     const plain = await report({ messageId: '501', status: 'delivered' }, { connection: 'plain' });
     assert.equal(plain.statusCode, 404);
-    assert.match(plain.json().error, /SMS connection "plain" takes no delivery reports: that needs an http\(s\) gateway and a statusSecretHash/);
+    assert.match(plain.json().error, /SMS connection "plain" takes no delivery reports: that needs an http\(s\) gateway and a statusSecret/);
     assert.equal((await report({ messageId: '501', status: 'delivered' }, { connection: 'stored' })).statusCode, 404);
     const unknown = await report({ messageId: '501', status: 'delivered' }, { connection: 'nowhere' });
     assert.deepEqual(unknown.json(), { error: 'no SMS connection "nowhere"' });
   });
 
-  test('the project refuses a statusSecretHash that is not a SHA-256 and a malformed messageIdPath', async () => {
+  test('the project refuses the old statusSecretHash, a short secret and a malformed messageIdPath', async () => {
     await assert.rejects(
-      applyProject(t.app.db, { smsConnections: [{ systemName: 'bad', url: gateway.url, statusSecretHash: SECRET, messageIdPath: 'result..id' }] }),
+      applyProject(
+        t.app.db,
+        { smsConnections: [{ systemName: 'bad', url: gateway.url, statusSecretHash: 'a'.repeat(64), messageIdPath: 'result..id' }, { systemName: 'short', url: gateway.url, statusSecret: 'short' }] },
+        { secrets: t.app.project.secrets },
+      ),
       (error: any) => {
         const paths = error.problems.map((problem: any) => problem.path);
         assert.ok(paths.includes('/smsConnections/0/statusSecretHash'), JSON.stringify(error.problems));
         assert.ok(paths.includes('/smsConnections/0/messageIdPath'), JSON.stringify(error.problems));
+        assert.ok(paths.includes('/smsConnections/1/statusSecret'), JSON.stringify(error.problems));
+        assert.match(error.problems.find((problem: any) => problem.path === '/smsConnections/0/statusSecretHash').message, /no longer accepted.*statusSecret/);
+        assert.ok(paths.includes('/smsConnections/1/statusSecret'), JSON.stringify(error.problems));
+        assert.match(error.problems.find((problem: any) => problem.path === '/smsConnections/0/statusSecretHash').message, /no longer accepted.*statusSecret/);
         return true;
       },
     );

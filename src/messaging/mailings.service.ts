@@ -9,7 +9,6 @@ import type { Db } from '../db/database.ts';
 import type { MessageStatus } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import { customerBalances } from '../loyalty/balances.ts';
-import type { SmsConnectionDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { maskPhone } from '../protocol/mask.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
@@ -59,11 +58,6 @@ export interface MailingRequest {
 }
 
 export type MailingOutcome = { status: 'queued' | 'sent'; messageId: string } | { status: 'skipped'; reason: string };
-
-/** The URL an SMS connection sends through: its own, or `REGULARS_SMS_URL`. */
-export function connectionUrl(connection: SmsConnectionDefinition | undefined, defaultSmsUrl: string): string {
-  return connection?.url ?? defaultSmsUrl;
-}
 
 const compiled = new Map<string, CompiledTemplate>();
 function compiledTemplate(source: string): CompiledTemplate {
@@ -142,8 +136,7 @@ export async function queueMailing(db: Db, deps: MailingDeps, request: MailingRe
   const shownText = request.parameters
     ? renderTemplate(template, { Recipient: { ...recipient, ...maskedParameters(request.parameters) } }).trim()
     : text;
-  const connection = project.smsConnection(mailing.connection);
-  const storedOnly = connectionUrl(connection, defaultSmsUrl).startsWith('outbox:');
+  const storedOnly = project.smsConnectionUrl(mailing.connection, defaultSmsUrl).startsWith('outbox:');
   const id = randomUUID();
   await repository.insertMessage(db, {
     id,

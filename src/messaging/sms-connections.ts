@@ -2,18 +2,17 @@
 // (an SMPP session stays bound between messages); all of them are closed when the process stops. Delivery
 // receipts a provider reports update the message they belong to.
 import type { AppContext } from '../app-context.ts';
-import type { SmsConnectionDefinition } from '../project/schemas.ts';
 import { onShutdown } from '../shared/shutdown.ts';
-import { connectionUrl } from './mailings.service.ts';
 import { createSmsProvider, type DeliveryReceipt, type SmsProvider } from './providers/index.ts';
 import * as repository from './messages.repository.ts';
 
 const RECEIPT_RETRY_MS = 1000;
 const providers = new Map<AppContext, Map<string, SmsProvider>>();
 
-export function smsProviderFor(app: AppContext, connection: SmsConnectionDefinition | undefined): SmsProvider {
-  const url = connectionUrl(connection, app.config.smsUrl);
-  const messageIdPath = connection?.messageIdPath;
+export function smsProviderFor(app: AppContext, connectionName: string): SmsProvider {
+  const project = app.project.current;
+  const url = project.smsConnectionUrl(connectionName, app.config.smsUrl);
+  const messageIdPath = project.smsConnection(connectionName)?.messageIdPath;
   const key = messageIdPath ? `${url}\n${messageIdPath}` : url;
   let byKey = providers.get(app);
   if (!byKey) {

@@ -38,7 +38,7 @@ export const sendSmsJob: JobHandler = async (app, payload) => {
     return;
   }
   const connection = app.project.current.smsConnection(message.connection);
-  const provider = smsProviderFor(app, connection);
+  const provider = smsProviderFor(app, message.connection);
   const outcome = await provider.send({ id, to: message.phone, text: app.secrets.open(message.outgoing_text_encrypted), sender: connection?.sender });
   const done = app.now();
   if (outcome.kind === 'accepted') {

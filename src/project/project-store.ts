@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import { allLiveKeyHashes, readProjectState } from './project.repository.ts';
 import { loadProject } from './project.service.ts';
 import { hashSecret } from './secrets.ts';
+import type { SecretValues } from './secret-values.ts';
 import type { ProjectSnapshot } from './snapshot.ts';
 
 export class ProjectStore {
@@ -13,11 +14,13 @@ export class ProjectStore {
 
   private constructor(
     private readonly db: Db,
+    /** seals, opens and redacts the project's secret fields (decision 0008) */
+    readonly secrets: SecretValues,
     private snapshot: ProjectSnapshot,
   ) {}
 
-  static async open(db: Db): Promise<ProjectStore> {
-    const store = new ProjectStore(db, await loadProject(db));
+  static async open(db: Db, secrets: SecretValues): Promise<ProjectStore> {
+    const store = new ProjectStore(db, secrets, await loadProject(db, secrets));
     await store.reloadKeys();
     return store;
   }
@@ -27,7 +30,7 @@ export class ProjectStore {
   }
 
   async reload(): Promise<ProjectSnapshot> {
-    this.snapshot = await loadProject(this.db);
+    this.snapshot = await loadProject(this.db, this.secrets);
     return this.snapshot;
   }
 

@@ -6,6 +6,7 @@ import { iikoPreset, type IikoPresetOptions } from './presets/iiko.ts';
 import * as repository from './project.repository.ts';
 import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type EntityKind, type ProjectDefinition } from './schemas.ts';
 import { generateSecret, hashSecret, secretMatchesHash } from './secrets.ts';
+import { secretPathsOf, type SecretValues } from './secret-values.ts';
 import { ProjectSnapshot } from './snapshot.ts';
 import { validateProject, type ProjectProblem } from './validate.ts';
 
@@ -26,8 +27,8 @@ export class ProjectValidationError extends Error {
   }
 }
 
-/** Reads the stored project into a validated snapshot. */
-export async function loadProject(db: Db): Promise<ProjectSnapshot> {
+/** Reads the stored project into a validated snapshot; with `secrets`, the snapshot can open its secret fields. */
+export async function loadProject(db: Db, secrets?: SecretValues): Promise<ProjectSnapshot> {
   const [entities, state] = await Promise.all([repository.listEntities(db), repository.readProjectState(db)]);
   const raw: Record<string, unknown> = {};
   for (const kind of ENTITY_KIND_NAMES) raw[kind] = [];
@@ -36,7 +37,7 @@ export async function loadProject(db: Db): Promise<ProjectSnapshot> {
     else if (entity.kind in ENTITY_KINDS) (raw[entity.kind] as unknown[]).push(entity.definition);
   }
   const definition = projectSchema.parse(raw);
-  return new ProjectSnapshot(definition, state?.version ?? 0);
+  return new ProjectSnapshot(definition, state?.version ?? 0, secrets);
 }
 
 export async function isProjectInitialized(db: Db): Promise<boolean> {
@@ -58,21 +59,42 @@ export interface PlannedChange {
   after: Record<string, unknown>;
 }
 
-/** What writing a validated project over the stored entities would do, entity by entity (the one comparison apply and plan share). */
-function compareWithStored(stored: Map<string, Record<string, unknown>>, project: ProjectDefinition): PlannedChange[] {
+/**
+ * What writing a validated project over the stored entities would do, entity by entity (the one comparison apply
+ * and plan share). Secret fields are sealed first, as they would be stored (decision 0008).
+ */
+function compareWithStored(
+  stored: Map<string, Record<string, unknown>>,
+  project: ProjectDefinition,
+  secrets: SecretValues | undefined,
+): { changes: PlannedChange[]; problems: ProjectProblem[] } {
   const changes: PlannedChange[] = [];
-  const compare = (kind: string, key: string, definition: Record<string, unknown>) => {
+  const problems: ProjectProblem[] = [];
+  const compare = (kind: string, key: string, index: number | null, definition: Record<string, unknown>) => {
     const id = `${kind}/${key}`;
     const before = stored.get(id);
-    const status = before === undefined ? 'created' : stable(before) !== stable(definition) ? 'changed' : 'unchanged';
-    changes.push({ id, kind, key, status, before: before ?? null, after: definition });
+    let after = definition;
+    if (secretPathsOf(kind, definition).length) {
+      if (!secrets) throw new Error(`${id} has secrets, and this caller cannot seal them`);
+      const sealed = secrets.seal(kind, definition, before);
+      after = sealed.entity;
+      for (const problem of sealed.problems) problems.push({ path: `/${kind}/${index}/${problem.path}`, message: problem.message });
+    }
+    const status = before === undefined ? 'created' : stable(before) !== stable(after) ? 'changed' : 'unchanged';
+    changes.push({ id, kind, key, status, before: before ?? null, after });
   };
-  compare(SETTINGS_KIND, SETTINGS_KEY, project.settings);
+  compare(SETTINGS_KIND, SETTINGS_KEY, null, project.settings);
   for (const kind of ENTITY_KIND_NAMES) {
     const keyOf = ENTITY_KINDS[kind] as (entity: unknown) => string;
-    for (const entity of project[kind] as Record<string, unknown>[]) compare(kind, keyOf(entity), entity);
+    (project[kind] as Record<string, unknown>[]).forEach((entity, index) => compare(kind, keyOf(entity), index, entity));
   }
-  return changes;
+  return { changes, problems };
+}
+
+/** A planned change as an answer may show it: secrets as `{ secret: stored }`. */
+function redactedChange(change: PlannedChange, secrets: SecretValues | undefined): PlannedChange {
+  if (!secrets) return change;
+  return { ...change, before: change.before && secrets.redact(change.kind, change.before), after: secrets.redact(change.kind, change.after) };
 }
 
 async function storedEntities(db: Db): Promise<Map<string, Record<string, unknown>>> {
@@ -84,25 +106,28 @@ export type ProjectPlan =
   | { ok: false; problems: ProjectProblem[] };
 
 /** A dry run of `applyProject`: validates the file and tells what apply would create and change, writing nothing. */
-export async function planProject(db: Db, input: unknown): Promise<ProjectPlan> {
+export async function planProject(db: Db, input: unknown, options: { secrets?: SecretValues } = {}): Promise<ProjectPlan> {
   const validation = validateProject(input);
   if (!validation.ok) return { ok: false, problems: validation.problems };
-  const changes = compareWithStored(await storedEntities(db), validation.project);
+  const { changes, problems } = compareWithStored(await storedEntities(db), validation.project, options.secrets);
+  if (problems.length) return { ok: false, problems };
   const ids = (status: PlannedChange['status']) => changes.filter((c) => c.status === status).map((c) => c.id);
-  return { ok: true, created: ids('created'), changed: ids('changed'), unchanged: ids('unchanged'), changes };
+  return { ok: true, created: ids('created'), changed: ids('changed'), unchanged: ids('unchanged'), changes: changes.map((c) => redactedChange(c, options.secrets)) };
 }
 
 /**
  * Applies a project file. Everything is validated first; then all entities are written in one
  * transaction. Entities the file does not mention are left alone. Applying the same file twice changes nothing.
  */
-export async function applyProject(db: Db, input: unknown, options: { preset?: string } = {}): Promise<ApplyReport> {
+export async function applyProject(db: Db, input: unknown, options: { preset?: string; secrets?: SecretValues } = {}): Promise<ApplyReport> {
   const validation = validateProject(input);
   if (!validation.ok) throw new ProjectValidationError(validation.problems);
   const project = validation.project;
   return inTransaction(db, async (trx) => {
     const report: ApplyReport = { created: [], changed: [], unchanged: [], version: 0 };
-    for (const change of compareWithStored(await storedEntities(trx), project)) {
+    const { changes, problems } = compareWithStored(await storedEntities(trx), project, options.secrets);
+    if (problems.length) throw new ProjectValidationError(problems);
+    for (const change of changes) {
       report[change.status].push(change.id);
       if (change.status !== 'unchanged') await repository.upsertEntity(trx, { kind: change.kind, system_name: change.key, definition: change.after });
     }
@@ -115,9 +140,41 @@ export async function applyProject(db: Db, input: unknown, options: { preset?: s
   });
 }
 
-/** The stored project in the project file format; applying it to an empty database reproduces it. */
-export async function exportProject(db: Db): Promise<ProjectDefinition> {
-  return (await loadProject(db)).definition;
+/**
+ * Upgrade to 0.2: secrets stored in clear by older versions (gateway URLs with their credentials, webhook
+ * secrets) are sealed, and the unsalted `statusSecretHash` of delivery reports is dropped: such a connection
+ * takes no reports until its `statusSecret` is set. Returns the ids of the entities it changed, with why.
+ */
+export async function sealStoredSecrets(db: Db, secrets: SecretValues): Promise<string[]> {
+  return inTransaction(db, async (trx) => {
+    const changed: string[] = [];
+    for (const entity of await repository.listEntities(trx)) {
+      let definition = secrets.sealLiterals(entity.kind, entity.definition);
+      const notes: string[] = [];
+      if (definition !== entity.definition) notes.push('secrets sealed');
+      if (entity.kind === 'smsConnections' && 'statusSecretHash' in definition) {
+        const { statusSecretHash: _dropped, ...rest } = definition;
+        definition = rest;
+        notes.push('statusSecretHash dropped: set statusSecret to take delivery reports again');
+      }
+      if (!notes.length) continue;
+      await repository.upsertEntity(trx, { kind: entity.kind, system_name: entity.system_name, definition });
+      changed.push(`${entity.kind}/${entity.system_name}: ${notes.join('; ')}`);
+    }
+    if (changed.length) await repository.bumpProjectVersion(trx, (await repository.readProjectState(trx))?.preset ?? null);
+    return changed;
+  });
+}
+
+/**
+ * The stored project in the project file format, secrets shown as `{ secret: stored }`; applying it to the same
+ * database changes nothing, and to an empty one reproduces everything but the stored secrets.
+ */
+export async function exportProject(db: Db, secrets: SecretValues): Promise<ProjectDefinition> {
+  const { definition } = await loadProject(db);
+  const redacted = { ...definition } as Record<string, unknown>;
+  for (const kind of ENTITY_KIND_NAMES) redacted[kind] = (definition[kind] as Record<string, unknown>[]).map((entity) => secrets.redact(kind, entity));
+  return redacted as ProjectDefinition;
 }
 
 export interface InitResult {

@@ -4,6 +4,8 @@ import { createTestDatabase } from '../../test/support/db.ts';
 import { iikoPreset } from './presets/iiko.ts';
 import { applyProject, exportProject, initProject, loadProject, ProjectValidationError, verifyAdminToken, verifySecretKey } from './project.service.ts';
 import { validateProject } from './validate.ts';
+import { SecretValues } from './secret-values.ts';
+import { SecretBox } from '../shared/secret-box.ts';
 
 const SEED_OPERATIONS = [
   'Offline.RegisterCustomer',
@@ -107,9 +109,9 @@ describe('applying a project file', () => {
       assert.deepEqual(changed.changed, ['integrationPoints/iiko']);
       assert.equal(changed.version, report.version + 1);
 
-      const exported = await exportProject(first.db);
+      const exported = await exportProject(first.db, new SecretValues(SecretBox.random(), {}));
       await applyProject(second.db, JSON.parse(JSON.stringify(exported)));
-      assert.deepEqual(await exportProject(second.db), exported);
+      assert.deepEqual(await exportProject(second.db, new SecretValues(SecretBox.random(), {})), exported);
       assert.equal((await loadProject(second.db)).integrationPoint('iiko')?.phoneConfirmation, false);
     } finally {
       await first.close();

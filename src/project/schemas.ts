@@ -3,6 +3,7 @@
 // so `regulars apply` refuses a bad file before anything is written.
 import { z } from 'zod';
 import { couponPoolSchema, promotionSchema } from '../loyalty/promotions.schemas.ts';
+import { secretField } from './secret-values.ts';
 
 const SYSTEM_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 export const systemName = z
@@ -65,13 +66,16 @@ export const balanceTypeSchema = z
 export const smsConnectionSchema = z
   .object({
     systemName,
-    /** outbox:, smpp://… or http(s)://…; absent means REGULARS_SMS_URL */
-    url: z.string().regex(/^(outbox:|smpp:\/\/|https?:\/\/)/, 'must be outbox:, smpp://… or http(s)://…').optional(),
+    /** outbox:, smpp://… or http(s)://…, credentials included (a secret: decision 0008); absent means REGULARS_SMS_URL */
+    url: secretField(z.string().regex(/^(outbox:|smpp:\/\/|https?:\/\/)/, 'must be outbox:, smpp://… or http(s)://…')).optional(),
     sender: z.string().min(1).max(11).optional(),
     /** http(s) only: where the gateway's answer holds its message id, dot-separated (`result.0.id`); `id` or `messageId` when absent */
     messageIdPath: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a dot-separated path of keys and indexes, e.g. result.0.id').max(200).optional(),
-    /** http(s) only: SHA-256 (hex) of the secret the gateway's delivery reports carry; without it the connection takes no reports */
-    statusSecretHash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the secret as 64 lowercase hex digits (printf %s SECRET | sha256sum)').optional(),
+    /** http(s) only: the secret the gateway's delivery reports carry; without it the connection takes no reports */
+    statusSecret: secretField(z.string().min(16, 'a delivery-report secret has at least 16 characters')).optional(),
+    statusSecretHash: z
+      .never({ error: 'statusSecretHash is no longer accepted (an unsalted hash of a weak secret can be reversed): give statusSecret, the secret itself or ${env:NAME}; it is stored encrypted' })
+      .optional(),
   })
   .strict();
 
@@ -213,8 +217,8 @@ export const scenarioStepSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('callWebhook'),
-      url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-      secret: z.string().min(16, 'a webhook secret has at least 16 characters'),
+      url: secretField(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+      secret: secretField(z.string().min(16, 'a webhook secret has at least 16 characters')),
       maxAttempts: z.number().int().min(1).max(20).default(5),
       timeoutSeconds: z.number().int().min(1).max(60).default(10),
     })

@@ -12,6 +12,7 @@ import type {
   SegmentDefinition,
   SmsConnectionDefinition,
 } from './schemas.ts';
+import type { SecretValue, SecretValues } from './secret-values.ts';
 
 export class ProjectSnapshot {
   readonly definition: ProjectDefinition;
@@ -23,8 +24,14 @@ export class ProjectSnapshot {
   private readonly mailingsByName: Map<string, MailingDefinition>;
   private readonly connectionsByName: Map<string, SmsConnectionDefinition>;
   private readonly segmentsByName: Map<string, SegmentDefinition>;
+  private readonly resolvedSecrets = new Map<string, string>();
 
-  constructor(definition: ProjectDefinition, version: number) {
+  /** `secrets` opens the project's secret fields; a snapshot without it (pure calculations in tests) has none to open */
+  constructor(
+    definition: ProjectDefinition,
+    version: number,
+    private readonly secrets?: SecretValues,
+  ) {
     this.definition = definition;
     this.version = version;
     const byName = <T>(list: T[], key: (item: T) => string) => new Map(list.map((item) => [key(item), item]));
@@ -67,6 +74,23 @@ export class ProjectSnapshot {
 
   smsConnection(systemName: string): SmsConnectionDefinition | undefined {
     return this.connectionsByName.get(systemName);
+  }
+
+  /** The clear value of a secret field (decision 0008), for the moment it is used; `where` names the field. */
+  secret(value: SecretValue, where: string): string {
+    let resolved = this.resolvedSecrets.get(where);
+    if (resolved === undefined) {
+      if (!this.secrets) throw new Error(`${where}: this project snapshot cannot open secrets`);
+      resolved = this.secrets.resolve(value, where);
+      this.resolvedSecrets.set(where, resolved);
+    }
+    return resolved;
+  }
+
+  /** The URL an SMS connection sends through, credentials included: its own, or `defaultSmsUrl` (REGULARS_SMS_URL). */
+  smsConnectionUrl(systemName: string, defaultSmsUrl: string): string {
+    const connection = this.smsConnection(systemName);
+    return connection?.url === undefined ? defaultSmsUrl : this.secret(connection.url, `smsConnections/${systemName}/url`);
   }
 
   segment(systemName: string): SegmentDefinition | undefined {

@@ -21,7 +21,7 @@ async function appWith(extend: (project: Project) => void): Promise<TestApp> {
   const t = await createTestApp({ phoneConfirmation: false, smsInbox: true });
   const project = iikoPreset({ phoneConfirmation: false }) as Project;
   extend(project);
-  await applyProject(t.app.db, project);
+  await applyProject(t.app.db, project, { secrets: t.app.project.secrets });
   await t.app.project.reload();
   return t;
 }

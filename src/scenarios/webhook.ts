@@ -66,6 +66,9 @@ export const webhookJob: JobHandler = async (app, payload, { attempts }) => {
   const customer = await getCustomerById(app.db, job.event.customerId);
   if (!customer) return park('the guest no longer exists');
 
+  const project = app.project.current;
+  const where = `scenarios/${job.scenario}/branches/${job.branch}/steps/${job.step}`;
+  const url = project.secret(step.url, `${where}/url`);
   const deliveryId = `${job.runId}.${job.step}`;
   const body = JSON.stringify({
     deliveryId,
@@ -74,18 +77,18 @@ export const webhookJob: JobHandler = async (app, payload, { attempts }) => {
     customer: toWireCustomer(customer, app.project.current),
   });
   const outcome = await deliver(
-    step.url,
+    url,
     body,
     {
       'content-type': 'application/json',
       'user-agent': 'Regulars',
-      [SIGNATURE_HEADER]: signatureOf(body, step.secret),
+      [SIGNATURE_HEADER]: signatureOf(body, project.secret(step.secret, `${where}/secret`)),
       'x-regulars-delivery': deliveryId,
       'x-regulars-attempt': String(attempts),
     },
     step.timeoutSeconds * 1000,
   );
-  const target = `POST ${new URL(step.url).origin}`;
+  const target = `POST ${new URL(url).origin}`;
   if (outcome.ok) {
     await record('done', `${target}: HTTP ${outcome.status} on attempt ${attempts}`);
     return;

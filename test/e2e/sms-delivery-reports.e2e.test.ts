@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import { openApp } from '../../src/main.ts';
 import { applyProject } from '../../src/project/project.service.ts';
-import { hashSecret } from '../../src/project/secrets.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
 import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
 
@@ -83,8 +82,8 @@ describe('delivery reports of an HTTP SMS gateway, against the real server proce
     const opened = await openApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
     try {
       await applyProject(opened.app.db, {
-        smsConnections: [{ systemName: 'default', url: gateway.url, messageIdPath: 'data.smsId', statusSecretHash: hashSecret(REPORT_SECRET) }],
-      });
+        smsConnections: [{ systemName: 'default', url: gateway.url, messageIdPath: 'data.smsId', statusSecret: REPORT_SECRET }],
+      }, { secrets: opened.app.project.secrets });
     } finally {
       await opened.close();
     }

@@ -11,6 +11,7 @@ import { OperationLogWriter } from '../../src/protocol/operation-log-writer.ts';
 import { initProject } from '../../src/project/project.service.ts';
 import { buildServer } from '../../src/server.ts';
 import { openSecretBox } from '../../src/shared/encryption-key.ts';
+import { SecretValues } from '../../src/project/secret-values.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { startSmsInbox, type SmsInbox } from './sms-inbox.ts';
 
@@ -79,13 +80,14 @@ async function buildTestApp(database: TestDatabase, sms: SmsInbox | null, option
       this.now = new Date(this.now.getTime() + ms);
     },
   };
+  const secrets = await openSecretBox(database.db, { key: randomBytes(32), keyFile: null });
   const app: AppContext = {
     config,
     db: database.db,
     databaseKind: database.kind,
-    project: await ProjectStore.open(database.db),
+    project: await ProjectStore.open(database.db, new SecretValues(secrets, config.environment)),
     logger: pino({ level: 'silent' }),
-    secrets: await openSecretBox(database.db, { key: randomBytes(32), keyFile: null }),
+    secrets,
     operationLog: new OperationLogWriter(database.db, pino({ level: 'silent' })),
     now: () => clock.now,
   };

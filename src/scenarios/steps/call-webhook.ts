@@ -5,7 +5,7 @@ import { enqueueJob } from '../../jobs/outbox.ts';
 import type { StepRunner } from '../types.ts';
 import { WEBHOOK_TOPIC, type WebhookJob } from '../webhook.ts';
 
-export const callWebhook: StepRunner<'callWebhook'> = async ({ db, scenario, event, eventKey, runId }, step, position) => {
+export const callWebhook: StepRunner<'callWebhook'> = async ({ db, project, scenario, event, eventKey, runId }, step, position) => {
   const job: WebhookJob = {
     runId,
     scenario: scenario.systemName,
@@ -15,7 +15,8 @@ export const callWebhook: StepRunner<'callWebhook'> = async ({ db, scenario, eve
     event: { ...event, data: withoutSecrets(event.data) },
   };
   await enqueueJob(db, WEBHOOK_TOPIC, job as unknown as Record<string, unknown>);
-  return { status: 'queued', detail: `POST ${new URL(step.url).origin}: queued` };
+  const url = project.secret(step.url, `scenarios/${scenario.systemName}/branches/${position.branch}/steps/${position.step}/url`);
+  return { status: 'queued', detail: `POST ${new URL(url).origin}: queued` };
 };
 
 /** Sealed codes stay inside Regulars. */
