@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseIikoNomenclature } from '../src/catalog/importers/iiko-nomenclature.ts';
-import type { CatalogProduct } from '../src/catalog/importers/types.ts';
+import { parseIikoNomenclature } from '../src/wire/catalog/iiko-nomenclature.ts';
+import type { CatalogProduct } from '../src/wire/catalog/types.ts';
 import { toDecimal } from '../src/shared/money.ts';
 
 const SEED = 'regulars/sample-menu/v1';

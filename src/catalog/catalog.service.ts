@@ -2,11 +2,11 @@
 import { inTransaction, type Db } from '../db/database.ts';
 import type { CustomFieldDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
-import type { ValidationMessage } from '../shared/errors.ts';
+import { validationError, type ValidationMessage } from '../shared/errors.ts';
 import { fromNumeric, toDecimal, toNumericString } from '../shared/money.ts';
 import * as repository from './catalog.repository.ts';
-import { parseIikoNomenclature, type NomenclatureOptions } from './importers/iiko-nomenclature.ts';
-import type { CatalogProduct, CatalogUpload } from './importers/types.ts';
+import { NomenclatureError, parseIikoNomenclature, type NomenclatureOptions } from '../wire/catalog/iiko-nomenclature.ts';
+import type { CatalogProduct, CatalogUpload } from '../wire/catalog/types.ts';
 import { checkProductCustomFields, customFieldLocation } from './product-fields.ts';
 
 export interface ResolvedProduct {
@@ -279,7 +279,7 @@ export async function importIikoNomenclature(
     onProgress?: ImportOptions['onProgress'];
   },
 ): Promise<CatalogImportResult> {
-  const upload = parseIikoNomenclature(nomenclature, { ids: options.ids });
+  const upload = readNomenclature(nomenclature, { ids: options.ids });
   return importCatalog(db, upload, {
     externalSystem: options.externalSystem ?? 'iiko',
     productFields: options.project.customFields('Product'),
@@ -287,6 +287,16 @@ export async function importIikoNomenclature(
     full: options.full,
     onProgress: options.onProgress,
   });
+}
+
+/** The nomenclature's upload; a document that is no nomenclature at all is a validation error like any bad upload. */
+function readNomenclature(nomenclature: unknown, options: NomenclatureOptions): CatalogUpload {
+  try {
+    return parseIikoNomenclature(nomenclature, options);
+  } catch (error) {
+    if (error instanceof NomenclatureError) throw validationError(error.problem);
+    throw error;
+  }
 }
 
 /** One line for people: what an import did. */

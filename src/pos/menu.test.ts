@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { parseJsonCatalog } from '../catalog/importers/json.ts';
-import { loadMenu, MenuUploadScheduler, nextDailyRun, productCatalogBody, type SchedulerClock, type UploadResult } from './menu.ts';
+import { loadMenu, MenuUploadScheduler, nextDailyRun, type SchedulerClock, type UploadResult } from './menu.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../examples/iiko-nomenclature.json', import.meta.url));
 
@@ -17,22 +16,6 @@ test('the sample nomenclature gives the dishes a cashier can sell, with ids by g
   const latteByArticle = byArticle.items.find((item) => item.name === latte.name)!;
   assert.doesNotMatch(latteByArticle.productId, /^[0-9a-f-]{36}/);
   assert.equal(byGuid.items.some((item) => item.name === 'Окрошка на квасе'), false, 'an unavailable dish is not offered');
-});
-
-test('the SendProductCatalog body carries the whole menu and reads back to the same catalogue on the server side', () => {
-  for (const sendProductId of [true, false]) {
-    const menu = loadMenu(SAMPLE, sendProductId);
-    const body = productCatalogBody(menu.upload, 'iiko');
-    const parsed = parseJsonCatalog(body, 'iiko');
-    assert.deepEqual(parsed.errors, []);
-    assert.deepEqual(parsed.categories, menu.upload.categories);
-    assert.deepEqual(
-      parsed.products.map(({ sku: _sku, ...product }) => product),
-      menu.upload.products.map(({ sku: _sku, ...product }) => product),
-    );
-    const products = (body.productCatalog as { products: Array<{ isAvailable: boolean }> }).products;
-    assert.ok(products.some((product) => !product.isAvailable), 'unavailable dishes are sent too, marked unavailable');
-  }
 });
 
 test('the next daily run is today at the time if it is still ahead, otherwise tomorrow (POS local time)', () => {

@@ -1,10 +1,10 @@
-// The menu on the POS side: the iiko nomenclature (parsed by the catalogue's own iiko importer), the dishes a
+// The menu on the POS side: the iiko nomenclature (parsed as the server's catalogue import parses it), the dishes a
 // cashier can ring up, the `Offline.SendProductCatalog` body built from it, and the daily upload at
 // `time_sendProducts` (POS local time) with an injectable clock.
 
 import { readFileSync } from 'node:fs';
-import { parseIikoNomenclature } from '../catalog/importers/iiko-nomenclature.ts';
-import type { CatalogUpload } from '../catalog/importers/types.ts';
+import { parseIikoNomenclature } from '../wire/catalog/iiko-nomenclature.ts';
+import type { CatalogUpload } from '../wire/catalog/types.ts';
 import { toDecimal } from '../wire/money.ts';
 import type { ProductCatalogRequest } from '../wire/requests.ts';
 import type { MenuItem } from './cashier.ts';

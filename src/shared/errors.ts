@@ -1,11 +1,9 @@
 // The one error type. Every expected failure is an AppError with a code; the table below maps a code
 // to the Mindbox envelope status and the HTTP status. Anything else is an unexpected failure.
 
-export interface ValidationMessage {
-  message: string;
-  /** xpath-like location of the offending field, e.g. `/customer/mobilePhone`; absent for request-level messages */
-  location?: string;
-}
+import type { ValidationMessage } from '../wire/answers.ts';
+
+export type { ValidationMessage } from '../wire/answers.ts';
 
 export type ErrorCode =
   | 'validation'

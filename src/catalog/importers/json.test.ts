@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isAppError } from '../../shared/errors.ts';
-import { asArray } from './fields.ts';
+import { asArray } from '../../wire/catalog/fields.ts';
 import { parseJsonCatalog } from './json.ts';
-import type { CatalogUpload } from './types.ts';
+import type { CatalogUpload } from '../../wire/catalog/types.ts';
 
 const iiko = (id: string | number) => ({ ids: { iiko: id } });
 const catalog = (productCatalog: Record<string, unknown>) => ({ productCatalog: { products: [], ...productCatalog } });

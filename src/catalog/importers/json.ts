@@ -11,7 +11,7 @@
 //   throws a validation error instead, so that nobody marks the whole menu unavailable by mistake.
 
 import { validationError, type ValidationMessage } from '../../shared/errors.ts';
-import { assembleCatalog, type CategoryDraft, type CategoryRef, type ProductDraft } from './assemble.ts';
+import { assembleCatalog, type CategoryDraft, type CategoryRef, type ProductDraft } from '../../wire/catalog/assemble.ts';
 import {
   asArray,
   describeItem,
@@ -24,8 +24,8 @@ import {
   readName,
   readPrice,
   ItemCheck,
-} from './fields.ts';
-import type { CatalogUpload } from './types.ts';
+} from '../../wire/catalog/fields.ts';
+import type { CatalogUpload } from '../../wire/catalog/types.ts';
 
 const ROOT = '/productCatalog';
 

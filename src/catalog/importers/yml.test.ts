@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isAppError, type ErrorCode } from '../../shared/errors.ts';
-import type { CatalogUpload } from './types.ts';
+import type { CatalogUpload } from '../../wire/catalog/types.ts';
 import { parseYmlCatalog } from './yml.ts';
 
 const feed = (categories: string, offers: string) =>

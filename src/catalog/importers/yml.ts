@@ -13,7 +13,7 @@
 
 import { XMLParser, XMLValidator, type EntityDecoderOptions } from 'fast-xml-parser';
 import { protocolError, validationError, type ValidationMessage } from '../../shared/errors.ts';
-import { assembleCatalog, type CategoryDraft, type CategoryRef, type ProductDraft } from './assemble.ts';
+import { assembleCatalog, type CategoryDraft, type CategoryRef, type ProductDraft } from '../../wire/catalog/assemble.ts';
 import {
   describeItem,
   isBlank,
@@ -24,8 +24,8 @@ import {
   readId,
   readName,
   readPrice,
-} from './fields.ts';
-import type { CatalogUpload } from './types.ts';
+} from '../../wire/catalog/fields.ts';
+import type { CatalogUpload } from '../../wire/catalog/types.ts';
 
 export const YML_MAX_CHARS = 64 * 1024 * 1024;
 const MAX_NESTED_TAGS = 32;

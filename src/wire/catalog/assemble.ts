@@ -2,7 +2,7 @@
 // error), parent categories that are missing, parent cycles, and product references to categories
 // that were not accepted.
 
-import type { ValidationMessage } from '../../shared/errors.ts';
+import type { ValidationMessage } from '../answers.ts';
 import type { CatalogCategory, CatalogProduct, CatalogUpload } from './types.ts';
 
 export interface CategoryDraft {

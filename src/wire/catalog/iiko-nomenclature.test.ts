@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { isAppError } from '../../shared/errors.ts';
-import { MODIFIERS_CATEGORY, parseIikoNomenclature } from './iiko-nomenclature.ts';
+import { MODIFIERS_CATEGORY, NomenclatureError, parseIikoNomenclature } from './iiko-nomenclature.ts';
 import type { CatalogUpload } from './types.ts';
 
 interface Sample {
@@ -356,7 +355,7 @@ describe('parseIikoNomenclature: rules on small documents', () => {
     const rejects = (doc: unknown, location: string | undefined) =>
       assert.throws(
         () => parseIikoNomenclature(doc, { ids: 'guid' }),
-        (error) => isAppError(error) && error.code === 'validation' && error.validationMessages[0].location === location,
+        (error) => error instanceof NomenclatureError && error.problem.location === location,
       );
     rejects(null, undefined);
     rejects([], undefined);

@@ -1,7 +1,8 @@
-// The normalised result of every catalogue importer (JSON operation body, YML feed, iiko nomenclature).
-// Parsers are pure: they never touch the database; the import service upserts what they return.
+// The normalised result of every catalogue importer (JSON operation body, YML feed, iiko nomenclature), and what
+// a POS makes its menu and its `Offline.SendProductCatalog` body from. Parsers are pure: they never touch the
+// database; the server's import service upserts what they return.
 
-import type { ValidationMessage } from '../../shared/errors.ts';
+import type { ValidationMessage } from '../answers.ts';
 
 export interface CatalogCategory {
   id: string;

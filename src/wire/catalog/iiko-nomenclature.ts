@@ -21,8 +21,11 @@
 //   as the custom field `iikoProductCategory`.
 // - `type` is compared case-insensitively (`dish`, `Dish`, `good`, `Goods`, …); an unknown type is
 //   an error.
+//
+// Both sides read this format: the server imports it into the catalogue, and the POS simulator, which plays iiko,
+// takes its menu from it (decision 0602).
 
-import { validationError, type ValidationMessage } from '../../shared/errors.ts';
+import type { ValidationMessage } from '../answers.ts';
 import { assembleCatalog, type CategoryDraft, type ProductDraft } from './assemble.ts';
 import {
   describeItem,
@@ -37,6 +40,14 @@ import {
   readPrice,
 } from './fields.ts';
 import type { CatalogProduct, CatalogUpload } from './types.ts';
+
+/** The document is not a nomenclature answer at all, so nothing in it can be read (item problems are in `errors`). */
+export class NomenclatureError extends Error {
+  constructor(readonly problem: ValidationMessage) {
+    super(problem.location ? `${problem.location}: ${problem.message}` : problem.message);
+    this.name = 'NomenclatureError';
+  }
+}
 
 export const MODIFIERS_CATEGORY = { id: 'modifiers', name: 'Модификаторы', parentId: null } as const;
 
@@ -71,13 +82,13 @@ interface GroupState {
 }
 
 export function parseIikoNomenclature(doc: unknown, options: NomenclatureOptions): CatalogUpload {
-  if (!isRecord(doc)) throw validationError({ message: 'the nomenclature must be an object with groups and products' });
+  if (!isRecord(doc)) throw new NomenclatureError({ message: 'the nomenclature must be an object with groups and products' });
   for (const list of ['groups', 'products', 'sizes'] as const) {
     if (!isBlank(doc[list]) && !Array.isArray(doc[list])) {
-      throw validationError({ location: `/${list}`, message: `${list} must be a list` });
+      throw new NomenclatureError({ location: `/${list}`, message: `${list} must be a list` });
     }
   }
-  if (!Array.isArray(doc.products)) throw validationError({ location: '/products', message: 'products is required' });
+  if (!Array.isArray(doc.products)) throw new NomenclatureError({ location: '/products', message: 'products is required' });
 
   const errors: ValidationMessage[] = [];
   const groups = readGroups(Array.isArray(doc.groups) ? doc.groups : [], errors);

@@ -1,7 +1,7 @@
 // Field readers shared by the catalogue parsers. Each returns either a value or an error text; the
 // parser adds the location and the item id, so every message says where and what.
 
-import { parseMinor } from '../../shared/money.ts';
+import { parseMinor } from '../money.ts';
 
 export const MAX_ID_LENGTH = 200;
 export const MAX_NAME_LENGTH = 250;
