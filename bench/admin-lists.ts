@@ -10,7 +10,7 @@ import type { AppContext } from '../src/app-context.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
 import { ProjectStore } from '../src/project/project-store.ts';
-import { OperationLogWriter } from '../src/protocol/operation-log-writer.ts';
+import { OperationLogWriter } from '../src/protocol/mindbox/operation-log-writer.ts';
 import { initProject } from '../src/project/project.service.ts';
 import { buildServer } from '../src/server.ts';
 import { SecretBox } from '../src/shared/secret-box.ts';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { ProjectStore } from './project/project-store.ts';
-import type { OperationLogWriter } from './protocol/operation-log-writer.ts';
+import type { OperationLogWriter } from './protocol/mindbox/operation-log-writer.ts';
 import type { SecretBox } from './shared/secret-box.ts';
 
 export interface AppContext {

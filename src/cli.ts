@@ -7,7 +7,7 @@ import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
-import { queryOperationLog } from './protocol/protocol.service.ts';
+import { queryOperationLog } from './protocol/mindbox/protocol.service.ts';
 import { normalizePhone } from './customers/phone.ts';
 import { listMessages } from './messaging/mailings.service.ts';
 

@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { ProjectStore } from './project/project-store.ts';
-import { OperationLogWriter } from './protocol/operation-log-writer.ts';
+import { OperationLogWriter } from './protocol/mindbox/operation-log-writer.ts';
 import { initProject, sealStoredSecrets, type InitResult } from './project/project.service.ts';
 import { SecretValues } from './project/secret-values.ts';
 import { buildServer } from './server.ts';

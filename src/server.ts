@@ -7,10 +7,10 @@ import { registerConsole } from './admin/console.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { isDatabaseReachable } from './db/database.ts';
 import { registerDeliveryReportRoutes } from './messaging/delivery-reports.routes.ts';
-import { encodeAnswer, answerFormatOf, formatOf } from './protocol/codec.ts';
-import { errorEnvelope } from './protocol/envelope.ts';
-import { handleProtocolCall } from './protocol/pipeline.ts';
-import { RateLimiter } from './protocol/rate-limit.ts';
+import { encodeAnswer, answerFormatOf, formatOf } from './protocol/mindbox/codec.ts';
+import { errorEnvelope } from './protocol/mindbox/envelope.ts';
+import { handleProtocolCall } from './protocol/mindbox/pipeline.ts';
+import { RateLimiter } from './protocol/mindbox/rate-limit.ts';
 import { protocolError } from './shared/errors.ts';
 
 export async function buildServer(app: AppContext): Promise<FastifyInstance> {

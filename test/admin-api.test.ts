@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { addUser } from '../src/admin/users.service.ts';
 import { insertCustomer } from '../src/customers/customers.repository.ts';
 import { accruePoints } from '../src/loyalty/ledger.service.ts';
-import { insertOperationLogEntries } from '../src/protocol/protocol.repository.ts';
+import { insertOperationLogEntries } from '../src/protocol/mindbox/protocol.repository.ts';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/app.ts';
 
 interface Session {

@@ -1,7 +1,7 @@
 // Admin API for the operations log: calls newest first with filters, and one call with its request and answer
 // (phones and codes were masked before they were stored).
 import { z } from 'zod';
-import { getOperationLogEntry, queryOperationLog } from '../protocol/protocol.service.ts';
+import { getOperationLogEntry, queryOperationLog } from '../protocol/mindbox/protocol.service.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
 

@@ -1,6 +1,6 @@
 // Every outbox topic's handler and every periodic task, from all modules.
 import type { JobHandler, PeriodicTask } from './types.ts';
-import { operationLogRetention } from '../protocol/retention.ts';
+import { operationLogRetention } from '../protocol/mindbox/retention.ts';
 import { SMS_SEND_TOPIC } from '../messaging/mailings.service.ts';
 import { sendSmsJob } from '../messaging/sms-delivery.ts';
 import { eventJob } from '../scenarios/jobs.ts';

@@ -1,7 +1,7 @@
 // The worker loop of a process: async protocol calls, outbox jobs and periodic tasks. Several worker
 // processes may run against one PostgreSQL: every claim uses FOR UPDATE SKIP LOCKED.
 import type { AppContext } from '../app-context.ts';
-import { processNextAsyncOperation } from '../protocol/async-worker.ts';
+import { processNextAsyncOperation } from '../protocol/mindbox/async-worker.ts';
 import { claimJobs, completeJobs, failJob } from './outbox.ts';
 import { jobHandlers, periodicTasks } from './registry.ts';
 import { MAX_JOB_ATTEMPTS, ParkJobError, type JobHandler } from './types.ts';

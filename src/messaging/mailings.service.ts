@@ -10,7 +10,7 @@ import type { MessageStatus } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import { customerBalances } from '../loyalty/balances.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
-import { maskPhone } from '../protocol/mask.ts';
+import { maskPhone } from '../protocol/mindbox/mask.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
 import * as repository from './messages.repository.ts';
 import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, wallClock, type CompiledTemplate } from './template.ts';

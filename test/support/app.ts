@@ -7,7 +7,7 @@ import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { drainWork } from '../../src/jobs/worker.ts';
 import { ProjectStore } from '../../src/project/project-store.ts';
-import { OperationLogWriter } from '../../src/protocol/operation-log-writer.ts';
+import { OperationLogWriter } from '../../src/protocol/mindbox/operation-log-writer.ts';
 import { initProject } from '../../src/project/project.service.ts';
 import { buildServer } from '../../src/server.ts';
 import { openSecretBox } from '../../src/shared/encryption-key.ts';

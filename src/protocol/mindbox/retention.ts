@@ -1,5 +1,5 @@
 // Keeps the operation log to its configured retention.
-import type { PeriodicTask } from '../jobs/types.ts';
+import type { PeriodicTask } from '../../jobs/types.ts';
 import { deleteOperationLogBefore } from './protocol.repository.ts';
 
 export const operationLogRetention: PeriodicTask = {

@@ -2,7 +2,7 @@
 // in one insert. A crash loses at most the last batch (the log explains calls; business data never waits
 // here). `flush` is awaited before the log is read and when the process stops.
 import type { Logger } from 'pino';
-import type { Db } from '../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import { insertOperationLogEntries, type OperationLogEntry } from './protocol.repository.ts';
 
 const MAX_BATCH = 200;

@@ -1,7 +1,7 @@
 // SQL of the protocol layer: idempotency records, the async intake queue and the operation log.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
+import type { Db } from '../../db/database.ts';
 
 export async function isTransactionKnown(db: Db, transactionId: string): Promise<boolean> {
   const [done, queued] = await Promise.all([

@@ -1,6 +1,6 @@
 // RegisterCustomer (Offline.RegisterCustomer): create a guest; the confirmation SMS goes out through the
 // transactional scenario on "customer registered".
-import { registerCustomer as register, toWireCustomer } from '../customers/customers.service.ts';
+import { registerCustomer as register, toWireCustomer } from '../../../customers/customers.service.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 

@@ -1,6 +1,6 @@
 // CalculateAuthorizedCart (Offline.AuthorizedPreorder) and CalculateAnonymousCart (Offline.AnonymousPreorder):
 // the bill with discounts, points to spend and to earn. Saves nothing.
-import { calculateOrder } from '../orders/orders.service.ts';
+import { calculateOrder } from '../../../orders/orders.service.ts';
 import { orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 

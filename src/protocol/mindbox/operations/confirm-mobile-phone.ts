@@ -1,7 +1,7 @@
 // ConfirmMobilePhone (Offline.ConfirmMobilePhone): root `smsConfirmation.code` → `smsConfirmation.processingStatus`.
-import { typedCode } from '../customers/codes.ts';
-import { confirmMobilePhone as confirm, toWireCustomer } from '../customers/customers.service.ts';
-import { validationError } from '../shared/errors.ts';
+import { typedCode } from '../../../customers/codes.ts';
+import { confirmMobilePhone as confirm, toWireCustomer } from '../../../customers/customers.service.ts';
+import { validationError } from '../../../shared/errors.ts';
 import { guestContext, isObject } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 

@@ -1,5 +1,5 @@
 // What the customers service needs to know about the call a handler serves.
-import type { GuestContext } from '../customers/customers.service.ts';
+import type { GuestContext } from '../../../customers/customers.service.ts';
 import type { OperationRequest } from './types.ts';
 
 export function guestContext(request: OperationRequest): GuestContext {

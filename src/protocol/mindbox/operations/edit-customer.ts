@@ -1,6 +1,6 @@
 // EditCustomer (Offline.EditCustomer): change a guest's profile; a new phone on an integration point that
 // confirms phones waits as pendingMobilePhone and gets a confirmation code by SMS.
-import { editCustomer as edit, toWireCustomer } from '../customers/customers.service.ts';
+import { editCustomer as edit, toWireCustomer } from '../../../customers/customers.service.ts';
 import { sendConfirmationCode } from './confirmation-sms.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';

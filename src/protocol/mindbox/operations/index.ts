@@ -1,5 +1,5 @@
 // One handler per operation type. A type without a handler answers a ProtocolError naming it.
-import type { OperationType } from '../project/schemas.ts';
+import type { OperationType } from '../../../project/schemas.ts';
 import { checkAuthorizationCode } from './check-authorization-code.ts';
 import { confirmMobilePhone } from './confirm-mobile-phone.ts';
 import { editCustomer } from './edit-customer.ts';

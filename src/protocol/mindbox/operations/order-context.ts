@@ -1,5 +1,5 @@
 // What the orders service needs to know about the call a handler serves.
-import type { OrderCallContext } from '../orders/orders.service.ts';
+import type { OrderCallContext } from '../../../orders/orders.service.ts';
 import type { OperationRequest } from './types.ts';
 
 export function orderContext(request: OperationRequest): OrderCallContext {

@@ -1,7 +1,7 @@
 // CheckAuthorizationCode (Offline.CheckMobilePhoneAuthorizationCode): root field `authentificationCode`.
 // A refusal is a ValidationError that still commits: the wrong try is counted.
-import { typedCode } from '../customers/codes.ts';
-import { checkAuthorizationCode as check } from '../customers/customers.service.ts';
+import { typedCode } from '../../../customers/codes.ts';
+import { checkAuthorizationCode as check } from '../../../customers/customers.service.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 

@@ -1,7 +1,7 @@
 // JSON and XML bodies of the Mindbox v3 protocol. XML requests have the root <operation>, answers the
 // root <result>; a JSON array is an XML wrapper element holding singular items (<lines><line/></lines>).
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { protocolError } from '../shared/errors.ts';
+import { protocolError } from '../../shared/errors.ts';
 
 export type BodyFormat = 'json' | 'xml';
 

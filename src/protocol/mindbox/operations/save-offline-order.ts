@@ -1,5 +1,5 @@
 // SaveOfflineOrder (Offline.SaveOfflineOrder): an order taken while the POS could not reach the server.
-import { saveOfflineOrder as saveOffline } from '../orders/orders.service.ts';
+import { saveOfflineOrder as saveOffline } from '../../../orders/orders.service.ts';
 import { orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 

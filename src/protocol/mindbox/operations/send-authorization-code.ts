@@ -1,6 +1,6 @@
 // SendAuthorizationCode (Offline.SendMobilePhoneAuthorizationCode): step "generate authorization code";
 // the SMS goes out through the transactional scenario on "customer requested an authorization code".
-import { requestAuthorizationCode } from '../customers/customers.service.ts';
+import { requestAuthorizationCode } from '../../../customers/customers.service.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 

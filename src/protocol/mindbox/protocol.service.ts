@@ -1,6 +1,6 @@
 // Reads of the operations log (the log is written by the pipeline, masked, in batches): what this process
 // has not written yet is written first, so a reader sees every call answered so far.
-import type { AppContext } from '../app-context.ts';
+import type { AppContext } from '../../app-context.ts';
 import * as repository from './protocol.repository.ts';
 
 export type { OperationLogQuery } from './protocol.repository.ts';

@@ -1,6 +1,6 @@
 // ResendConfirmationCode (Offline.ResendMobilePhoneConfirmationCode): a new confirmation code and, with
 // step "send SMS" (on by default when the integration point confirms phones), the confirmation SMS.
-import { resendConfirmationCode as resend } from '../customers/customers.service.ts';
+import { resendConfirmationCode as resend } from '../../../customers/customers.service.ts';
 import { sendConfirmationCode } from './confirmation-sms.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';

@@ -1,12 +1,12 @@
 // One protocol call from raw HTTP input to the answer: integration point, secret key, operation,
 // rate limit, body decoding, idempotency, and the handler in one transaction; every call is logged.
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../app-context.ts';
-import { inTransaction } from '../db/database.ts';
-import { operationHandlers, readOnlyOperationTypes } from '../operations/index.ts';
-import type { OperationAnswer, OperationRequest } from '../operations/types.ts';
-import type { IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
-import { AppError, protocolError, validationError } from '../shared/errors.ts';
+import type { AppContext } from '../../app-context.ts';
+import { inTransaction } from '../../db/database.ts';
+import { operationHandlers, readOnlyOperationTypes } from './operations/index.ts';
+import type { OperationAnswer, OperationRequest } from './operations/types.ts';
+import type { IntegrationPointDefinition, OperationDefinition } from '../../project/schemas.ts';
+import { AppError, protocolError, validationError } from '../../shared/errors.ts';
 import { answerFormatOf, decodeBody, formatOf, type BodyFormat, type DecodedBody } from './codec.ts';
 import { alreadyProcessedEnvelope, errorEnvelope, successEnvelope, type Envelope } from './envelope.ts';
 import { forLog } from './mask.ts';

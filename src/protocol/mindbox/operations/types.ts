@@ -1,11 +1,11 @@
 // The contract between the protocol layer and an operation handler. A handler gets the request body
 // and a transaction; it returns the answer nodes (the protocol adds `status`), or throws an AppError.
-import type { AppContext } from '../app-context.ts';
-import type { Db } from '../db/database.ts';
-import type { BodyFormat } from '../protocol/codec.ts';
-import type { IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
-import type { ProjectSnapshot } from '../project/snapshot.ts';
-import type { ValidationMessage } from '../shared/errors.ts';
+import type { AppContext } from '../../../app-context.ts';
+import type { Db } from '../../../db/database.ts';
+import type { BodyFormat } from '../codec.ts';
+import type { IntegrationPointDefinition, OperationDefinition } from '../../../project/schemas.ts';
+import type { ProjectSnapshot } from '../../../project/snapshot.ts';
+import type { ValidationMessage } from '../../../shared/errors.ts';
 
 export interface OperationRequest {
   app: AppContext;

@@ -1,9 +1,9 @@
 // Executes calls accepted through /v3/operations/async. The handler's writes and the "done" mark commit in
 // one transaction, so a crash (even kill -9) before the commit leaves the call pending and it runs again;
 // after the commit it never runs twice. Refusals are recorded; unexpected failures retry, then park.
-import type { AppContext } from '../app-context.ts';
-import { inTransaction } from '../db/database.ts';
-import { isAppError } from '../shared/errors.ts';
+import type { AppContext } from '../../app-context.ts';
+import { inTransaction } from '../../db/database.ts';
+import { isAppError } from '../../shared/errors.ts';
 import type { BodyFormat } from './codec.ts';
 import { errorEnvelope } from './envelope.ts';
 import { executeOperation, logCall, type ResolvedCall } from './pipeline.ts';

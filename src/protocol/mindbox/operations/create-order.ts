@@ -1,6 +1,6 @@
 // CreateAuthorizedOrder (Offline.CreateAuthorizedOrder) and CreateAnonymousOrder (Offline.CreateAnonymousOrder):
 // calculate again, check the POS's total, save the order, spend points and record the points to earn.
-import { createOrder } from '../orders/orders.service.ts';
+import { createOrder } from '../../../orders/orders.service.ts';
 import { orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 

@@ -2,10 +2,10 @@
 // `productCatalog` body (or its XML `<operation>` form) or as a YML feed (`<yml_catalog>` root).
 // Valid items are saved even when others are not; the answer counts what happened and lists each
 // problem with its location (docs/operations.md, "Offline.SendProductCatalog").
-import { importCatalog, type CatalogImportResult } from '../catalog/catalog.service.ts';
-import { parseJsonCatalog } from '../catalog/importers/json.ts';
-import { parseYmlCatalog } from '../catalog/importers/yml.ts';
-import { protocolError } from '../shared/errors.ts';
+import { importCatalog, type CatalogImportResult } from '../../../catalog/catalog.service.ts';
+import { parseJsonCatalog } from '../../../catalog/importers/json.ts';
+import { parseYmlCatalog } from '../../../catalog/importers/yml.ts';
+import { protocolError } from '../../../shared/errors.ts';
 import type { OperationHandler, OperationRequest } from './types.ts';
 
 /** More messages than this are summed up in one last message; `errors` still counts them all. */

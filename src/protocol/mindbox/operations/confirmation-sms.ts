@@ -1,7 +1,7 @@
 // Sends a confirmation code straight from an operation (step "send SMS" of ResendConfirmationCode, and a
 // phone change in EditCustomer) through the mailing named in the operation's `confirmationMailing`.
-import type { CodeForSms, CustomerRow } from '../customers/customers.service.ts';
-import { mailingRecipient, queueMailing } from '../messaging/mailings.service.ts';
+import type { CodeForSms, CustomerRow } from '../../../customers/customers.service.ts';
+import { mailingRecipient, queueMailing } from '../../../messaging/mailings.service.ts';
 import type { OperationRequest } from './types.ts';
 
 export async function sendConfirmationCode(request: OperationRequest, customer: CustomerRow, confirmation: CodeForSms): Promise<void> {

@@ -1,6 +1,6 @@
 // The Mindbox v3 answer envelope for successes and every kind of failure.
 import { randomUUID } from 'node:crypto';
-import { ERROR_TABLE, isAppError } from '../shared/errors.ts';
+import { ERROR_TABLE, isAppError } from '../../shared/errors.ts';
 
 export interface Envelope {
   httpStatus: number;

@@ -1,8 +1,8 @@
 // GetCustomer (Offline.CheckCustomer): find a guest by phone, card or ids and show their profile and the
 // balances of the balance types chosen in the operation's settings.
-import { findCustomer, toWireCustomer } from '../customers/customers.service.ts';
-import { customerBalances } from '../loyalty/balances.ts';
-import { validationError } from '../shared/errors.ts';
+import { findCustomer, toWireCustomer } from '../../../customers/customers.service.ts';
+import { customerBalances } from '../../../loyalty/balances.ts';
+import { validationError } from '../../../shared/errors.ts';
 import type { OperationHandler } from './types.ts';
 
 export const getCustomer: OperationHandler = async (request) => {
