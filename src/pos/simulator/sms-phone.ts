@@ -3,8 +3,30 @@
 // keeps it, so the cashier can be told the code the guest "read" on their phone.
 
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { SmppLibrary, SmppPdu, SmppServer, SmppSession } from '../../messaging/providers/smpp.ts';
+import type { AddressInfo, Server } from 'node:net';
+
+// The few parts of the `smpp` package (it ships no types) that a phone answering as an SMS centre uses.
+interface SmppPdu {
+  readonly [field: string]: unknown;
+  response(fields?: Record<string, unknown>): SmppPdu;
+}
+
+interface SmppSession {
+  send(pdu: SmppPdu): boolean;
+  close(): void;
+  destroy(): void;
+  on(event: 'error', listener: (error: Error) => void): this;
+  on(event: string, listener: (pdu: SmppPdu) => void): this;
+}
+
+interface SmppServer extends Server {
+  readonly sessions: SmppSession[];
+}
+
+interface SmppLibrary {
+  createServer(listener: (session: SmppSession) => void): SmppServer;
+  readonly errors: Readonly<Record<string, number>>;
+}
 
 const smpp = createRequire(import.meta.url)('smpp') as SmppLibrary;
 
