@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import YAML from 'yaml';
-import { ConfigError, loadConfig, loadPosEnvironment, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
@@ -201,7 +201,7 @@ program
   .option('--sms-port <port>', 'demo with --server: receive the server\'s SMS on this loopback SMPP port')
   .action(async (mode: string | undefined, options: { config?: string; server?: string; key?: string; menu?: string; smsPort?: string }) => {
     const { runPosCommand } = await import('./pos/simulator/command.ts');
-    process.exit(await runPosCommand(mode, options, loadPosEnvironment()));
+    process.exit(await runPosCommand(mode, options));
   });
 
 program.parseAsync().catch((error) => {

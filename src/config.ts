@@ -98,17 +98,3 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     environment: Object.freeze(present as Record<string, string>),
   });
 }
-
-const POS_PREFIX = 'REGULARS_POS_';
-
-/**
- * The POS simulator's overrides of plugin configuration keys: `REGULARS_POS_<KEY>` (e.g. `REGULARS_POS_SECRET_KEY`,
- * `REGULARS_POS_SEND_SMS_CONFIRM`), returned by the part after the prefix; the POS side maps them to plugin keys.
- */
-export function loadPosEnvironment(env: Record<string, string | undefined> = process.env): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith(POS_PREFIX) && value !== undefined && value !== '') found[name.slice(POS_PREFIX.length)] = value;
-  }
-  return found;
-}

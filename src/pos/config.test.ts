@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPosConfig, parsePosConfig, PosConfigError, type PosConfig } from './config.ts';
+import { loadPosConfig, loadPosEnvironment, parsePosConfig, PosConfigError, type PosConfig } from './config.ts';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), 'examples');
 
@@ -200,4 +200,9 @@ test('XML oddities: duplicate keys, missing attributes, foreign elements', () =>
 test('XML entities in values are decoded', () => {
   const config = parsePosConfig(xml({ ...minimal, discount_type: 'Bonus &amp; Co' }), 'xml');
   assert.equal(config.discountType, 'Bonus & Co');
+});
+
+test('the environment overrides are the non-empty REGULARS_POS_* variables, by the part after the prefix', () => {
+  const environment = { REGULARS_POS_SECRET_KEY: 'env-key', REGULARS_POS_BRAND: '', REGULARS_SECRET_KEY: 'server-key', PATH: '/bin' };
+  assert.deepEqual(loadPosEnvironment(environment), { SECRET_KEY: 'env-key' });
 });

@@ -1,5 +1,6 @@
 // The POS plugin configuration: the same keys as the iiko Mindbox plugin (`Resto.Front.Api.MindBoxPlugin.dll.config`),
-// in .NET appSettings XML or in a flat JSON object, plus two keys of our own (timeout_ms, queue_path).
+// in .NET appSettings XML or in a flat JSON object, plus two keys of our own (timeout_ms, queue_path). The only
+// reader of process.env on the POS side (decision 0602).
 
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
@@ -66,6 +67,20 @@ export const POS_CONFIG_KEYS = [
 ] as const;
 
 type PosConfigKey = (typeof POS_CONFIG_KEYS)[number];
+
+const ENVIRONMENT_PREFIX = 'REGULARS_POS_';
+
+/**
+ * The overrides of plugin configuration keys from the environment: `REGULARS_POS_<KEY>` (e.g. `REGULARS_POS_SECRET_KEY`,
+ * `REGULARS_POS_SEND_SMS_CONFIRM`), returned by the part after the prefix; the simulator maps them to plugin keys.
+ */
+export function loadPosEnvironment(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(ENVIRONMENT_PREFIX) && value !== undefined && value !== '') found[name.slice(ENVIRONMENT_PREFIX.length)] = value;
+  }
+  return found;
+}
 
 export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEFAULT_QUEUE_PATH = './pos-queue';

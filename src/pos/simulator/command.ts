@@ -1,6 +1,6 @@
 // `regulars pos [demo]`: opens the POS with the resolved configuration and runs the terminal cashier, or the demo.
 
-import { PosConfigError } from '../config.ts';
+import { loadPosEnvironment, PosConfigError } from '../config.ts';
 import { loadMenu } from '../menu.ts';
 import { Pos } from '../pos.ts';
 import { runDemo } from './demo.ts';
@@ -11,8 +11,12 @@ export interface PosCommandLine extends PosCommandOptions {
   smsPort?: string;
 }
 
-/** Runs the command; resolves to the exit code. */
-export async function runPosCommand(mode: string | undefined, options: PosCommandLine, environment: Record<string, string>): Promise<number> {
+/** Runs the command; resolves to the exit code. `environment`: the REGULARS_POS_* overrides, by default this process's. */
+export async function runPosCommand(
+  mode: string | undefined,
+  options: PosCommandLine,
+  environment: Record<string, string> = loadPosEnvironment(),
+): Promise<number> {
   const write = (line: string) => void process.stdout.write(`${line}\n`);
   const menuPath = options.menu ?? SAMPLE_MENU;
   try {
