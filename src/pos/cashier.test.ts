@@ -7,7 +7,7 @@ import { Cashier, Sale, type Guest, type MenuItem } from './cashier.ts';
 import { MindboxClient } from './client.ts';
 import type { PosConfig } from './config.ts';
 import { OfflineQueue } from './offline-queue.ts';
-import { closedPort, ScriptedServer, type RecordedCall, type Reply } from './testing/scripted-server.ts';
+import { closedPort, ScriptedServer, type RecordedCall, type Reply } from '../../test/support/pos/scripted-server.ts';
 
 const NOW = new Date('2026-03-01T10:15:00.000Z');
 

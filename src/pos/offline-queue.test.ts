@@ -225,7 +225,7 @@ interface WriterRun {
 }
 
 async function runWriterAndKill(dir: string, killAfter: number): Promise<WriterRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'testing', 'queue-writer.ts'), dir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'support', 'pos', 'queue-writer.ts'), dir], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -7,7 +7,7 @@ import { Sale, type MenuItem } from './cashier.ts';
 import type { PosConfig } from './config.ts';
 import type { Menu } from './menu.ts';
 import { Pos, type QueueEvent } from './pos.ts';
-import { ScriptedServer } from './testing/scripted-server.ts';
+import { ScriptedServer } from '../../test/support/pos/scripted-server.ts';
 
 const latte: MenuItem = { productId: 'guid-latte', name: 'Латте', price: 25000, category: 'Кофе' };
 const menu: Menu = {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { closedPort } from '../../src/pos/testing/scripted-server.ts';
+import { closedPort } from '../support/pos/scripted-server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

@@ -14,7 +14,7 @@ import { loadPosConfig } from '../../src/pos/config.ts';
 import { loadMenu, type Menu } from '../../src/pos/menu.ts';
 import { Pos, type QueueEvent } from '../../src/pos/pos.ts';
 import { EXAMPLE_CONFIG, SAMPLE_MENU } from '../../src/pos/simulator/setup.ts';
-import { startLossyProxy, type LossyProxy } from '../../src/pos/testing/lossy-proxy.ts';
+import { startLossyProxy, type LossyProxy } from '../support/pos/lossy-proxy.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
 import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
 

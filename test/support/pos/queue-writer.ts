@@ -2,7 +2,7 @@
 // once it has resolved, so the parent knows which items were promised to be on disk when it kills this process.
 
 import { writeSync } from 'node:fs';
-import { OfflineQueue } from '../offline-queue.ts';
+import { OfflineQueue } from '../../../src/pos/offline-queue.ts';
 
 const queue = await OfflineQueue.open(process.argv[2]);
 writeSync(1, 'ready\n');
