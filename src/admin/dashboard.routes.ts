@@ -8,6 +8,7 @@ import { pointsPerDay } from '../loyalty/ledger.service.ts';
 import { messagesPerDay } from '../messaging/mailings.service.ts';
 import { ordersPerDay, pointsOfContact } from '../orders/orders.service.ts';
 import { fromNumeric, toDecimal } from '../shared/money.ts';
+import { localDate } from '../shared/time-zone.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
 
@@ -40,10 +41,6 @@ export function startOfLocalDay(day: string, timeZone: string): Date {
   };
   const first = utcMidnight - offsetAt(utcMidnight);
   return new Date(utcMidnight - offsetAt(first));
-}
-
-export function localDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
 function daysBetween(from: string, to: string): string[] {
@@ -90,7 +87,7 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
     async ({ query }): Promise<z.infer<typeof dashboardResponse>> => {
       const project = app.project.current;
       const timeZone = project.settings.timeZone;
-      const to = query.to ?? localDay(app.now(), timeZone);
+      const to = query.to ?? localDate(app.now(), timeZone);
       const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
       const days = daysBetween(from, to);
       if (days.length === 0) throw httpError(400, '`from` is after `to`');

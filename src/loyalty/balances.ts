@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import type { BalanceTypeDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { fromNumeric, toDecimal } from '../shared/money.ts';
+import { localDate } from '../shared/time-zone.ts';
 import * as repository from './ledger.repository.ts';
 
 /** Decimal places of a balance type's points: whole points, or hundredths for fractional types. */
@@ -30,18 +31,6 @@ export interface WireBalance {
   available: number;
   blocked: number;
   nearestExpiration?: { total: number; date: string };
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** 'YYYY-MM-DD' of a moment on the wall clock of a time zone. */
-export function localDate(moment: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(moment);
 }
 
 /** Balances in minor units for the named balance types (unknown names are left out), in the order asked. */

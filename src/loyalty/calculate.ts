@@ -5,6 +5,7 @@
 // Order of work: line totals → the POS's own (external) discounts → our discounts by priority →
 // points spending → points earning on what is left to pay in money → coupons → the cashier's text.
 import { parseMinor, toDecimal, toNumericString } from '../shared/money.ts';
+import { localTime, localWeekday } from '../shared/time-zone.ts';
 import { distributeByLargestRemainder } from './distribute.ts';
 import type { PromotionDefinition } from './promotions.schemas.ts';
 
@@ -242,20 +243,6 @@ function assertInput(input: CartInput): void {
   assertInteger(input.pointsAvailable, 'pointsAvailable');
   assertInteger(input.pointsRequested, 'pointsRequested');
   if (Number.isNaN(input.now.getTime())) throw new RangeError('now is not a valid date');
-}
-
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** ISO weekday and minutes since midnight of `now` on the wall clock of `timeZone`. */
-function localClock(now: Date, timeZone: string): { weekday: number; minutes: number } {
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    clockFormats.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
-  return { weekday: WEEKDAYS[parts.weekday], minutes: Number(parts.hour) * 60 + Number(parts.minute) };
 }
 
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
@@ -522,7 +509,7 @@ export function calculateCart(input: CartInput): CartResult {
   const context: OrderContext = {
     input,
     customer,
-    clock: localClock(input.now, input.timeZone),
+    clock: { weekday: localWeekday(input.now, input.timeZone), minutes: minutesOf(localTime(input.now, input.timeZone)) },
     orderTotalBeforeOurDiscounts: sum(lines.map((line) => line.amount)),
     pointsProcessed,
   };

@@ -13,7 +13,8 @@ import type { BalanceTypeDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { validationError } from '../shared/errors.ts';
 import { fromNumeric, parseMinor, toDecimal, toNumericString } from '../shared/money.ts';
-import { localDate, pointScale, summarizeLots, type BalanceMinor } from './balances.ts';
+import { localDate } from '../shared/time-zone.ts';
+import { pointScale, summarizeLots, type BalanceMinor } from './balances.ts';
 import * as repository from './ledger.repository.ts';
 
 const DAY_MS = 86_400_000;

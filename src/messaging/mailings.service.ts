@@ -12,8 +12,9 @@ import { customerBalances } from '../loyalty/balances.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { maskPhone } from '../protocol/mindbox/mask.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
+import { wallClockDate } from '../shared/time-zone.ts';
 import * as repository from './messages.repository.ts';
-import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, wallClock, type CompiledTemplate } from './template.ts';
+import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, type CompiledTemplate } from './template.ts';
 
 export const SMS_SEND_TOPIC = 'sms.send';
 const DEFAULT_VALIDITY_MS = 24 * 3600_000;
@@ -112,7 +113,7 @@ async function recipientContext(db: Db, project: ProjectSnapshot, request: Maili
       MobilePhone: request.to ?? recipient.mobilePhone ?? '',
       // dates are wall-clock values (template.ts): a birthday has no time, an expiry is local to the project
       BirthDate: recipient.birthDate ? new Date(`${recipient.birthDate}T00:00:00Z`) : null,
-      CodeExpiresAt: expiry && wallClock(expiry, project.settings.timeZone),
+      CodeExpiresAt: expiry && wallClockDate(expiry, project.settings.timeZone),
       ...request.parameters,
       GetBonusPointsAccount: (systemName: string) => accounts.get(systemName) ?? null,
     },

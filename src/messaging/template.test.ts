@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileTemplate, renderTemplate, RECIPIENT_PARAMETERS, TemplateError, wallClock, type ParameterSchema } from './template.ts';
+import { compileTemplate, renderTemplate, RECIPIENT_PARAMETERS, TemplateError, type ParameterSchema } from './template.ts';
 import { AppError } from '../shared/errors.ts';
 import { toDecimal, toNumericString } from '../shared/money.ts';
+import { wallClockDate } from '../shared/time-zone.ts';
 
 const ORDER_PARAMETERS: ParameterSchema = {
   ...RECIPIENT_PARAMETERS,
@@ -203,8 +204,8 @@ test('dates print as dd.MM.yyyy (with H:mm when they have a time), move with Add
   assert.equal(render('${AddDays(Order.CreatedAt, 1)}|${GetYear("не дата")}', {}), '|');
 });
 
-test('wallClock gives the local time of an instant in a time zone, for date parameters', () => {
-  const local = wallClock(new Date('2026-01-05T21:30:00Z'), 'Europe/Moscow');
+test('wallClockDate gives the local time of an instant in a time zone, for date parameters', () => {
+  const local = wallClockDate(new Date('2026-01-05T21:30:00Z'), 'Europe/Moscow');
   assert.equal(local.toISOString(), '2026-01-06T00:30:00.000Z');
   assert.equal(renderTemplate(compileTemplate('${FormatDateTime(Order.CreatedAt, "d MMMM HH:mm")}', { parameters: ORDER_PARAMETERS }), { Order: { CreatedAt: local } }), '6 января 00:30');
 });
@@ -241,7 +242,7 @@ test("the recipient's dates: a birthday and the expiry of the code the message c
     'Код ${Recipient.AuthentificationCode} действует до ${FormatDateTime(Recipient.CodeExpiresAt, "HH:mm")}' +
     '@{if GetMonth(Recipient.BirthDate) = GetMonth(Recipient.CodeExpiresAt)}. С днём рождения ${FormatDateTime(Recipient.BirthDate, "d MMMM")}!@{end if}';
   const template = compileTemplate(source, { parameters: RECIPIENT_PARAMETERS });
-  const expires = wallClock(new Date('2026-01-05T20:59:00Z'), 'Europe/Moscow');
+  const expires = wallClockDate(new Date('2026-01-05T20:59:00Z'), 'Europe/Moscow');
   assert.equal(renderTemplate(template, recipient({ CodeExpiresAt: expires, BirthDate: new Date('1990-01-31T00:00:00Z') })), 'Код 1234 действует до 23:59. С днём рождения 31 января!');
   assert.equal(renderTemplate(template, recipient({ CodeExpiresAt: expires, BirthDate: null })), 'Код 1234 действует до 23:59');
   assert.equal(compileError('${Recipient.BirthDate.Day}').message, 'unknown parameter Recipient.BirthDate.Day at line 1, column 3');

@@ -4,7 +4,7 @@
 // never throws, whatever the data: a missing value prints as an empty string.
 //
 // Dates are wall-clock values, as .NET's DateTime is in Quokka: a `date` parameter holds a JS Date whose
-// UTC fields are the local date and time (`wallClock` makes one from an instant and a time zone), or a
+// UTC fields are the local date and time (`wallClockDate` in shared/time-zone.ts makes one from an instant and a time zone), or a
 // `YYYY-MM-DD[THH:mm[:ss]]` text. The template never applies a time zone itself.
 
 import { AppError } from '../shared/errors.ts';
@@ -75,16 +75,6 @@ export function compileTemplate(source: string, options: { parameters: Parameter
   const nodes = buildTree(scan(source, fail), fail);
   checkNodes(nodes, new StaticScope(null), options.parameters, source, fail);
   return { source, nodes };
-}
-
-/** The local date and time of an instant in a time zone, as a template `date` value. */
-export function wallClock(instant: Date, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-      .formatToParts(instant)
-      .map((part) => [part.type, Number(part.value)]),
-  );
-  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second));
 }
 
 export function renderTemplate(template: CompiledTemplate, context: Record<string, unknown>): string {

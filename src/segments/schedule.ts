@@ -2,32 +2,11 @@
 // segment definitions. Pure: the caller passes `now`.
 import { createHash } from 'node:crypto';
 import type { ProjectSettings, SegmentDefinition } from '../project/schemas.ts';
-
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall clock of a time zone at a moment: local day 'YYYY-MM-DD' and time 'HH:MM'. */
-export function wallClock(moment: Date, timeZone: string): { day: string; time: string } {
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    clockFormats.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(moment).map((part) => [part.type, part.value]));
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
+import { localDate, localTime } from '../shared/time-zone.ts';
 
 /** The local day whose daily recalculation may run at `now`: today once the configured time has come, else none. */
 export function dailyRecalculationDay(now: Date, settings: Pick<ProjectSettings, 'timeZone' | 'segmentRecalculationTime'>): string | null {
-  const { day, time } = wallClock(now, settings.timeZone);
-  return time >= settings.segmentRecalculationTime ? day : null;
+  return localTime(now, settings.timeZone) >= settings.segmentRecalculationTime ? localDate(now, settings.timeZone) : null;
 }
 
 const stable = (value: unknown): string =>

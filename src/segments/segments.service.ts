@@ -8,8 +8,9 @@ import { inTransaction, type Db } from '../db/database.ts';
 import type { DomainEvent } from '../jobs/outbox.ts';
 import type { ScenarioEvent, SegmentDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
+import { localDate, localTime } from '../shared/time-zone.ts';
 import * as repository from './segments.repository.ts';
-import { dailyRecalculationDay, definitionsHash, wallClock } from './schedule.ts';
+import { dailyRecalculationDay, definitionsHash } from './schedule.ts';
 
 export type { MembershipChange } from './segments.repository.ts';
 
@@ -149,7 +150,7 @@ export async function recalculateAllSegments(
 ): Promise<RecalculationReport | null> {
   const segments = project.definition.segments;
   const hash = definitionsHash(segments);
-  const localDay = wallClock(now, project.settings.timeZone).day;
+  const localDay = localDate(now, project.settings.timeZone);
   return inTransaction(db, async (trx) => {
     await repository.lockAllSegments(trx);
     const last = await repository.lastRecalculation(trx);
@@ -195,8 +196,9 @@ export async function runDueRecalculation(app: AppContext): Promise<Recalculatio
 /** A run started on `day` at or after the scheduled time (whatever its reason) is that day's recalculation. */
 function coversDay(run: repository.RecalculationRow | undefined, day: string, project: ProjectSnapshot): boolean {
   if (!run) return false;
-  const started = wallClock(new Date(run.started_at), project.settings.timeZone);
-  return started.day === day && started.time >= project.settings.segmentRecalculationTime;
+  const started = new Date(run.started_at);
+  const zone = project.settings.timeZone;
+  return localDate(started, zone) === day && localTime(started, zone) >= project.settings.segmentRecalculationTime;
 }
 
 export interface SegmentOverview {
