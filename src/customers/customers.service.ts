@@ -7,6 +7,7 @@ import type { SecretBox } from '../shared/secret-box.ts';
 import type { CODE_LIFETIMES, IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../shared/errors.ts';
+import { localDate } from '../shared/time-zone.ts';
 import { checkCode, codeRefusal, issueCode, type IssuedCode } from './codes.service.ts';
 import * as repository from './customers.repository.ts';
 import { normalizePhone } from './phone.ts';
@@ -140,15 +141,11 @@ export function toWireCustomer(customer: CustomerRow, project?: ProjectSnapshot)
   return wire;
 }
 
-function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 function parseCustomerNode(ctx: GuestContext, node: Record<string, unknown>, allowClear: boolean) {
   return parseProfile(node, {
     customerFields: ctx.project.customFields('Customer'),
     allowClear,
-    today: todayIn(ctx.project.settings.timeZone, ctx.now),
+    today: localDate(ctx.now, ctx.project.settings.timeZone),
   });
 }
 
