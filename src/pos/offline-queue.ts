@@ -1,21 +1,21 @@
-// Orders sold while the server was unreachable wait here and are delivered later, in order, exactly as queued.
+// Orders sold while the server was unreachable wait here and are delivered later (by the offline sender), in order,
+// exactly as queued.
 //
-// Files in the queue directory, each JSON lines of `{"rec":<record>,"crc":"<crc32 of the record's JSON, 8 hex>"}`:
+// Files in the queue directory, each an append-only file of checksummed JSON lines (./append-file.ts):
 //   journal.jsonl   queued items, appended (an append resolves after fdatasync)
 //   acks.jsonl      ids of delivered or rejected items, appended and synced
 //   rejected.jsonl  items the server refused for good, with the reason and the answer; kept for the operator
-//   lock            pid of the process that has the queue open, and since when
-// On open, an incomplete or damaged tail left by a crash is cut off; a damaged line with good lines after it is skipped
-// and counted. When every item is acknowledged (and on open) the journal is rewritten with only the pending items
-// (temp file, fsync, rename, fsync of the directory) and then the acks are truncated; a crash between the two leaves
-// acks of ids that no longer exist, which are ignored.
+//   lock            pid of the process that has the queue open, and since when (./queue-lock.ts)
+// When every item is acknowledged (and on open) the journal is rewritten with only the pending items (temp file,
+// fsync, rename, fsync of the directory) and then the acks are truncated; a crash between the two leaves acks of
+// ids that no longer exist, which are ignored.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { uptime } from 'node:os';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { crc32 } from 'node:zlib';
-import type { CallOutcome, MindboxClient } from './client.ts';
+import type { Answer } from '../wire/answers.ts';
+import { AppendFile, encodeLine, syncDirectory } from './append-file.ts';
+import { acquireLock, releaseLock } from './queue-lock.ts';
 
 export interface QueuedItem {
   readonly id: string;
@@ -28,7 +28,7 @@ export interface QueuedItem {
 
 export interface ServerAnswer {
   httpStatus: number;
-  body: any;
+  body: Answer;
 }
 
 export interface RejectedItem extends QueuedItem {
@@ -47,9 +47,6 @@ export interface RecoveryReport {
 const JOURNAL = 'journal.jsonl';
 const ACKS = 'acks.jsonl';
 const REJECTED = 'rejected.jsonl';
-const LOCK = 'lock';
-
-const openInThisProcess = new Set<string>();
 
 export class OfflineQueue {
   /** what opening had to repair, for the operator's log */
@@ -262,118 +259,6 @@ export class OfflineQueue {
   }
 }
 
-/** An append-only JSON-lines file: reads and repairs what is there, then appends synced lines. */
-class AppendFile {
-  private broken: Error | null = null;
-
-  private constructor(
-    private readonly path: string,
-    private handle: FileHandle,
-    public size: number,
-    readonly records: unknown[],
-    readonly tornBytes: number,
-    readonly damagedLines: number,
-  ) {}
-
-  static async open(path: string): Promise<AppendFile> {
-    const handle = await open(path, 'a+');
-    try {
-      const content = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return Buffer.alloc(0);
-        throw error;
-      });
-      const { records, validEnd, damagedLines } = decodeLines(content);
-      if (validEnd < content.length) {
-        await handle.truncate(validEnd);
-        await handle.sync();
-      }
-      return new AppendFile(path, handle, validEnd, records, content.length - validEnd, damagedLines);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-  }
-
-  async append(record: object): Promise<void> {
-    if (this.broken) throw new Error(`${this.path} cannot be written: ${this.broken.message}`);
-    const bytes = Buffer.from(encodeLine(record));
-    try {
-      let written = 0;
-      while (written < bytes.length) {
-        const result = await this.handle.write(bytes, written, bytes.length - written);
-        written += result.bytesWritten;
-      }
-      await this.handle.datasync();
-      this.size += bytes.length;
-    } catch (error) {
-      // A partial line would swallow the next one, so cut the file back to the last complete line.
-      try {
-        await this.handle.truncate(this.size);
-      } catch (truncateError) {
-        this.broken = truncateError as Error;
-      }
-      throw error;
-    }
-  }
-
-  async truncate(): Promise<void> {
-    await this.handle.truncate(0);
-    await this.handle.sync();
-    this.size = 0;
-  }
-
-  async close(): Promise<void> {
-    await this.handle.close();
-  }
-}
-
-const LINE_PREFIX = '{"rec":';
-const LINE_SUFFIX = /,"crc":"([0-9a-f]{8})"\}$/;
-const LINE_SUFFIX_LENGTH = ',"crc":"'.length + 8 + '"}'.length;
-
-function encodeLine(record: object): string {
-  const json = JSON.stringify(record);
-  return `${LINE_PREFIX}${json},"crc":"${checksum(json)}"}\n`;
-}
-
-function decodeLine(line: string): { ok: true; record: unknown } | { ok: false } {
-  const suffix = LINE_SUFFIX.exec(line);
-  if (!line.startsWith(LINE_PREFIX) || !suffix) return { ok: false };
-  const json = line.slice(LINE_PREFIX.length, line.length - LINE_SUFFIX_LENGTH);
-  if (checksum(json) !== suffix[1]) return { ok: false };
-  try {
-    return { ok: true, record: JSON.parse(json) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** Good records, the end of the last good line, and how many bad lines lie before it. */
-function decodeLines(content: Buffer): { records: unknown[]; validEnd: number; damagedLines: number } {
-  const records: unknown[] = [];
-  let validEnd = 0;
-  let damagedLines = 0;
-  let damagedSinceValid = 0;
-  let start = 0;
-  for (let newline = content.indexOf(0x0a, start); newline >= 0; newline = content.indexOf(0x0a, start)) {
-    const decoded = decodeLine(content.subarray(start, newline).toString('utf8'));
-    start = newline + 1;
-    if (decoded.ok) {
-      records.push(decoded.record);
-      validEnd = start;
-      damagedLines += damagedSinceValid;
-      damagedSinceValid = 0;
-    } else {
-      damagedSinceValid += 1;
-    }
-  }
-  return { records, validEnd, damagedLines };
-}
-
-function checksum(text: string): string {
-  return (crc32(text) >>> 0).toString(16).padStart(8, '0');
-}
-
 function isQueuedItem(record: unknown): record is QueuedItem {
   const item = record as Partial<QueuedItem> | null;
   return (
@@ -402,265 +287,4 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; NTFS journals the rename itself.
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** A lock file holding `{"pid":…,"since":…}`; it is stale when that process is gone or the machine rebooted since. */
-async function acquireLock(dir: string): Promise<void> {
-  const path = join(dir, LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid, since: Date.now() }));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      openInThisProcess.add(dir);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = await readLock(path);
-    if (holder && lockIsHeld(dir, holder)) throw new Error(`offline queue ${dir} is in use by process ${holder.pid}`);
-    await unlink(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-  }
-  throw new Error(`cannot lock offline queue ${dir}`);
-}
-
-async function readLock(path: string): Promise<{ pid: number; since: number } | null> {
-  try {
-    const lock = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; since?: unknown };
-    return Number.isSafeInteger(lock.pid) && typeof lock.since === 'number' ? { pid: lock.pid as number, since: lock.since } : null;
-  } catch {
-    return null;
-  }
-}
-
-function lockIsHeld(dir: string, holder: { pid: number; since: number }): boolean {
-  if (holder.pid === process.pid) return openInThisProcess.has(dir);
-  // After a reboot the old pid may belong to an unrelated process.
-  const bootedAt = Date.now() - uptime() * 1000;
-  if (holder.since < bootedAt) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function releaseLock(dir: string): Promise<void> {
-  openInThisProcess.delete(dir);
-  await unlink(join(dir, LOCK)).catch(() => undefined);
-}
-
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-}
-
-export type SendFailure =
-  | { kind: 'retry'; reason: string; attempt: number; delayMs: number; retryAt: Date }
-  | { kind: 'rejected'; reason: string; answer: ServerAnswer | null };
-
-export interface OfflineSenderOptions {
-  /** wait after a failed attempt: doubles from initialMs up to maxMs (default 1 s … 60 s) */
-  backoff?: BackoffOptions;
-  now?: () => Date;
-  onDelivered?: (item: QueuedItem, answer: ServerAnswer) => void;
-  onFailed?: (item: QueuedItem, failure: SendFailure) => void;
-}
-
-export interface FlushResult {
-  delivered: number;
-  rejected: number;
-  remaining: number;
-}
-
-type Attempt = 'empty' | 'delivered' | 'rejected' | 'retry';
-
-type Verdict = { kind: 'delivered' } | { kind: 'rejected'; reason: string } | { kind: 'retry'; reason: string };
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 60_000 };
-
-// A ProtocolError with these codes is about the credentials or the load, not about the order.
-const RETRY_PROTOCOL_STATUSES = new Set([401, 403, 408, 429]);
-
-/**
- * Delivers queued items one at a time, oldest first, each with its own transactionId. Success or
- * TransactionAlreadyProcessed acknowledges the item; a refusal for good moves it to the rejected journal;
- * anything else keeps it at the head and retries after an exponential backoff.
- */
-export class OfflineSender {
-  private readonly backoff: BackoffOptions;
-  private readonly now: () => Date;
-  private failures = 0;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private sending: Promise<unknown> = Promise.resolve();
-  private sleeper: { wake: () => void; untilAppend: boolean } | null = null;
-
-  constructor(
-    private readonly queue: OfflineQueue,
-    private readonly client: Pick<MindboxClient, 'call'>,
-    private readonly options: OfflineSenderOptions = {},
-  ) {
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    if (!(this.backoff.initialMs > 0) || !(this.backoff.maxMs >= this.backoff.initialMs)) {
-      throw new RangeError('backoff needs 0 < initialMs <= maxMs');
-    }
-    this.now = options.now ?? (() => new Date());
-  }
-
-  /** Starts delivering in the background until stop(). */
-  start(): void {
-    if (this.loop) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Stops after the attempt in flight (at most the client timeout). */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.sleeper?.wake();
-    await this.loop;
-    this.loop = null;
-  }
-
-  /** Delivers now until the queue is empty or the server cannot take the head item. */
-  async flush(): Promise<FlushResult> {
-    let delivered = 0;
-    let rejected = 0;
-    for (;;) {
-      const attempt = await this.attemptHead();
-      if (attempt === 'delivered') delivered += 1;
-      else if (attempt === 'rejected') rejected += 1;
-      else break;
-    }
-    if (delivered + rejected > 0) this.sleeper?.wake();
-    return { delivered, rejected, remaining: this.queue.pending().length };
-  }
-
-  private async run(): Promise<void> {
-    const unsubscribe = this.queue.onAppend(() => {
-      if (this.sleeper?.untilAppend) this.sleeper.wake();
-    });
-    try {
-      while (this.running) {
-        const attempt = await this.attemptHead();
-        if (!this.running) break;
-        if (attempt === 'empty') await this.sleep(null);
-        else if (attempt === 'retry') await this.sleep(this.delayMs());
-      }
-    } finally {
-      unsubscribe();
-    }
-  }
-
-  private attemptHead(): Promise<Attempt> {
-    const run = this.sending.then(() => this.sendHead());
-    this.sending = run.catch(() => undefined);
-    return run;
-  }
-
-  private async sendHead(): Promise<Attempt> {
-    const item = this.queue.pending()[0];
-    if (!item) return 'empty';
-    let outcome: CallOutcome;
-    try {
-      outcome = await this.client.call(item.operation, item.body, { transactionId: item.transactionId, mode: 'sync' });
-    } catch (error) {
-      outcome = { kind: 'unreachable', reason: `the call failed: ${(error as Error).message}` };
-    }
-    let verdict = judge(outcome);
-    const answer = outcome.kind === 'answer' ? { httpStatus: outcome.httpStatus, body: outcome.body } : null;
-    try {
-      if (verdict.kind === 'delivered') {
-        await this.queue.acknowledge(item.id);
-        this.failures = 0;
-        this.notify(() => this.options.onDelivered?.(item, answer as ServerAnswer));
-        return 'delivered';
-      }
-      if (verdict.kind === 'rejected') {
-        await this.queue.reject(item.id, { reason: verdict.reason, answer, at: this.now() });
-        this.failures = 0;
-        const reason = verdict.reason;
-        this.notify(() => this.options.onFailed?.(item, { kind: 'rejected', reason, answer }));
-        return 'rejected';
-      }
-    } catch (error) {
-      verdict = { kind: 'retry', reason: `the answer could not be recorded: ${(error as Error).message}` };
-    }
-    this.failures += 1;
-    const delayMs = this.delayMs();
-    const failure: SendFailure = {
-      kind: 'retry',
-      reason: verdict.reason,
-      attempt: this.failures,
-      delayMs,
-      retryAt: new Date(this.now().getTime() + delayMs),
-    };
-    this.notify(() => this.options.onFailed?.(item, failure));
-    return 'retry';
-  }
-
-  private delayMs(): number {
-    const exponent = Math.max(0, this.failures - 1);
-    return Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(exponent, 30));
-  }
-
-  /** Waits for ms, or (ms = null) until something is appended; stop() always wakes it. */
-  private sleep(ms: number | null): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = ms === null ? null : setTimeout(() => wake(), ms);
-      const wake = () => {
-        if (timer) clearTimeout(timer);
-        this.sleeper = null;
-        resolve();
-      };
-      this.sleeper = { wake, untilAppend: ms === null };
-      // An append between the empty head check and this point would otherwise go unnoticed.
-      if (!this.running || (ms === null && this.queue.pending().length > 0)) wake();
-    });
-  }
-
-  private notify(callback: () => void): void {
-    try {
-      callback();
-    } catch {
-      // An observer that throws must not stop delivery.
-    }
-  }
-}
-
-function judge(outcome: CallOutcome): Verdict {
-  if (outcome.kind === 'unreachable') return { kind: 'retry', reason: outcome.reason };
-  const status: unknown = outcome.body?.status;
-  if (status === 'Success' || status === 'TransactionAlreadyProcessed') return { kind: 'delivered' };
-  if (status === 'ValidationError') {
-    const messages: unknown = outcome.body.validationMessages;
-    const text = Array.isArray(messages)
-      ? messages.map((m: { message?: unknown; location?: unknown }) => (m.location ? `${String(m.location)}: ${String(m.message)}` : String(m.message))).join('; ')
-      : '';
-    return { kind: 'rejected', reason: `ValidationError${text ? `: ${text}` : ''}` };
-  }
-  const message = typeof outcome.body?.errorMessage === 'string' ? `: ${outcome.body.errorMessage}` : '';
-  if (status === 'ProtocolError' && !RETRY_PROTOCOL_STATUSES.has(outcome.httpStatus)) {
-    return { kind: 'rejected', reason: `ProtocolError (HTTP ${outcome.httpStatus})${message}` };
-  }
-  return { kind: 'retry', reason: `server answered ${String(status)} (HTTP ${outcome.httpStatus})${message}` };
 }

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MindboxClient } from './client.ts';
-import { OfflineQueue, OfflineSender, type QueuedItem, type SendFailure } from './offline-queue.ts';
+import { OfflineQueue, type QueuedItem } from './offline-queue.ts';
+import { OfflineSender, type SendFailure } from './offline-sender.ts';
 
 interface Request {
   transactionId: string;

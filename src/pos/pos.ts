@@ -7,7 +7,8 @@ import { Cashier, type PayOutcome, type ReturnLine, type ReturnOutcome, type Sal
 import { MindboxClient, type CallOutcome } from './client.ts';
 import type { PosConfig } from './config.ts';
 import { MenuUploadScheduler, productCatalogBody, type Menu, type SchedulerClock, type UploadResult } from './menu.ts';
-import { DEFAULT_BACKOFF, OfflineQueue, OfflineSender, type BackoffOptions, type QueuedItem, type SendFailure, type ServerAnswer } from './offline-queue.ts';
+import { OfflineQueue, type QueuedItem, type ServerAnswer } from './offline-queue.ts';
+import { DEFAULT_BACKOFF, OfflineSender, type BackoffOptions, type SendFailure } from './offline-sender.ts';
 import { OrderJournal } from './order-journal.ts';
 
 export type QueueEvent =

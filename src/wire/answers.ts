@@ -89,6 +89,8 @@ export interface BonusPointsChangeAnswer extends BalanceTypeNamed {
 /** The `order` node of a preorder or a create: the calculation. `processingStatus`: Calculated, Created, PriceHasBeenChanged, … */
 export interface OrderAnswer {
   processingStatus?: string;
+  /** the server's `mindboxId` and the order's own identifiers */
+  ids?: Record<string, number | string>;
   statusDescription?: string;
   totalPrice?: WireDecimal;
   lines?: OneOrMany<OrderLineAnswer>;
