@@ -8,7 +8,7 @@ import { pointsPerDay } from '../loyalty/ledger.service.ts';
 import { messagesPerDay } from '../messaging/mailings.service.ts';
 import { ordersPerDay, pointsOfContact } from '../orders/orders.service.ts';
 import { fromNumeric, toDecimal } from '../shared/money.ts';
-import { localDate } from '../shared/time-zone.ts';
+import { localDate, startOfLocalDay } from '../shared/time-zone.ts';
 import { adminRoute, httpError } from './api.ts';
 import type { AdminRoutes } from './routes.ts';
 
@@ -26,22 +26,6 @@ export const dashboardQuery = z.object({
     .optional()
     .describe('a venue: orders, revenue and the points earned, spent and returned on orders made there; guests, ranks, SMS, expiries and adjustments carry no venue'),
 });
-
-/** The instant a local calendar day starts in a time zone. */
-export function startOfLocalDay(day: string, timeZone: string): Date {
-  const [y, m, d] = day.split('-').map(Number);
-  const utcMidnight = Date.UTC(y, m - 1, d);
-  const offsetAt = (instant: number) => {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-        .formatToParts(new Date(instant))
-        .map((p) => [p.type, p.value]),
-    );
-    return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - instant;
-  };
-  const first = utcMidnight - offsetAt(utcMidnight);
-  return new Date(utcMidnight - offsetAt(first));
-}
 
 function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];

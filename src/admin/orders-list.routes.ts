@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { listOrders } from '../orders/orders.service.ts';
 import { fromNumeric, toDecimal } from '../shared/money.ts';
+import { startOfLocalDay } from '../shared/time-zone.ts';
 import { adminRoute, httpError } from './api.ts';
-import { startOfLocalDay } from './dashboard.routes.ts';
 import type { AdminRoutes } from './routes.ts';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');

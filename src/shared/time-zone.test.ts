@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { localDate, localTime, localWeekday, wallClockDate } from './time-zone.ts';
+import { localDate, localTime, localWeekday, startOfLocalDay, wallClockDate } from './time-zone.ts';
 
 const reading = (iso: string, zone: string) => {
   const instant = new Date(iso);
@@ -42,4 +42,13 @@ test('wallClockDate: a Date whose UTC fields read the local date and time, to th
   assert.equal(wallClockDate(new Date('2026-01-05T21:30:15.250Z'), 'Europe/Moscow').toISOString(), '2026-01-06T00:30:15.000Z');
   assert.equal(wallClockDate(new Date('2026-03-29T01:00:00Z'), 'Europe/Berlin').toISOString(), '2026-03-29T03:00:00.000Z');
   assert.equal(wallClockDate(new Date('2026-10-25T01:30:00Z'), 'Europe/Berlin').toISOString(), '2026-10-25T02:30:00.000Z');
+});
+
+test('a local day starts at its local midnight, also on the days the clock changes', () => {
+  assert.equal(startOfLocalDay('2026-01-06', 'Europe/Moscow').toISOString(), '2026-01-05T21:00:00.000Z');
+  assert.equal(startOfLocalDay('2026-03-29', 'Europe/Berlin').toISOString(), '2026-03-28T23:00:00.000Z', 'winter time until 02:00 that night');
+  assert.equal(startOfLocalDay('2026-03-30', 'Europe/Berlin').toISOString(), '2026-03-29T22:00:00.000Z');
+  assert.equal(startOfLocalDay('2026-10-25', 'Europe/Berlin').toISOString(), '2026-10-24T22:00:00.000Z', 'summer time until 03:00 that night');
+  assert.equal(startOfLocalDay('2026-11-01', 'America/New_York').toISOString(), '2026-11-01T04:00:00.000Z');
+  assert.equal(startOfLocalDay('2026-02-01', 'Asia/Kolkata').toISOString(), '2026-01-31T18:30:00.000Z');
 });

@@ -61,3 +61,12 @@ export function wallClockDate(instant: Date, zone: string): Date {
   const parts = clockParts(instant, zone);
   return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)));
 }
+
+/** The instant a local calendar day ('YYYY-MM-DD') starts in a time zone: its local midnight. */
+export function startOfLocalDay(day: string, zone: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  const offsetAt = (instant: number) => wallClockDate(new Date(instant), zone).getTime() - instant;
+  // the offset at UTC midnight may differ from the one at local midnight (a clock change between them): look twice
+  const first = utcMidnight - offsetAt(utcMidnight);
+  return new Date(utcMidnight - offsetAt(first));
+}
