@@ -14,7 +14,7 @@ import { maskPhone } from '../protocol/mindbox/mask.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
 import { wallClockDate } from '../shared/time-zone.ts';
 import * as repository from './messages.repository.ts';
-import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, type CompiledTemplate } from './template.ts';
+import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, type CompiledTemplate } from './template/index.ts';
 
 export const SMS_SEND_TOPIC = 'sms.send';
 const DEFAULT_VALIDITY_MS = 24 * 3600_000;
@@ -111,7 +111,7 @@ async function recipientContext(db: Db, project: ProjectSnapshot, request: Maili
       MiddleName: recipient.middleName ?? '',
       Email: recipient.email ?? '',
       MobilePhone: request.to ?? recipient.mobilePhone ?? '',
-      // dates are wall-clock values (template.ts): a birthday has no time, an expiry is local to the project
+      // dates are wall-clock values (template/dates.ts): a birthday has no time, an expiry is local to the project
       BirthDate: recipient.birthDate ? new Date(`${recipient.birthDate}T00:00:00Z`) : null,
       CodeExpiresAt: expiry && wallClockDate(expiry, project.settings.timeZone),
       ...request.parameters,

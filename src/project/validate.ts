@@ -1,6 +1,6 @@
 // Validates a whole project file: shape first (zod), then every reference between entities and every
 // mailing template. Returns all problems at once, each with its path in the file.
-import { compileTemplate, RECIPIENT_PARAMETERS, TemplateError } from '../messaging/template.ts';
+import { compileTemplate, RECIPIENT_PARAMETERS, TemplateError } from '../messaging/template/index.ts';
 import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type ProjectDefinition } from './schemas.ts';
 
 export interface ProjectProblem {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileTemplate, renderTemplate, RECIPIENT_PARAMETERS, TemplateError, type ParameterSchema } from './template.ts';
-import { AppError } from '../shared/errors.ts';
-import { toDecimal, toNumericString } from '../shared/money.ts';
-import { wallClockDate } from '../shared/time-zone.ts';
+import { compileTemplate, renderTemplate, RECIPIENT_PARAMETERS, TemplateError, type ParameterSchema } from './index.ts';
+import { AppError } from '../../shared/errors.ts';
+import { toDecimal, toNumericString } from '../../shared/money.ts';
+import { wallClockDate } from '../../shared/time-zone.ts';
 
 const ORDER_PARAMETERS: ParameterSchema = {
   ...RECIPIENT_PARAMETERS,
