@@ -14,6 +14,7 @@ import {
   SILENT_LOGGER,
   type DeliveryReceipt,
   type OutgoingSms,
+  type ProviderLogger,
   type ProviderOptions,
   type SendOutcome,
   type SmsProvider,
@@ -141,7 +142,7 @@ function isHighSurrogate(codeUnit: number): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The provider
+// Where the gateway is
 
 export interface SmppOptions extends ProviderOptions {
   /** enquire_link period while bound; 30 s by default. */
@@ -172,153 +173,306 @@ export function parseSmppUrl(url: URL): SmppAddress {
   };
 }
 
-type SubmitAnswer = { status: number; messageId: string } | { lost: string };
-
-interface SplitTextReceipts {
-  readonly firstPartId: string;
-  readonly waiting: Set<string>;
-  readonly sentAt: number;
-  reported: boolean;
+/** The gateway as logs name it: no password. */
+function gatewayFields(address: SmppAddress): object {
+  return { host: address.host, port: address.port, systemId: address.systemId };
 }
 
-export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProvider {
-  const address = parseSmppUrl(url);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const enquireLinkIntervalMs = options.enquireLinkIntervalMs ?? 30_000;
-  const reconnectDelayMs = options.reconnectDelayMs ?? 1_000;
-  const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 30_000;
-  const logger = options.logger ?? SILENT_LOGGER;
-  const where = { host: address.host, port: address.port, systemId: address.systemId };
-  const listeners = new ReceiptListeners(logger);
+// ---------------------------------------------------------------------------------------------------
+// The session, a small state machine
+//
+//                bind accepted
+//   connecting ─────────────────▶ bound
+//      ▲     │                      │
+//      │     └── session ended ─────┴──▶ disconnected
+//      └──────────── reconnect due ──────────┘
+//   close: any state ──▶ closed (a bound session is unbound first; the TCP session is destroyed)
+//
+// A refused or unanswered bind, an unanswered enquire_link, a socket error and the gateway's unbind each
+// record why and end the TCP session; its `close` event is the one "session ended" event, so there is a
+// single way to reconnection, whose delay doubles with every session ended since the last bind.
 
-  let state: 'connecting' | 'bound' | 'disconnected' | 'closed' = 'connecting';
-  let session: SmppSession | null = null;
-  let lastError = 'not connected yet';
-  let failedAttempts = 0;
-  let reconnectAt = 0;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  let enquireLinkTimer: NodeJS.Timeout | undefined;
-  let enquireLinkAnswerTimer: NodeJS.Timeout | undefined;
-  let concatenationReference = randomInt(256);
-  const inFlight = new Set<(answer: SubmitAnswer) => void>();
-  const stateWaiters = new Set<() => void>();
-  const splitTexts = new Map<string, SplitTextReceipts>();
+interface SessionSettings {
+  readonly timeoutMs: number;
+  readonly enquireLinkIntervalMs: number;
+  readonly reconnectDelayMs: number;
+  readonly maxReconnectDelayMs: number;
+}
 
-  function connect(): void {
-    state = 'connecting';
-    const current = smpp.connect({ host: address.host, port: address.port });
-    session = current;
-    const bindTimer = setTimeout(() => {
-      lastError = `not bound within ${timeoutMs} ms`;
-      current.destroy();
-    }, timeoutMs);
-    current.on('connect', () => {
-      current.bind_transceiver(
-        { system_id: address.systemId, password: address.password, interface_version: INTERFACE_VERSION_3_4 },
-        (response) => {
-          clearTimeout(bindTimer);
-          if (session !== current) return;
-          if (response.command_status !== 0) {
-            lastError = `bind refused: ${statusName(response.command_status)}`;
-            logger.warn({ ...where, status: statusName(response.command_status) }, 'SMPP bind refused');
-            current.destroy();
-            return;
-          }
-          state = 'bound';
-          failedAttempts = 0;
-          logger.info(where, 'SMPP transceiver bound');
-          startKeepAlive(current);
-          notifyStateChange();
-        },
-      );
-    });
-    current.on('error', (error) => {
-      lastError = errorText(error);
-      current.destroy();
-    });
-    current.on('close', () => {
-      clearTimeout(bindTimer);
-      if (session === current) connectionLost();
-    });
-    current.on('deliver_sm', (pdu) => receiveDeliver(current, pdu));
-    current.on('enquire_link', (pdu) => current.send(pdu.response()));
-    current.on('unbind', (pdu) => {
-      lastError = 'the gateway unbound';
-      current.send(pdu.response());
-      current.close();
-    });
+/** Each state holds what exists only while it lasts; leaving it stops its timers. */
+type SessionState =
+  | { readonly name: 'connecting'; readonly session: SmppSession; readonly bindTimer: NodeJS.Timeout }
+  | { readonly name: 'bound'; readonly session: SmppSession; readonly stopEnquireLinks: () => void }
+  | { readonly name: 'disconnected'; readonly reconnectAt: number; readonly reconnectTimer: NodeJS.Timeout }
+  | { readonly name: 'closed' };
+
+type SubmitAnswer = { status: number; messageId: string } | { lost: string };
+
+class SmppSessionMachine {
+  private state: SessionState;
+  /** why the last session ended or was not bound: the error of the `retry` answers meanwhile */
+  private lastError = 'not connected yet';
+  /** sessions ended since the last bind, for the backoff */
+  private failedAttempts = 0;
+  private readonly submitsInFlight = new Set<(answer: SubmitAnswer) => void>();
+  private readonly transitionWaiters = new Set<() => void>();
+
+  constructor(
+    private readonly address: SmppAddress,
+    private readonly settings: SessionSettings,
+    private readonly logger: ProviderLogger,
+    /** a deliver_sm, already answered */
+    private readonly onDeliverSm: (pdu: SmppPdu) => void,
+  ) {
+    this.state = this.connect();
   }
 
-  function connectionLost(): void {
-    session = null;
-    stopKeepAlive();
-    for (const settle of [...inFlight]) settle({ lost: `SMPP connection lost: ${lastError}` });
-    const delay = Math.min(maxReconnectDelayMs, reconnectDelayMs * 2 ** failedAttempts);
-    failedAttempts += 1;
-    state = 'disconnected';
-    reconnectAt = Date.now() + delay;
-    reconnectTimer = setTimeout(connect, delay);
-    logger.warn({ ...where, err: lastError, reconnectInMs: delay }, 'SMPP gateway not connected');
-    notifyStateChange();
+  /** Waits while a session is being connected and bound, until the deadline at the latest. */
+  async waitWhileConnecting(deadline: number): Promise<void> {
+    while (this.state.name === 'connecting' && Date.now() < deadline) await this.nextTransition(deadline);
   }
 
-  function startKeepAlive(current: SmppSession): void {
-    enquireLinkTimer = setInterval(() => {
-      clearTimeout(enquireLinkAnswerTimer);
-      enquireLinkAnswerTimer = setTimeout(() => {
-        lastError = `no enquire_link_resp within ${timeoutMs} ms`;
-        current.destroy();
-      }, timeoutMs);
-      current.enquire_link({}, () => clearTimeout(enquireLinkAnswerTimer));
-    }, enquireLinkIntervalMs);
+  /** The answer to a send while not bound (when to try again, and why), or null when bound. */
+  notBoundOutcome(): SendOutcome | null {
+    switch (this.state.name) {
+      case 'bound':
+        return null;
+      case 'closed':
+        return { kind: 'retry', error: 'SMS provider is closed' };
+      default: {
+        const retryAfterMs = this.state.name === 'disconnected' ? Math.max(0, this.state.reconnectAt - Date.now()) : 0;
+        return { kind: 'retry', error: `SMPP gateway not connected: ${this.lastError}`, retryAfterMs };
+      }
+    }
   }
 
-  function stopKeepAlive(): void {
-    clearInterval(enquireLinkTimer);
-    clearTimeout(enquireLinkAnswerTimer);
-  }
-
-  function notifyStateChange(): void {
-    for (const wake of [...stateWaiters]) wake();
-  }
-
-  function waitForStateChange(deadline: number): Promise<void> {
+  /** One submit_sm and its answer; `lost` when the session is not bound, ends, or does not answer by the deadline. */
+  submit(fields: Record<string, unknown>, deadline: number): Promise<SubmitAnswer> {
     return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        stateWaiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
-      stateWaiters.add(wake);
-    });
-  }
-
-  function submit(fields: Record<string, unknown>, deadline: number): Promise<SubmitAnswer> {
-    return new Promise((resolve) => {
-      const current = session;
-      if (state !== 'bound' || !current) return resolve({ lost: `SMPP gateway not connected: ${lastError}` });
+      if (this.state.name !== 'bound') return resolve({ lost: `SMPP gateway not connected: ${this.lastError}` });
       const settle = (answer: SubmitAnswer) => {
         clearTimeout(timer);
-        inFlight.delete(settle);
+        this.submitsInFlight.delete(settle);
         resolve(answer);
       };
-      const timer = setTimeout(() => settle({ lost: `no submit_sm_resp within ${timeoutMs} ms` }), Math.max(0, deadline - Date.now()));
-      inFlight.add(settle);
-      const written = current.submit_sm(fields, (response) =>
+      const timer = setTimeout(() => settle({ lost: `no submit_sm_resp within ${this.settings.timeoutMs} ms` }), Math.max(0, deadline - Date.now()));
+      this.submitsInFlight.add(settle);
+      const written = this.state.session.submit_sm(fields, (response) =>
         settle({ status: response.command_status, messageId: typeof response.message_id === 'string' ? response.message_id : '' }),
       );
       if (!written) settle({ lost: 'SMPP connection is not writable' });
     });
   }
 
+  /** close: any state → closed. Submits in flight answer `lost`; a bound session is unbound (1 s at most). */
+  async close(): Promise<void> {
+    const previous = this.state;
+    if (previous.name === 'closed') return;
+    this.failSubmitsInFlight('SMS provider closed');
+    this.enter({ name: 'closed' });
+    if (previous.name === 'disconnected') return;
+    const { session } = previous;
+    if (previous.name === 'bound') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(this.settings.timeoutMs, 1_000));
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (!session.unbind({}, done)) done();
+      });
+    }
+    await new Promise<void>((resolve) => {
+      if (session.socket.destroyed) resolve();
+      else session.destroy(resolve);
+    });
+  }
+
+  /** start, and reconnect due (disconnected → connecting): a TCP session that binds as a transceiver once connected. */
+  private connect(): SessionState {
+    const { timeoutMs } = this.settings;
+    const session = smpp.connect({ host: this.address.host, port: this.address.port });
+    const bindTimer = setTimeout(() => this.endSession(session, `not bound within ${timeoutMs} ms`), timeoutMs);
+    session.on('connect', () => {
+      session.bind_transceiver(
+        { system_id: this.address.systemId, password: this.address.password, interface_version: INTERFACE_VERSION_3_4 },
+        (response) => this.bindAnswered(session, response),
+      );
+    });
+    session.on('error', (error) => this.endSession(session, errorText(error)));
+    session.on('close', () => this.sessionEnded(session));
+    session.on('deliver_sm', (pdu) => {
+      session.send(pdu.response());
+      this.onDeliverSm(pdu);
+    });
+    session.on('enquire_link', (pdu) => session.send(pdu.response()));
+    session.on('unbind', (pdu) => {
+      this.lastError = 'the gateway unbound';
+      session.send(pdu.response());
+      session.close();
+    });
+    return { name: 'connecting', session, bindTimer };
+  }
+
+  /** bind accepted (connecting → bound), or refused (the session ends). */
+  private bindAnswered(session: SmppSession, response: SmppPdu): void {
+    if (this.state.name !== 'connecting' || this.state.session !== session) return;
+    if (response.command_status !== 0) {
+      clearTimeout(this.state.bindTimer);
+      this.logger.warn({ ...gatewayFields(this.address), status: statusName(response.command_status) }, 'SMPP bind refused');
+      this.endSession(session, `bind refused: ${statusName(response.command_status)}`);
+      return;
+    }
+    this.failedAttempts = 0;
+    this.enter({ name: 'bound', session, stopEnquireLinks: this.startEnquireLinks(session) });
+    this.logger.info(gatewayFields(this.address), 'SMPP transceiver bound');
+  }
+
+  /** session ended (connecting or bound → disconnected): submits in flight answer `lost`, a reconnection is scheduled. */
+  private sessionEnded(session: SmppSession): void {
+    if ((this.state.name !== 'connecting' && this.state.name !== 'bound') || this.state.session !== session) return;
+    this.failSubmitsInFlight(`SMPP connection lost: ${this.lastError}`);
+    const delay = Math.min(this.settings.maxReconnectDelayMs, this.settings.reconnectDelayMs * 2 ** this.failedAttempts);
+    this.failedAttempts += 1;
+    const reconnectTimer = setTimeout(() => this.enter(this.connect()), delay);
+    this.enter({ name: 'disconnected', reconnectAt: Date.now() + delay, reconnectTimer });
+    this.logger.warn({ ...gatewayFields(this.address), err: this.lastError, reconnectInMs: delay }, 'SMPP gateway not connected');
+  }
+
+  /** Records why and destroys the TCP session; its `close` event then ends it in the state machine. */
+  private endSession(session: SmppSession, reason: string): void {
+    this.lastError = reason;
+    session.destroy();
+  }
+
+  /** An enquire_link every interval; one not answered within the timeout ends the session. */
+  private startEnquireLinks(session: SmppSession): () => void {
+    const { timeoutMs } = this.settings;
+    let answerTimer: NodeJS.Timeout | undefined;
+    const interval = setInterval(() => {
+      clearTimeout(answerTimer);
+      answerTimer = setTimeout(() => this.endSession(session, `no enquire_link_resp within ${timeoutMs} ms`), timeoutMs);
+      session.enquire_link({}, () => clearTimeout(answerTimer));
+    }, this.settings.enquireLinkIntervalMs);
+    return () => {
+      clearInterval(interval);
+      clearTimeout(answerTimer);
+    };
+  }
+
+  private enter(next: SessionState): void {
+    leave(this.state);
+    this.state = next;
+    for (const wake of [...this.transitionWaiters]) wake();
+  }
+
+  private failSubmitsInFlight(reason: string): void {
+    for (const settle of [...this.submitsInFlight]) settle({ lost: reason });
+  }
+
+  private nextTransition(deadline: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.transitionWaiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+      this.transitionWaiters.add(wake);
+    });
+  }
+}
+
+function leave(state: SessionState): void {
+  switch (state.name) {
+    case 'connecting':
+      clearTimeout(state.bindTimer);
+      break;
+    case 'bound':
+      state.stopEnquireLinks();
+      break;
+    case 'disconnected':
+      clearTimeout(state.reconnectTimer);
+      break;
+    case 'closed':
+      break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Receipts of texts sent in parts
+
+interface SplitText {
+  readonly firstPartId: string;
+  readonly waiting: Set<string>;
+  readonly sentAt: number;
+  reported: boolean;
+}
+
+/** A text sent in parts gets one receipt, under its first part's id: the first failure, or delivered once every part is. */
+class SplitTextReceipts {
+  private readonly byPartId = new Map<string, SplitText>();
+
+  remember(partIds: readonly string[]): void {
+    const now = Date.now();
+    for (const [id, entry] of this.byPartId) if (now - entry.sentAt > SPLIT_TEXT_RECEIPT_TTL_MS) this.byPartId.delete(id);
+    const entry: SplitText = { firstPartId: partIds[0], waiting: new Set(partIds), sentAt: now, reported: false };
+    for (const id of partIds) this.byPartId.set(id, entry);
+  }
+
+  /** The receipt to report: this one for a text in one part; for a part, its text's receipt, or null (not yet, or reported). */
+  receive(receipt: DeliveryReceipt): DeliveryReceipt | null {
+    const split = this.byPartId.get(receipt.providerMessageId);
+    if (!split) return receipt;
+    this.byPartId.delete(receipt.providerMessageId);
+    split.waiting.delete(receipt.providerMessageId);
+    if (split.reported || (receipt.status === 'delivered' && split.waiting.size > 0)) return null;
+    split.reported = true;
+    return { ...receipt, providerMessageId: split.firstPartId };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The provider
+
+export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProvider {
+  const address = parseSmppUrl(url);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const logger = options.logger ?? SILENT_LOGGER;
+  const listeners = new ReceiptListeners(logger);
+  const splitTexts = new SplitTextReceipts();
+  let concatenationReference = randomInt(256);
+
+  function receiveDeliverSm(pdu: SmppPdu): void {
+    // Only delivery receipts are of interest; replies from phones are not taken.
+    if (((Number(pdu.esm_class) || 0) & ESM_CLASS_MESSAGE_TYPE) !== ESM_CLASS_DELIVERY_RECEIPT) return;
+    const receipt = parseReceipt(pdu);
+    if (!receipt) {
+      logger.warn(gatewayFields(address), 'unreadable SMPP delivery receipt');
+      return;
+    }
+    if (receipt === 'intermediate') return;
+    const reported = splitTexts.receive(receipt);
+    if (reported) listeners.emit(reported);
+  }
+
+  const session = new SmppSessionMachine(
+    address,
+    {
+      timeoutMs,
+      enquireLinkIntervalMs: options.enquireLinkIntervalMs ?? 30_000,
+      reconnectDelayMs: options.reconnectDelayMs ?? 1_000,
+      maxReconnectDelayMs: options.maxReconnectDelayMs ?? 30_000,
+    },
+    logger,
+    receiveDeliverSm,
+  );
+
   async function send(sms: OutgoingSms): Promise<SendOutcome> {
     const deadline = Date.now() + timeoutMs;
-    while (state === 'connecting' && Date.now() < deadline) await waitForStateChange(deadline);
-    if (state === 'closed') return { kind: 'retry', error: 'SMS provider is closed' };
-    if (state !== 'bound') {
-      return { kind: 'retry', error: `SMPP gateway not connected: ${lastError}`, retryAfterMs: Math.max(0, reconnectAt - Date.now()) };
-    }
+    await session.waitWhileConnecting(deadline);
+    const notBound = session.notBoundOutcome();
+    if (notBound) return notBound;
     concatenationReference = (concatenationReference + 1) % 256;
     const { dataCoding, payloads } = splitSms(sms.text, concatenationReference);
     if (payloads.length > 255) return { kind: 'failed', error: `text too long: ${payloads.length} SMS parts` };
@@ -337,7 +491,7 @@ export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProv
     const partIds: string[] = [];
     for (const [index, payload] of payloads.entries()) {
       for (;;) {
-        const answer = await submit({ ...common, short_message: payload }, deadline);
+        const answer = await session.submit({ ...common, short_message: payload }, deadline);
         if ('lost' in answer) {
           logger.warn({ messageId: sms.id, part: index + 1, parts: payloads.length, err: answer.lost }, 'SMS not submitted');
           return { kind: 'retry', error: answer.lost };
@@ -357,72 +511,16 @@ export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProv
         return retryAfterMs === undefined ? { kind: 'failed', error } : { kind: 'retry', error, retryAfterMs };
       }
     }
-    if (partIds.length > 1) rememberSplitText(partIds);
+    if (partIds.length > 1) splitTexts.remember(partIds);
     logger.info({ messageId: sms.id, providerMessageId: partIds[0], parts: partIds.length }, 'SMS submitted');
     return { kind: 'accepted', providerMessageId: partIds[0] || null };
   }
-
-  function rememberSplitText(partIds: string[]): void {
-    const now = Date.now();
-    for (const [id, entry] of splitTexts) if (now - entry.sentAt > SPLIT_TEXT_RECEIPT_TTL_MS) splitTexts.delete(id);
-    const entry: SplitTextReceipts = { firstPartId: partIds[0], waiting: new Set(partIds), sentAt: now, reported: false };
-    for (const id of partIds) splitTexts.set(id, entry);
-  }
-
-  function receiveDeliver(current: SmppSession, pdu: SmppPdu): void {
-    current.send(pdu.response());
-    // Only delivery receipts are of interest; replies from phones are not taken.
-    if (((Number(pdu.esm_class) || 0) & ESM_CLASS_MESSAGE_TYPE) !== ESM_CLASS_DELIVERY_RECEIPT) return;
-    const receipt = parseReceipt(pdu);
-    if (!receipt) {
-      logger.warn(where, 'unreadable SMPP delivery receipt');
-      return;
-    }
-    if (receipt === 'intermediate') return;
-    const split = splitTexts.get(receipt.providerMessageId);
-    if (!split) {
-      listeners.emit(receipt);
-      return;
-    }
-    splitTexts.delete(receipt.providerMessageId);
-    split.waiting.delete(receipt.providerMessageId);
-    if (split.reported || (receipt.status === 'delivered' && split.waiting.size > 0)) return;
-    split.reported = true;
-    listeners.emit({ ...receipt, providerMessageId: split.firstPartId });
-  }
-
-  connect();
 
   return {
     kind: 'smpp',
     send,
     onDeliveryReceipt: (listener) => listeners.add(listener),
-    async close() {
-      if (state === 'closed') return;
-      const current = session;
-      const wasBound = state === 'bound';
-      state = 'closed';
-      session = null;
-      clearTimeout(reconnectTimer);
-      stopKeepAlive();
-      for (const settle of [...inFlight]) settle({ lost: 'SMS provider closed' });
-      notifyStateChange();
-      if (!current) return;
-      if (wasBound) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(timeoutMs, 1_000));
-          const done = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          if (!current.unbind({}, done)) done();
-        });
-      }
-      await new Promise<void>((resolve) => {
-        if (current.socket.destroyed) resolve();
-        else current.destroy(resolve);
-      });
-    },
+    close: () => session.close(),
   };
 }
 
