@@ -2,10 +2,16 @@
 // Both speak the same SQL; the same migrations run on both.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { migrations } from './migrations/index.ts';
+import {
+  lacksAnEarlierModuleNumberedMigration,
+  recordedMigrationNames,
+  recordModuleNumberedInNameOrder,
+  recordsModuleNumberedOutOfOrder,
+} from './migration-history.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -74,16 +80,37 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 }
 
 /**
- * Runs the migrations not yet applied, in the connection's current schema (named explicitly, or Kysely
- * would find its bookkeeping tables in another schema of the same database and skip creating them).
+ * Runs the migrations not yet applied, in name order, in the connection's current schema (named explicitly, or
+ * Kysely would find its bookkeeping tables in another schema of the same database and skip creating them).
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  const schema = await currentSchema(db);
+  const recorded = await recordedMigrationNames(db, schema);
+  // An installation made while migrations were named by module number (decision 0007) may lack one named
+  // before others it ran: those it lacks run after what it has, as they did then; none named by time can have
+  // run there yet, so the order among those is still their names'. Then its record is put in name order.
+  const caughtUp = lacksAnEarlierModuleNumberedMigration(recorded) ? await runMigrations(db, schema, migrations, { allowUnorderedMigrations: true }) : [];
+  if (caughtUp.length > 0 || recordsModuleNumberedOutOfOrder(recorded)) await recordModuleNumberedInNameOrder(db, schema);
+  return [...caughtUp, ...(await runMigrations(db, schema, migrations, { allowUnorderedMigrations: false }))];
+}
+
+export async function currentSchema(db: Db): Promise<string> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0].schema;
+}
+
+/** Runs those of `available` not applied yet with Kysely's Migrator; returns the names of those it ran. */
+export async function runMigrations(
+  db: Db,
+  schema: string,
+  available: Record<string, Migration>,
+  options: { allowUnorderedMigrations: boolean },
+): Promise<string[]> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
-    allowUnorderedMigrations: true,
-    migrationTableSchema: rows[0].schema,
+    provider: { getMigrations: async () => available },
+    allowUnorderedMigrations: options.allowUnorderedMigrations,
+    migrationTableSchema: schema,
   });
   for (let attempt = 1; ; attempt += 1) {
     const { error, results } = await migrator.migrateToLatest();
@@ -91,7 +118,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     // Kysely's check for its bookkeeping tables reads the tables of every schema; a schema dropped by someone
     // else meanwhile (another installation or test sharing the database) fails it with "schema … does not
     // exist". Nothing was applied then (each run is one transaction): look again.
-    if (attempt < 5 && isAnotherSchemaGone(error, rows[0].schema)) continue;
+    if (attempt < 5 && isAnotherSchemaGone(error, schema)) continue;
     throw error;
   }
 }

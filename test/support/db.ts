@@ -44,10 +44,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await migrateToLatest(handle.db);
     return { ...handle, env: {} };
   }
+  const database = await createEmptyTestDatabase();
+  await migrateToLatest(database.db);
+  return database;
+}
+
+/** A database for one test with nothing migrated yet (to build an installation as an older version left it). */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = testDatabaseUrl;
+  if (!serverUrl) return { ...(await openDatabase({ dataDir: 'memory://' })), env: {} };
   const schema = `test_${randomBytes(6).toString('hex')}`;
-  const handle = await openDatabase({ url: testDatabaseUrl, schema, poolSize: 4 });
-  await migrateToLatest(handle.db);
-  const url = new URL(testDatabaseUrl);
+  const handle = await openDatabase({ url: serverUrl, schema, poolSize: 4 });
+  const url = new URL(serverUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
     ...handle,
@@ -55,7 +63,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     env: { DATABASE_URL: url.toString(), REGULARS_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'regulars-key-')), 'regulars.key') },
     close: async () => {
       await handle.close();
-      await dropSchema(testDatabaseUrl, schema);
+      await dropSchema(serverUrl, schema);
     },
   };
 }

@@ -1,13 +1,14 @@
-// Every migration of every module, by name. Names sort in the order they must run.
+// Every migration of every module, in name order, which is the order they run in. A new one is named by the
+// UTC minute it was written (`YYYYMMDD_HHMM_what`) and goes at the end (decision 0007).
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
 import * as operationLogJson from './0002_operation_log_json.ts';
 import * as guests from './0101_guests.ts';
-import * as scenarioRuns from './0401_scenario_runs.ts';
-import * as segments from './0402_segments.ts';
 import * as ledger from './0201_ledger.ts';
 import * as orders from './0202_orders.ts';
 import * as catalog from './0301_catalog.ts';
+import * as scenarioRuns from './0401_scenario_runs.ts';
+import * as segments from './0402_segments.ts';
 import * as adminUsers from './0501_admin_users.ts';
 import * as adminListIndexes from './0502_admin_list_indexes.ts';
 import * as adminOrderIndexes from './0503_admin_order_indexes.ts';
@@ -19,11 +20,11 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_operation_log_json': operationLogJson,
   '0101_guests': guests,
-  '0401_scenario_runs': scenarioRuns,
-  '0402_segments': segments,
   '0201_ledger': ledger,
   '0202_orders': orders,
   '0301_catalog': catalog,
+  '0401_scenario_runs': scenarioRuns,
+  '0402_segments': segments,
   '0501_admin_users': adminUsers,
   '0502_admin_list_indexes': adminListIndexes,
   '0503_admin_order_indexes': adminOrderIndexes,
