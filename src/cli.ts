@@ -1,5 +1,6 @@
 // `regulars start | init | apply | export | keys | log` — the command line of a Regulars installation.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -201,7 +202,9 @@ program
   .option('--sms-port <port>', 'demo with --server: receive the server\'s SMS on this loopback SMPP port')
   .action(async (mode: string | undefined, options: { config?: string; server?: string; key?: string; menu?: string; smsPort?: string }) => {
     const { runPosCommand } = await import('./pos/simulator/command.ts');
-    process.exit(await runPosCommand(mode, options));
+    // The demo's own server is this installation's `regulars start`, run as a process of its own.
+    const startCommand = [process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), 'start'];
+    process.exit(await runPosCommand(mode, options, startCommand));
   });
 
 program.parseAsync().catch((error) => {

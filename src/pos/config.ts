@@ -82,6 +82,19 @@ export function loadPosEnvironment(env: Record<string, string | undefined> = pro
   return found;
 }
 
+/**
+ * What a process the simulator starts (the demo's own server) takes from this environment: the search path and the
+ * home directory only, so none of an installation's settings (DATABASE_URL, REGULARS_*) can reach it.
+ */
+export function inheritedEnvironment(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME']) {
+    const value = env[name];
+    if (value !== undefined) inherited[name] = value;
+  }
+  return inherited;
+}
+
 export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEFAULT_QUEUE_PATH = './pos-queue';
 const TIMEOUT_RANGE_MS = { min: 100, max: 120_000 };

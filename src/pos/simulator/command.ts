@@ -11,10 +11,14 @@ export interface PosCommandLine extends PosCommandOptions {
   smsPort?: string;
 }
 
-/** Runs the command; resolves to the exit code. `environment`: the REGULARS_POS_* overrides, by default this process's. */
+/**
+ * Runs the command; resolves to the exit code. `serverCommand` starts a Regulars server (`regulars start`) for the
+ * demo's own server; `environment`: the REGULARS_POS_* overrides, by default this process's.
+ */
 export async function runPosCommand(
   mode: string | undefined,
   options: PosCommandLine,
+  serverCommand: readonly string[],
   environment: Record<string, string> = loadPosEnvironment(),
 ): Promise<number> {
   const write = (line: string) => void process.stdout.write(`${line}\n`);
@@ -30,7 +34,7 @@ export async function runPosCommand(
         process.stderr.write('--key and --sms-port go with --server (without it the demo starts its own server)\n');
         return 2;
       }
-      return await runDemo({ out: write, config: options.config, server: options.server, key: options.key, smsPort, menu: menuPath, environment });
+      return await runDemo({ out: write, config: options.config, server: options.server, serverCommand, key: options.key, smsPort, menu: menuPath, environment });
     }
     if (mode !== undefined) {
       process.stderr.write(`unknown mode "${mode}": use "regulars pos" or "regulars pos demo"\n`);

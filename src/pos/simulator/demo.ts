@@ -1,25 +1,27 @@
 // `regulars pos demo`: the whole cashier flow, without a human, against a Regulars server — by default one it
-// starts itself in a temporary data directory with a known secret key and the guest's phone on a loopback SMPP
-// server. Every step and call is printed; the first answer that is not what the cashier should see stops the
-// demo with a non-zero exit code.
+// starts itself as a process of its own (the command line the entry gives it) in a temporary data directory, with
+// a known secret key and admin token and the guest's phone on a loopback SMPP server. Every step and call is
+// printed; the first answer that is not what the cashier should see stops the demo with a non-zero exit code.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../../config.ts';
-import { openApp, startServer, type RunningServer } from '../../main.ts';
-import { applyProject } from '../../project/project.service.ts';
+import type { Answer } from '../../wire/answers.ts';
 import { Sale, type Balance, type Calculation, type Guest, type MenuItem, type SaleRecord } from '../cashier.ts';
 import type { CallOutcome } from '../client.ts';
+import { inheritedEnvironment } from '../config.ts';
 import { loadMenu } from '../menu.ts';
 import { Pos } from '../pos.ts';
 import { points, receipt } from './receipt.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { describeQueueEvent } from './terminal.ts';
 import { EXAMPLE_CONFIG, resolvePosConfig } from './setup.ts';
 import { startSmsPhone, type SmsPhone } from './sms-phone.ts';
 
 export const DEMO_SECRET_KEY = 'regulars-pos-demo-secret-key';
+const DEMO_ADMIN_TOKEN = `${DEMO_SECRET_KEY}-admin`;
+/** a cold start migrates a fresh database; give a loaded machine time */
+const SERVER_START_TIMEOUT_MS = 120_000;
 
 export interface DemoOptions {
   out: (line: string) => void;
@@ -27,6 +29,8 @@ export interface DemoOptions {
   config?: string;
   /** run against this server instead of starting one */
   server?: string;
+  /** the command line that starts a Regulars server (`regulars start`), for the demo's own server */
+  serverCommand: readonly string[];
   key?: string;
   /** with --server: listen for the server's SMS on this loopback SMPP port */
   smsPort?: number;
@@ -64,15 +68,16 @@ const total = (balance: Balance | null) => balance?.total ?? 0;
 class Demo {
   checks = 0;
   private readonly temporary = mkdtempSync(join(tmpdir(), 'regulars-pos-demo-'));
-  private server: RunningServer | null = null;
+  private server: ServerProcess | null = null;
   private serverPort = 0;
   private phone: SmsPhone | null = null;
   private pos: Pos | null = null;
-  private readonly embedded: boolean;
+  /** the demo started the server itself, so it may stop it for the offline part */
+  private readonly ownServer: boolean;
   private readonly delivered: string[] = [];
 
   constructor(private readonly options: DemoOptions) {
-    this.embedded = options.server === undefined;
+    this.ownServer = options.server === undefined;
   }
 
   private say(...lines: string[]): void {
@@ -97,42 +102,48 @@ class Demo {
     rmSync(this.temporary, { recursive: true, force: true });
   }
 
-  private async startEmbedded(port: number): Promise<string> {
-    const first = this.server === null && port === 0;
-    const config = loadConfig({
-      REGULARS_DATA_DIR: join(this.temporary, 'server-data'),
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      REGULARS_SECRET_KEY: DEMO_SECRET_KEY,
-      REGULARS_ADMIN_TOKEN: `${DEMO_SECRET_KEY}-admin`,
-      REGULARS_SMS_URL: this.phone!.smsUrl,
-      REGULARS_WORKER_POLL_MS: '50',
-      LOG_LEVEL: 'silent',
+  /** The server in the demo's data directory, sending its SMS to the guest's phone; port 0: any free port. */
+  private async startOwnServer(port: number): Promise<string> {
+    this.server = await startServerProcess(this.options.serverCommand, {
+      env: {
+        ...inheritedEnvironment(),
+        REGULARS_DATA_DIR: join(this.temporary, 'server-data'),
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        REGULARS_SECRET_KEY: DEMO_SECRET_KEY,
+        REGULARS_ADMIN_TOKEN: DEMO_ADMIN_TOKEN,
+        REGULARS_SMS_URL: this.phone!.smsUrl,
+        REGULARS_WORKER_POLL_MS: '50',
+        LOG_LEVEL: 'warn',
+      },
+      timeoutMs: SERVER_START_TIMEOUT_MS,
     });
-    if (first) {
-      // The guest gets a confirmation and an authorization code within seconds; the preset's 30 s pause between
-      // codes to one phone would only make the demo wait.
-      const opened = await openApp(config, { logger: pino({ level: 'silent' }) });
-      try {
-        await applyProject(opened.app.db, { settings: { codeMinIntervalSeconds: 0 } });
-      } finally {
-        await opened.close();
-      }
-    }
-    this.server = await startServer(config, { logger: pino({ level: 'silent' }) });
     this.serverPort = Number(new URL(this.server.url).port);
     return this.server.url;
+  }
+
+  /** Changes project settings as an operator's script would: through the admin API, with the admin token. */
+  private async changeSettings(url: string, settings: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${url}/api/admin/project/apply`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ content: JSON.stringify({ settings }) }),
+    });
+    if (!response.ok) throw new Error(`the server did not take the settings ${JSON.stringify(settings)}: HTTP ${response.status} ${await response.text()}`);
   }
 
   async run(): Promise<void> {
     let url: string;
     let key: string;
-    if (this.embedded) {
-      this.step('Starting a Regulars server in a temporary directory, the guest\'s phone on a loopback SMPP server');
+    if (this.ownServer) {
+      this.step('Starting a Regulars server process in a temporary directory, the guest\'s phone on a loopback SMPP server');
       this.phone = await startSmsPhone();
-      url = await this.startEmbedded(0);
+      url = await this.startOwnServer(0);
+      // The guest gets a confirmation and an authorization code within seconds; the preset's 30 s pause between
+      // codes to one phone would only make the demo wait.
+      await this.changeSettings(url, { codeMinIntervalSeconds: 0 });
       key = DEMO_SECRET_KEY;
-      this.say(`  server ${url}, integration point iiko, secret key ${key}; codes to one phone without the 30 s pause`);
+      this.say(`  server ${url}, integration point iiko, secret key ${key}; codes to one phone without the 30 s pause (set through the admin API)`);
     } else {
       url = this.options.server!;
       key = this.options.key ?? '';
@@ -265,7 +276,7 @@ class Demo {
     const anonymousRecord = await this.pay(anonymous);
     this.check(anonymousRecord.guest === null && anonymousRecord.pointsEarned === 0, 'the receipt has no guest and no points');
 
-    if (!this.embedded) {
+    if (!this.ownServer) {
       this.step('Offline sales are skipped: the demo stops only a server it started itself');
       return;
     }
@@ -288,7 +299,7 @@ class Demo {
     this.check(pos.queue.pending().length === 2, 'both orders wait in the durable queue', () => `${pos.queue.pending().length} waiting`);
 
     this.step('The server is back (same data); the queue is delivered');
-    await this.startEmbedded(this.serverPort);
+    await this.startOwnServer(this.serverPort);
     const queued = pos.queue.pending().map((item) => item.transactionId);
     await pos.flushQueue();
     const deadline = Date.now() + 30_000;
@@ -335,7 +346,7 @@ class Demo {
       this.say(`  the guest's phone got the ${kind} SMS: "${this.phone!.messages.at(-1)?.text ?? ''}"`);
       return code;
     } catch (error) {
-      if (this.embedded) throw new DemoFailure(`no ${kind} SMS reached the guest's phone: ${(error as Error).message}`);
+      if (this.ownServer) throw new DemoFailure(`no ${kind} SMS reached the guest's phone: ${(error as Error).message}`);
       this.say(`  no ${kind} SMS arrived; skipped`);
       return null;
     }
@@ -361,7 +372,7 @@ class Demo {
   }
 }
 
-function describeAnswer(body: any): string {
+function describeAnswer(body: Answer): string {
   const status = String(body?.status);
   const details = [body?.customer?.processingStatus, body?.order?.processingStatus, body?.smsConfirmation?.processingStatus].filter(Boolean);
   const messages = Array.isArray(body?.validationMessages) ? body.validationMessages.map((m: { message?: string }) => m.message).join('; ') : '';
