@@ -6,7 +6,7 @@ import { inTransaction } from '../../db/database.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { BodyFormat } from './codec.ts';
 import { errorEnvelope } from './envelope.ts';
-import { executeOperation, logCall, type ResolvedCall } from './pipeline.ts';
+import { executeOperation, executionContextOf, logCall, type ResolvedCall } from './pipeline.ts';
 import * as repository from './protocol.repository.ts';
 
 const MAX_ATTEMPTS = 8;
@@ -45,7 +45,7 @@ export async function processNextAsyncOperation(app: AppContext): Promise<boolea
         deviceUUID: row.device_uuid,
         decoded: { format: stored.format, xmlRoot: stored.xmlRoot, body: stored.body, raw: stored.raw ?? '' },
       };
-      const envelope = await executeOperation({ ...app, db: trx }, resolved, 'async', notes, async (inner, answer) => {
+      const envelope = await executeOperation(trx, executionContextOf(app), resolved, 'async', notes, async (inner, answer) => {
         await repository.finishAsyncOperation(inner, row.id, { status: 'done', result: answer.body });
       });
       return { row, envelope };

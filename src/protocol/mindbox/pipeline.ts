@@ -2,9 +2,9 @@
 // rate limit, body decoding, idempotency, and the handler in one transaction; every call is logged.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.ts';
-import { inTransaction } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
 import { operationHandlers, readOnlyOperationTypes } from './operations/index.ts';
-import type { OperationAnswer, OperationRequest } from './operations/types.ts';
+import type { OperationAnswer, OperationCall, OperationDeps } from './operations/types.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../../project/schemas.ts';
 import { AppError, protocolError, validationError } from '../../shared/errors.ts';
 import { answerFormatOf, decodeBody, formatOf, type BodyFormat, type DecodedBody } from './codec.ts';
@@ -87,22 +87,28 @@ async function resolveCall(app: AppContext, call: ProtocolCall, rateLimiter: Rat
   return { integrationPoint, operation, transactionId, deviceUUID: queryText(call.query, 'deviceUUID'), decoded };
 }
 
+/** What running an operation needs besides the call: the handler's dependencies but its transaction. */
+export type ExecutionContext = Omit<OperationDeps, 'db' | 'notes'>;
+
+export function executionContextOf(app: AppContext): ExecutionContext {
+  return { project: app.project.current, now: app.now(), secrets: app.secrets, defaultSmsUrl: app.config.smsUrl };
+}
+
 /**
- * Runs an operation's handler in one transaction with its idempotency record. Used by sync calls and by
- * the async worker (which passes `alsoInTransaction` to mark its queue row done in the same commit).
+ * Runs an operation's handler in one transaction with its idempotency record, on `db`: the connection for a
+ * sync call, or the transaction the async worker opened (it passes `alsoInTransaction` to mark its queue row
+ * done in the same commit). It is given no app, so it cannot reach another connection by mistake.
  */
 export async function executeOperation(
-  app: AppContext,
+  db: Db,
+  context: ExecutionContext,
   resolved: ResolvedCall,
   mode: 'sync' | 'async',
   notes: string[],
-  alsoInTransaction?: (trx: AppContext['db'], envelope: Envelope) => Promise<void>,
+  alsoInTransaction?: (trx: Db, envelope: Envelope) => Promise<void>,
 ): Promise<Envelope> {
   const handler = operationHandlers[resolved.operation.type]!;
-  const requestOn = (db: AppContext['db']): OperationRequest => ({
-    app,
-    db,
-    project: app.project.current,
+  const call: OperationCall = {
     integrationPoint: resolved.integrationPoint,
     operation: resolved.operation,
     body: resolved.decoded.body,
@@ -112,19 +118,18 @@ export async function executeOperation(
     transactionId: resolved.transactionId,
     deviceUUID: resolved.deviceUUID,
     mode,
-    now: app.now(),
-    notes,
-  });
+  };
+  const depsOn = (connection: Db): OperationDeps => ({ ...context, db: connection, notes });
   const envelopeOf = (answer: OperationAnswer) =>
     answer.validationMessages?.length ? errorEnvelope(validationError(answer.validationMessages)) : successEnvelope(answer.body);
   if (readOnlyOperationTypes.has(resolved.operation.type) && !resolved.transactionId && !alsoInTransaction) {
-    return envelopeOf(await handler(requestOn(app.db)));
+    return envelopeOf(await handler(call, depsOn(db)));
   }
   try {
-    return await inTransaction(app.db, async (trx) => {
+    return await inTransaction(db, async (trx) => {
       if (resolved.transactionId && (await repository.isTransactionKnownForExecution(trx, resolved.transactionId, mode)))
         return alreadyProcessedEnvelope();
-      const answer = await handler(requestOn(trx));
+      const answer = await handler(call, depsOn(trx));
       const envelope = envelopeOf(answer);
       if (resolved.transactionId && answer.recordTransaction !== false) {
         await repository.recordTransaction(trx, {
@@ -140,7 +145,7 @@ export async function executeOperation(
   } catch (error) {
     if ((error as { code?: string }).code === UNIQUE_VIOLATION && resolved.transactionId) {
       // a concurrent call with the same transactionId committed first
-      if (await repository.isTransactionKnown(app.db, resolved.transactionId)) return alreadyProcessedEnvelope();
+      if (await repository.isTransactionKnown(db, resolved.transactionId)) return alreadyProcessedEnvelope();
     }
     throw error;
   }
@@ -160,7 +165,7 @@ export async function handleProtocolCall(app: AppContext, call: ProtocolCall, ra
     if (call.mode === 'async') {
       envelope = await acceptAsync(app, resolved);
     } else {
-      envelope = await executeOperation(app, resolved, 'sync', notes);
+      envelope = await executeOperation(app.db, executionContextOf(app), resolved, 'sync', notes);
     }
   } catch (error) {
     envelope = errorEnvelope(error);

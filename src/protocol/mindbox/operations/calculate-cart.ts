@@ -4,6 +4,6 @@ import { calculateOrder } from '../../../orders/orders.service.ts';
 import { orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const calculateAuthorizedCart: OperationHandler = (request) => calculateOrder(request.db, orderContext(request), request.body, true);
+export const calculateAuthorizedCart: OperationHandler = (call, deps) => calculateOrder(deps.db, orderContext(call, deps), call.body, true);
 
-export const calculateAnonymousCart: OperationHandler = (request) => calculateOrder(request.db, orderContext(request), request.body, false);
+export const calculateAnonymousCart: OperationHandler = (call, deps) => calculateOrder(deps.db, orderContext(call, deps), call.body, false);

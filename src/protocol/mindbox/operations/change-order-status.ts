@@ -4,4 +4,4 @@ import { changeOrderStatus as changeStatus } from '../../../orders/orders.servic
 import { orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const changeOrderStatus: OperationHandler = (request) => changeStatus(request.db, orderContext(request), request.body);
+export const changeOrderStatus: OperationHandler = (call, deps) => changeStatus(deps.db, orderContext(call, deps), call.body);

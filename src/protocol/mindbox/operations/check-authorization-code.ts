@@ -5,10 +5,10 @@ import { checkAuthorizationCode as check } from '../../../customers/customers.se
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const checkAuthorizationCode: OperationHandler = async (request) => {
-  const raw = request.body.authentificationCode;
+export const checkAuthorizationCode: OperationHandler = async (call, deps) => {
+  const raw = call.body.authentificationCode;
   const given = raw !== undefined && raw !== null && raw !== '';
-  const result = await check(request.db, guestContext(request), request.body.customer, typedCode(raw), given);
+  const result = await check(deps.db, guestContext(call, deps), call.body.customer, typedCode(raw), given);
   if (result.status === 'Refused') {
     return { body: {}, validationMessages: [{ location: '/authentificationCode', message: result.message }], recordTransaction: false };
   }

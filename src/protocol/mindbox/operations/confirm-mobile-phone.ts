@@ -5,13 +5,13 @@ import { validationError } from '../../../shared/errors.ts';
 import { guestContext, isObject } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const confirmMobilePhone: OperationHandler = async (request) => {
-  const node = request.body.smsConfirmation;
+export const confirmMobilePhone: OperationHandler = async (call, deps) => {
+  const node = call.body.smsConfirmation;
   const raw = isObject(node) ? node.code : undefined;
   if (raw === undefined || raw === null || raw === '') throw validationError({ location: '/smsConfirmation/code', message: 'give the code the guest received' });
-  const result = await confirm(request.db, guestContext(request), request.body.customer, typedCode(raw));
+  const result = await confirm(deps.db, guestContext(call, deps), call.body.customer, typedCode(raw));
   const smsConfirmation: Record<string, unknown> = { processingStatus: result.status === 'Ambiguous' ? 'NotFound' : result.status };
   if ('description' in result && result.description) smsConfirmation.statusDescription = result.description;
-  const customer = 'customer' in result ? { processingStatus: 'Found', ...toWireCustomer(result.customer, request.project) } : { processingStatus: result.status };
+  const customer = 'customer' in result ? { processingStatus: 'Found', ...toWireCustomer(result.customer, deps.project) } : { processingStatus: result.status };
   return { body: { customer, smsConfirmation }, recordTransaction: result.status === 'MobilePhoneConfirmed' };
 };

@@ -2,22 +2,22 @@
 // phone change in EditCustomer) through the mailing named in the operation's `confirmationMailing`.
 import type { CodeForSms, CustomerRow } from '../../../customers/customers.service.ts';
 import { mailingRecipient, queueMailing } from '../../../messaging/mailings.service.ts';
-import type { OperationRequest } from './types.ts';
+import type { OperationCall, OperationDeps } from './types.ts';
 
-export async function sendConfirmationCode(request: OperationRequest, customer: CustomerRow, confirmation: CodeForSms): Promise<void> {
-  const mailing = (request.operation.settings as { confirmationMailing?: string }).confirmationMailing;
+export async function sendConfirmationCode(call: OperationCall, deps: OperationDeps, customer: CustomerRow, confirmation: CodeForSms): Promise<void> {
+  const mailing = (call.operation.settings as { confirmationMailing?: string }).confirmationMailing;
   if (!mailing) {
-    request.notes.push('no confirmationMailing in the operation settings: the confirmation code was not sent');
+    deps.notes.push('no confirmationMailing in the operation settings: the confirmation code was not sent');
     return;
   }
-  const outcome = await queueMailing(request.db, { project: request.project, defaultSmsUrl: request.app.config.smsUrl, secrets: request.app.secrets }, {
+  const outcome = await queueMailing(deps.db, { project: deps.project, defaultSmsUrl: deps.defaultSmsUrl, secrets: deps.secrets }, {
     mailing,
     recipient: mailingRecipient(customer),
     to: confirmation.phone,
     parameters: { MobilePhoneConfirmationCode: confirmation.code.code },
     validUntil: confirmation.code.expiresAt,
-    source: `operation:${request.operation.systemName}`,
-    now: request.now,
+    source: `operation:${call.operation.systemName}`,
+    now: deps.now,
   });
-  if (outcome.status === 'skipped') request.notes.push(`confirmation SMS not sent: ${outcome.reason}`);
+  if (outcome.status === 'skipped') deps.notes.push(`confirmation SMS not sent: ${outcome.reason}`);
 }

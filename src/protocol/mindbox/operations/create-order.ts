@@ -4,6 +4,6 @@ import { createOrder } from '../../../orders/orders.service.ts';
 import { orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const createAuthorizedOrder: OperationHandler = (request) => createOrder(request.db, orderContext(request), request.body, true);
+export const createAuthorizedOrder: OperationHandler = (call, deps) => createOrder(deps.db, orderContext(call, deps), call.body, true);
 
-export const createAnonymousOrder: OperationHandler = (request) => createOrder(request.db, orderContext(request), request.body, false);
+export const createAnonymousOrder: OperationHandler = (call, deps) => createOrder(deps.db, orderContext(call, deps), call.body, false);

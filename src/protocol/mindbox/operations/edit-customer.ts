@@ -5,12 +5,12 @@ import { sendConfirmationCode } from './confirmation-sms.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const editCustomer: OperationHandler = async (request) => {
-  const result = await edit(request.db, guestContext(request), request.body.customer);
+export const editCustomer: OperationHandler = async (call, deps) => {
+  const result = await edit(deps.db, guestContext(call, deps), call.body.customer);
   if (!('customer' in result)) return { body: { customer: { processingStatus: result.status } }, recordTransaction: false };
-  if (result.confirmation) await sendConfirmationCode(request, result.customer, result.confirmation);
+  if (result.confirmation) await sendConfirmationCode(call, deps, result.customer, result.confirmation);
   return {
-    body: { customer: { processingStatus: result.status, ...toWireCustomer(result.customer, request.project) } },
+    body: { customer: { processingStatus: result.status, ...toWireCustomer(result.customer, deps.project) } },
     recordTransaction: result.status === 'Changed',
   };
 };

@@ -5,15 +5,15 @@ import { customerBalances } from '../../../loyalty/balances.ts';
 import { validationError } from '../../../shared/errors.ts';
 import type { OperationHandler } from './types.ts';
 
-export const getCustomer: OperationHandler = async (request) => {
-  const lookup = await findCustomer(request.db, request.project, request.body.customer);
+export const getCustomer: OperationHandler = async (call, deps) => {
+  const lookup = await findCustomer(deps.db, deps.project, call.body.customer);
   if (lookup.status === 'NoIdentifiers') {
     throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
   }
   if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } } };
-  const balanceTypes = (request.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
-  const balances = await customerBalances(request.db, request.project, lookup.customer.id, balanceTypes, request.now);
+  const balanceTypes = (call.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
+  const balances = await customerBalances(deps.db, deps.project, lookup.customer.id, balanceTypes, deps.now);
   return {
-    body: { customer: { processingStatus: 'Found', ...toWireCustomer(lookup.customer, request.project) }, balances },
+    body: { customer: { processingStatus: 'Found', ...toWireCustomer(lookup.customer, deps.project) }, balances },
   };
 };

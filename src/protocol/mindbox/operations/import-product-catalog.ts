@@ -6,18 +6,18 @@ import { importCatalog, type CatalogImportResult } from '../../../catalog/catalo
 import { parseJsonCatalog } from '../../../catalog/importers/json.ts';
 import { parseYmlCatalog } from '../../../catalog/importers/yml.ts';
 import { protocolError } from '../../../shared/errors.ts';
-import type { OperationHandler, OperationRequest } from './types.ts';
+import type { OperationCall, OperationDeps, OperationHandler } from './types.ts';
 
 /** More messages than this are summed up in one last message; `errors` still counts them all. */
 export const MAX_ANSWER_MESSAGES = 1000;
 
-function externalSystemOf(request: OperationRequest): string {
-  const configured = request.operation.settings.externalSystem;
+function externalSystemOf(call: OperationCall, deps: OperationDeps): string {
+  const configured = call.operation.settings.externalSystem;
   if (typeof configured === 'string' && configured !== '') return configured;
-  const systems = request.project.definition.externalSystems;
+  const systems = deps.project.definition.externalSystems;
   if (systems.length === 1) return systems[0].systemName;
   throw protocolError(
-    `operation "${request.operation.systemName}" has no externalSystem setting and the project has ${systems.length} external systems; set settings.externalSystem`,
+    `operation "${call.operation.systemName}" has no externalSystem setting and the project has ${systems.length} external systems; set settings.externalSystem`,
   );
 }
 
@@ -37,18 +37,18 @@ export function catalogAnswer(result: CatalogImportResult, durationMs: number): 
   };
 }
 
-export const importProductCatalog: OperationHandler = async (request) => {
+export const importProductCatalog: OperationHandler = async (call, deps) => {
   const started = performance.now();
-  const externalSystem = externalSystemOf(request);
-  const upload = request.xmlRoot === 'yml_catalog' ? parseYmlCatalog(request.raw) : parseJsonCatalog(request.body, externalSystem);
-  const result = await importCatalog(request.db, upload, {
+  const externalSystem = externalSystemOf(call, deps);
+  const upload = call.xmlRoot === 'yml_catalog' ? parseYmlCatalog(call.raw) : parseJsonCatalog(call.body, externalSystem);
+  const result = await importCatalog(deps.db, upload, {
     externalSystem,
-    productFields: request.project.customFields('Product'),
-    now: request.now,
+    productFields: deps.project.customFields('Product'),
+    now: deps.now,
   });
   const { products, categories } = result;
-  request.notes.push(
-    `catalogue ${externalSystem}${request.xmlRoot === 'yml_catalog' ? ' (YML)' : ''}: ${products.received} products ` +
+  deps.notes.push(
+    `catalogue ${externalSystem}${call.xmlRoot === 'yml_catalog' ? ' (YML)' : ''}: ${products.received} products ` +
       `(${products.created} created, ${products.changed} changed, ${products.madeUnavailable} made unavailable, ${products.rejected} rejected), ` +
       `${categories.received} categories, ${result.messages.length} problems`,
   );

@@ -1,14 +1,14 @@
 // What the orders service needs to know about the call a handler serves.
 import type { OrderCallContext } from '../../../orders/orders.service.ts';
-import type { OperationRequest } from './types.ts';
+import type { OperationCall, OperationDeps } from './types.ts';
 
-export function orderContext(request: OperationRequest): OrderCallContext {
+export function orderContext(call: OperationCall, deps: OperationDeps): OrderCallContext {
   return {
-    project: request.project,
-    integrationPoint: request.integrationPoint,
-    operation: request.operation,
-    now: request.now,
-    transactionId: request.transactionId,
-    notes: request.notes,
+    project: deps.project,
+    integrationPoint: call.integrationPoint,
+    operation: call.operation,
+    now: deps.now,
+    transactionId: call.transactionId,
+    notes: deps.notes,
   };
 }

@@ -4,7 +4,7 @@ import { registerCustomer as register, toWireCustomer } from '../../../customers
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const registerCustomer: OperationHandler = async (request) => {
-  const { customer } = await register(request.db, guestContext(request), request.body.customer);
-  return { body: { customer: { processingStatus: 'Created', ...toWireCustomer(customer, request.project) } } };
+export const registerCustomer: OperationHandler = async (call, deps) => {
+  const { customer } = await register(deps.db, guestContext(call, deps), call.body.customer);
+  return { body: { customer: { processingStatus: 'Created', ...toWireCustomer(customer, deps.project) } } };
 };

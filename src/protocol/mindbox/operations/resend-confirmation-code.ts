@@ -5,8 +5,8 @@ import { sendConfirmationCode } from './confirmation-sms.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const resendConfirmationCode: OperationHandler = async (request) => {
-  const result = await resend(request.db, guestContext(request), request.body.customer);
+export const resendConfirmationCode: OperationHandler = async (call, deps) => {
+  const result = await resend(deps.db, guestContext(call, deps), call.body.customer);
   if (!('customer' in result)) return { body: { customer: { processingStatus: result.status } }, recordTransaction: false };
   if (result.status === 'AlreadyConfirmed') {
     return {
@@ -14,7 +14,7 @@ export const resendConfirmationCode: OperationHandler = async (request) => {
       recordTransaction: false,
     };
   }
-  const sendSms = (request.operation.settings as { sendSms?: boolean }).sendSms ?? request.integrationPoint.phoneConfirmation;
-  if (sendSms) await sendConfirmationCode(request, result.customer, result.confirmation);
+  const sendSms = (call.operation.settings as { sendSms?: boolean }).sendSms ?? call.integrationPoint.phoneConfirmation;
+  if (sendSms) await sendConfirmationCode(call, deps, result.customer, result.confirmation);
   return { body: { customer: { processingStatus: 'Found' } } };
 };

@@ -3,4 +3,4 @@ import { saveOfflineOrder as saveOffline } from '../../../orders/orders.service.
 import { orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const saveOfflineOrder: OperationHandler = (request) => saveOffline(request.db, orderContext(request), request.body);
+export const saveOfflineOrder: OperationHandler = (call, deps) => saveOffline(deps.db, orderContext(call, deps), call.body);

@@ -4,7 +4,7 @@ import { requestAuthorizationCode } from '../../../customers/customers.service.t
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
-export const sendAuthorizationCode: OperationHandler = async (request) => {
-  const result = await requestAuthorizationCode(request.db, guestContext(request), request.body.customer);
+export const sendAuthorizationCode: OperationHandler = async (call, deps) => {
+  const result = await requestAuthorizationCode(deps.db, guestContext(call, deps), call.body.customer);
   return { body: { customer: { processingStatus: result.status } }, recordTransaction: result.status === 'Found' };
 };

@@ -1,17 +1,17 @@
-// The contract between the protocol layer and an operation handler. A handler gets the request body
-// and a transaction; it returns the answer nodes (the protocol adds `status`), or throws an AppError.
-import type { AppContext } from '../../../app-context.ts';
+// The contract between the protocol pipeline and an operation handler. A handler gets the decoded call and
+// narrow dependencies — the call's transaction, the project, the time, what seals codes — never the whole
+// app: nothing in a handler can reach past its transaction (with the embedded database, a query on another
+// connection than the transaction's would wait for it forever). It returns the answer nodes (the protocol
+// adds `status`), or throws an AppError.
 import type { Db } from '../../../db/database.ts';
-import type { BodyFormat } from '../codec.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../../../project/schemas.ts';
 import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import type { ValidationMessage } from '../../../shared/errors.ts';
+import type { SecretBox } from '../../../shared/secret-box.ts';
+import type { BodyFormat } from '../codec.ts';
 
-export interface OperationRequest {
-  app: AppContext;
-  /** the transaction the whole operation runs in: its writes, events and idempotency record commit together */
-  db: Db;
-  project: ProjectSnapshot;
+/** What the POS sent, decoded. */
+export interface OperationCall {
   integrationPoint: IntegrationPointDefinition;
   operation: OperationDefinition;
   body: Record<string, unknown>;
@@ -21,7 +21,18 @@ export interface OperationRequest {
   transactionId: string | null;
   deviceUUID: string | null;
   mode: 'sync' | 'async';
+}
+
+/** What a handler may use besides the call. */
+export interface OperationDeps {
+  /** the transaction the whole operation runs in (its writes, events and idempotency record commit together); for a read-only call without a transactionId, the connection */
+  db: Db;
+  project: ProjectSnapshot;
   now: Date;
+  /** seals the codes an event carries to its SMS, and the texts of SMS */
+  secrets: SecretBox;
+  /** REGULARS_SMS_URL: where a mailing sent straight from an operation goes when its connection names no URL */
+  defaultSmsUrl: string;
   /** remarks for the operation log (never phones or codes), e.g. unknown products in an order */
   notes: string[];
 }
@@ -34,4 +45,4 @@ export interface OperationAnswer {
   validationMessages?: ValidationMessage[];
 }
 
-export type OperationHandler = (request: OperationRequest) => Promise<OperationAnswer>;
+export type OperationHandler = (call: OperationCall, deps: OperationDeps) => Promise<OperationAnswer>;
