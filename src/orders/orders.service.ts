@@ -2,7 +2,8 @@
 // the points to earn), save an order taken offline, change line statuses (pay: credit the earned points;
 // return: take them back and give back the spent ones in proportion). Every function runs in the
 // caller's transaction; its ledger entries, coupon uses and events commit with it.
-import { findCustomer, getCustomerById, toWireCustomer, type CustomerLookup, type CustomerRow } from '../customers/customers.service.ts';
+import { findCustomer, getCustomerById, guestView, type CustomerLookup, type CustomerRow, type GuestIdentifiers } from '../customers/customers.service.ts';
+import { customerNode as wireCustomerNode } from '../wire/customer.ts';
 import type { Db } from '../db/database.ts';
 import type { OrderKind } from '../db/schema.ts';
 import { emitEvent, type DomainEvent } from '../jobs/outbox.ts';
@@ -43,8 +44,8 @@ function scaleOf(balanceType: BalanceTypeDefinition | null | undefined): 0 | 2 {
 }
 
 /** The guest an authorized operation names: a `customer` node must be there and find exactly one guest. */
-async function lookUpGuest(db: Db, project: ProjectSnapshot, body: Record<string, unknown>) {
-  const lookup = await findCustomer(db, project, body.customer);
+async function lookUpGuest(db: Db, guest: GuestIdentifiers) {
+  const lookup = await findCustomer(db, guest);
   if (lookup.status === 'NoIdentifiers') {
     throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
   }
@@ -52,7 +53,7 @@ async function lookUpGuest(db: Db, project: ProjectSnapshot, body: Record<string
 }
 
 function customerNode(customer: CustomerRow, project: ProjectSnapshot): Record<string, unknown> {
-  return { processingStatus: 'Found', ...toWireCustomer(customer, project) };
+  return { processingStatus: 'Found', ...wireCustomerNode(guestView(customer, project)) };
 }
 
 function wireIds(orderId: number, ids: Record<string, string>): Record<string, unknown> {
@@ -73,14 +74,15 @@ async function balanceOf(db: Db, project: ProjectSnapshot, customer: CustomerRow
 // ---- Preorder ----
 
 /** CalculateAuthorizedCart / CalculateAnonymousCart: the bill with discounts and points; saves nothing. */
-export async function calculateOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>, authorized: boolean): Promise<OrderAnswer> {
+export async function calculateOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>, guest: GuestIdentifiers | null): Promise<OrderAnswer> {
+  const authorized = guest !== null;
   const { project } = ctx;
   const balanceType = authorized ? balanceTypeOf(ctx) : null;
   const order = parseOrderInput(project, body, { pointScale: scaleOf(balanceType), requireTotalPrice: false, requireIdentifier: false });
   let customer: CustomerRow | null = null;
   let guestNode: Record<string, unknown> | undefined;
   if (authorized) {
-    const lookup = await lookUpGuest(db, project, body);
+    const lookup = await lookUpGuest(db, guest);
     if (lookup.status === 'Found') customer = lookup.customer;
     guestNode = lookup.status === 'Found' ? customerNode(lookup.customer, project) : { processingStatus: lookup.status };
     if (lookup.status !== 'Found') ctx.notes.push(`guest ${lookup.status}: calculated without personal promotions and points`);
@@ -294,7 +296,8 @@ function priceChangedDescription(sent: number, calculated: number): string {
  * An order whose ids are known already is updated: the lines are replaced, the points spent and earned
  * are brought to what the new calculation says, and its coupons are used anew.
  */
-export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>, authorized: boolean): Promise<OrderAnswer> {
+export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>, guest: GuestIdentifiers | null): Promise<OrderAnswer> {
+  const authorized = guest !== null;
   const { project } = ctx;
   if (!ctx.transactionId) throw protocolError('creating an order needs a transactionId: add &transactionId=<GUID> to the URL');
   const balanceType = authorized ? balanceTypeOf(ctx) : null;
@@ -303,7 +306,7 @@ export async function createOrder(db: Db, ctx: OrderCallContext, body: Record<st
 
   let customer: CustomerRow | null = null;
   if (authorized) {
-    const lookup = await lookUpGuest(db, project, body);
+    const lookup = await lookUpGuest(db, guest);
     if (lookup.status === 'NotFound') throw validationError({ location: '/customer', message: 'there is no such guest: register the guest or create an anonymous order' });
     if (lookup.status === 'Ambiguous') throw validationError({ location: '/customer', message: 'the identifiers name different guests' });
     customer = lookup.customer;
@@ -481,13 +484,13 @@ function historyRows(ctx: OrderCallContext, changes: { state: LineState; quantit
  * `lostCreateOf`): then the offline order replaces it (`Updated`). A guest who cannot be found does not
  * block the order: it is saved without a guest.
  */
-export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>): Promise<OrderAnswer> {
+export async function saveOfflineOrder(db: Db, ctx: OrderCallContext, body: Record<string, unknown>, guest: GuestIdentifiers | null): Promise<OrderAnswer> {
   const { project } = ctx;
   const at = executionTimeOf(body, ctx.now);
   const balanceType = balanceTypeOf(ctx);
   const order = parseOrderInput(project, body, { pointScale: scaleOf(balanceType), requireTotalPrice: false, requireIdentifier: true });
   const statuses = resolveLineStatuses(ctx, order);
-  const lookup = isObject(body.customer) ? await findCustomer(db, project, body.customer) : null;
+  const lookup = guest ? await findCustomer(db, guest) : null;
 
   const existing = await findOrderForWrite(db, order);
   if (existing) {

@@ -6,10 +6,11 @@
 // step's `maxAttempts`; any other answer, or the last failure, parks the job. The run log shows each outcome.
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../app-context.ts';
-import { getCustomerById, toWireCustomer } from '../customers/customers.service.ts';
+import { getCustomerById, guestView } from '../customers/customers.service.ts';
 import type { DomainEvent } from '../jobs/outbox.ts';
 import { ParkJobError, type JobHandler } from '../jobs/types.ts';
 import type { ScenarioStep } from '../project/schemas.ts';
+import { customerNode } from '../wire/customer.ts';
 import * as repository from './scenarios.repository.ts';
 
 export const WEBHOOK_TOPIC = 'scenarios.webhook';
@@ -74,7 +75,7 @@ export const webhookJob: JobHandler = async (app, payload, { attempts }) => {
     deliveryId,
     scenario: { systemName: job.scenario, branch: job.branch, step: job.step },
     event: { id: job.eventKey, ...job.event },
-    customer: toWireCustomer(customer, app.project.current),
+    customer: customerNode(guestView(customer, project)),
   });
   const outcome = await deliver(
     url,

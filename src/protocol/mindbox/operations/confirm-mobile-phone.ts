@@ -1,17 +1,19 @@
 // ConfirmMobilePhone (Offline.ConfirmMobilePhone): root `smsConfirmation.code` → `smsConfirmation.processingStatus`.
 import { typedCode } from '../../../customers/codes.ts';
-import { confirmMobilePhone as confirm, toWireCustomer } from '../../../customers/customers.service.ts';
+import { confirmMobilePhone as confirm, guestView } from '../../../customers/customers.service.ts';
 import { validationError } from '../../../shared/errors.ts';
-import { guestContext, isObject } from './guest-context.ts';
+import { isObject, parseGuestIdentifiers, wireCustomer } from '../shapes/customer.ts';
+import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
 export const confirmMobilePhone: OperationHandler = async (call, deps) => {
   const node = call.body.smsConfirmation;
   const raw = isObject(node) ? node.code : undefined;
   if (raw === undefined || raw === null || raw === '') throw validationError({ location: '/smsConfirmation/code', message: 'give the code the guest received' });
-  const result = await confirm(deps.db, guestContext(call, deps), call.body.customer, typedCode(raw));
+  const target = parseGuestIdentifiers(deps.project, call.body.customer);
+  const result = await confirm(deps.db, guestContext(call, deps), target, typedCode(raw));
   const smsConfirmation: Record<string, unknown> = { processingStatus: result.status === 'Ambiguous' ? 'NotFound' : result.status };
   if ('description' in result && result.description) smsConfirmation.statusDescription = result.description;
-  const customer = 'customer' in result ? { processingStatus: 'Found', ...toWireCustomer(result.customer, deps.project) } : { processingStatus: result.status };
+  const customer = 'customer' in result ? { processingStatus: 'Found', ...wireCustomer(guestView(result.customer, deps.project)) } : { processingStatus: result.status };
   return { body: { customer, smsConfirmation }, recordTransaction: result.status === 'MobilePhoneConfirmed' };
 };

@@ -1,16 +1,19 @@
 // EditCustomer (Offline.EditCustomer): change a guest's profile; a new phone on an integration point that
 // confirms phones waits as pendingMobilePhone and gets a confirmation code by SMS.
-import { editCustomer as edit, toWireCustomer } from '../../../customers/customers.service.ts';
-import { sendConfirmationCode } from './confirmation-sms.ts';
-import { guestContext } from './guest-context.ts';
+import { editCustomer as edit, guestView } from '../../../customers/customers.service.ts';
+import { parseGuestEdit, wireCustomer } from '../shapes/customer.ts';
+import { noteConfirmationSms } from './confirmation-sms.ts';
+import { codePolicyOf, confirmationMailingOf, guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
 export const editCustomer: OperationHandler = async (call, deps) => {
-  const result = await edit(deps.db, guestContext(call, deps), call.body.customer);
+  const { target, changes } = parseGuestEdit(deps.project, call.body.customer, deps.now);
+  const mailing = confirmationMailingOf(call);
+  const result = await edit(deps.db, guestContext(call, deps), target, changes, { code: codePolicyOf(call), mailing });
   if (!('customer' in result)) return { body: { customer: { processingStatus: result.status } }, recordTransaction: false };
-  if (result.confirmation) await sendConfirmationCode(call, deps, result.customer, result.confirmation);
+  if (result.confirmationSms) noteConfirmationSms(deps, mailing, result.confirmationSms);
   return {
-    body: { customer: { processingStatus: result.status, ...toWireCustomer(result.customer, deps.project) } },
+    body: { customer: { processingStatus: result.status, ...wireCustomer(guestView(result.customer, deps.project)) } },
     recordTransaction: result.status === 'Changed',
   };
 };

@@ -1,12 +1,13 @@
 // GetCustomer (Offline.CheckCustomer): find a guest by phone, card or ids and show their profile and the
 // balances of the balance types chosen in the operation's settings.
-import { findCustomer, toWireCustomer } from '../../../customers/customers.service.ts';
+import { findCustomer, guestView } from '../../../customers/customers.service.ts';
 import { customerBalances } from '../../../loyalty/balances.ts';
 import { validationError } from '../../../shared/errors.ts';
+import { parseGuestIdentifiers, wireCustomer } from '../shapes/customer.ts';
 import type { OperationHandler } from './types.ts';
 
 export const getCustomer: OperationHandler = async (call, deps) => {
-  const lookup = await findCustomer(deps.db, deps.project, call.body.customer);
+  const lookup = await findCustomer(deps.db, parseGuestIdentifiers(deps.project, call.body.customer));
   if (lookup.status === 'NoIdentifiers') {
     throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
   }
@@ -14,6 +15,6 @@ export const getCustomer: OperationHandler = async (call, deps) => {
   const balanceTypes = (call.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
   const balances = await customerBalances(deps.db, deps.project, lookup.customer.id, balanceTypes, deps.now);
   return {
-    body: { customer: { processingStatus: 'Found', ...toWireCustomer(lookup.customer, deps.project) }, balances },
+    body: { customer: { processingStatus: 'Found', ...wireCustomer(guestView(lookup.customer, deps.project)) }, balances },
   };
 };

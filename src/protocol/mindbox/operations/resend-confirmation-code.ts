@@ -1,12 +1,16 @@
 // ResendConfirmationCode (Offline.ResendMobilePhoneConfirmationCode): a new confirmation code and, with
 // step "send SMS" (on by default when the integration point confirms phones), the confirmation SMS.
 import { resendConfirmationCode as resend } from '../../../customers/customers.service.ts';
-import { sendConfirmationCode } from './confirmation-sms.ts';
-import { guestContext } from './guest-context.ts';
+import { parseGuestIdentifiers } from '../shapes/customer.ts';
+import { noteConfirmationSms } from './confirmation-sms.ts';
+import { codePolicyOf, confirmationMailingOf, guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
 export const resendConfirmationCode: OperationHandler = async (call, deps) => {
-  const result = await resend(deps.db, guestContext(call, deps), call.body.customer);
+  const sendSms = (call.operation.settings as { sendSms?: boolean }).sendSms ?? call.integrationPoint.phoneConfirmation;
+  const mailing = confirmationMailingOf(call);
+  const target = parseGuestIdentifiers(deps.project, call.body.customer);
+  const result = await resend(deps.db, guestContext(call, deps), target, { code: codePolicyOf(call), mailing: sendSms ? mailing : null });
   if (!('customer' in result)) return { body: { customer: { processingStatus: result.status } }, recordTransaction: false };
   if (result.status === 'AlreadyConfirmed') {
     return {
@@ -14,7 +18,6 @@ export const resendConfirmationCode: OperationHandler = async (call, deps) => {
       recordTransaction: false,
     };
   }
-  const sendSms = (call.operation.settings as { sendSms?: boolean }).sendSms ?? call.integrationPoint.phoneConfirmation;
-  if (sendSms) await sendConfirmationCode(call, deps, result.customer, result.confirmation);
+  if (sendSms) noteConfirmationSms(deps, mailing, result.confirmationSms);
   return { body: { customer: { processingStatus: 'Found' } } };
 };

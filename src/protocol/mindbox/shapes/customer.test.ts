@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CustomFieldDefinition } from '../project/schemas.ts';
-import { parseCustomFieldValue, parseProfile, parseSex } from './profile.ts';
+import { parseCustomFieldValue, parseSex } from '../../../customers/profile.ts';
+import type { CustomFieldDefinition } from '../../../project/schemas.ts';
+import { parseProfile } from './customer.ts';
 
 const field = (type: CustomFieldDefinition['type'], extra: Partial<CustomFieldDefinition> = {}): CustomFieldDefinition => ({
   entity: 'Customer',

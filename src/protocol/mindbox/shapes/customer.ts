@@ -1,0 +1,211 @@
+// The Mindbox `customer` node, both ways: read out of a request into the guest's identifiers and profile
+// changes (every problem at its location in the request), and a guest written as an answer shows it.
+import { customerIdentifierFields, type GuestIdentifiers, type GuestView, type NewGuest } from '../../../customers/customers.service.ts';
+import { normalizePhone } from '../../../customers/phone.ts';
+import { checkBirthDate, checkDiscountCard, checkEmail, checkName, parseCustomFieldValue, parseSex, type ProfileChanges } from '../../../customers/profile.ts';
+import type { CustomFieldDefinition } from '../../../project/schemas.ts';
+import type { ProjectSnapshot } from '../../../project/snapshot.ts';
+import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
+import { localDate } from '../../../shared/time-zone.ts';
+import { customerNode } from '../../../wire/customer.ts';
+
+/** The value that clears a field in an edit. */
+export const CLEAR = '%CLEAR%';
+
+export const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/**
+ * The identifiers a `customer` node gives: `ids.mindboxId`, identifier custom fields in `ids`, `mobilePhone`,
+ * `discountCard.ids.number`. A malformed one is refused at its location; none at all is an empty object.
+ */
+export function parseGuestIdentifiers(project: ProjectSnapshot, node: unknown, location = '/customer'): GuestIdentifiers {
+  if (!isObject(node)) return {};
+  const problems: ValidationMessage[] = [];
+  const identifiers: GuestIdentifiers = {};
+  const fields = customerIdentifierFields(project);
+  const ids = isObject(node.ids) ? node.ids : {};
+  for (const [key, value] of Object.entries(ids)) {
+    if (!given(value)) continue;
+    if (key === 'mindboxId') {
+      const id = Number(value);
+      if (!Number.isSafeInteger(id) || id <= 0) problems.push({ location: `${location}/ids/mindboxId`, message: 'mindboxId must be a positive whole number' });
+      else identifiers.id = id;
+    } else if (fields.has(key)) {
+      (identifiers.fields ??= {})[key] = String(value).trim();
+    } else {
+      problems.push({ location: `${location}/ids/${key}`, message: `"${key}" is not a customer identifier of this project` });
+    }
+  }
+  if (given(node.mobilePhone)) {
+    const phone = normalizePhone(node.mobilePhone);
+    if (!phone) problems.push({ location: `${location}/mobilePhone`, message: 'is not a valid mobile phone number' });
+    else identifiers.mobilePhone = phone;
+  }
+  const card = isObject(node.discountCard) && isObject(node.discountCard.ids) ? node.discountCard.ids.number : undefined;
+  if (given(card)) identifiers.discountCard = String(card).trim();
+  if (problems.length) throw validationError(problems);
+  return identifiers;
+}
+
+export interface ProfileParseOptions {
+  customerFields: CustomFieldDefinition[];
+  /** `%CLEAR%` is understood (EditCustomer) */
+  allowClear: boolean;
+  /** today's date where the project is, 'YYYY-MM-DD' */
+  today: string;
+  location?: string;
+}
+
+/** Reads the `customer` node's profile fields (identifiers in `ids` are read apart); every invalid value is a message at its location. */
+export function parseProfile(node: Record<string, unknown>, options: ProfileParseOptions): { changes: ProfileChanges; messages: ValidationMessage[] } {
+  const at = options.location ?? '/customer';
+  const changes: ProfileChanges = {};
+  const messages: ValidationMessage[] = [];
+  const problem = (location: string, message: string) => messages.push({ location, message });
+  const isClear = (value: unknown) => value === CLEAR;
+  /** undefined: not given; null: clear; otherwise the raw value */
+  const read = (value: unknown, location: string): unknown => {
+    if (isClear(value)) {
+      if (options.allowClear) return null;
+      problem(location, `${CLEAR} clears a field when editing a guest; leave the field out instead`);
+      return undefined;
+    }
+    return given(value) ? value : undefined;
+  };
+  /** a field read and checked by `check`: cleared, set, or a problem at its location */
+  const take = <K extends 'email' | 'firstName' | 'lastName' | 'middleName' | 'birthDate'>(key: K, check: (value: unknown) => { value: string } | { problem: string }) => {
+    const value = read(node[key], `${at}/${key}`);
+    if (value === null) changes[key] = null;
+    else if (value !== undefined) {
+      const checked = check(value);
+      if ('problem' in checked) problem(`${at}/${key}`, checked.problem);
+      else changes[key] = checked.value;
+    }
+  };
+
+  const phone = read(node.mobilePhone, `${at}/mobilePhone`);
+  if (phone === null) changes.mobilePhone = null;
+  else if (phone !== undefined) {
+    const normalized = normalizePhone(phone);
+    if (normalized) changes.mobilePhone = normalized;
+    else problem(`${at}/mobilePhone`, 'is not a valid mobile phone number: give the country code and the number');
+  }
+  take('email', checkEmail);
+  for (const key of ['firstName', 'lastName', 'middleName'] as const) take(key, checkName);
+  take('birthDate', (value) => checkBirthDate(value, options.today));
+
+  const sex = read(node.sex, `${at}/sex`);
+  if (sex === null) changes.sex = null;
+  else if (sex !== undefined) {
+    const parsed = parseSex(sex);
+    if (parsed) changes.sex = parsed;
+    else problem(`${at}/sex`, 'must be male or female (m, f or w also do)');
+  }
+
+  if (isClear(node.discountCard)) {
+    if (options.allowClear) changes.discountCard = null;
+    else problem(`${at}/discountCard`, `${CLEAR} clears a field when editing a guest; leave the field out instead`);
+  } else if (given(node.discountCard)) {
+    const location = `${at}/discountCard/ids/number`;
+    const number = isObject(node.discountCard) && isObject(node.discountCard.ids) ? read(node.discountCard.ids.number, location) : undefined;
+    if (number === null) changes.discountCard = null;
+    else if (number === undefined) problem(location, 'give the card number in discountCard.ids.number');
+    else {
+      const checked = checkDiscountCard(number);
+      if ('problem' in checked) problem(location, checked.problem);
+      else changes.discountCard = checked.value;
+    }
+  }
+
+  if (given(node.customFields)) {
+    if (!isObject(node.customFields)) problem(`${at}/customFields`, 'must be an object of field system names and values');
+    else {
+      const values: Record<string, unknown> = {};
+      for (const [name, raw] of Object.entries(node.customFields)) {
+        const location = `${at}/customFields/${name}`;
+        const field = options.customerFields.find((f) => f.systemName === name);
+        if (!field) {
+          problem(location, `"${name}" is not a customer field of this project`);
+          continue;
+        }
+        if (field.type === 'ExternalIdentifier') {
+          problem(location, `"${name}" is an identifier: send it in customer.ids`);
+          continue;
+        }
+        const value = read(raw, location);
+        if (value === undefined) continue;
+        if (value === null) {
+          values[name] = null;
+          continue;
+        }
+        if (Array.isArray(value) && !field.multiValued) {
+          problem(location, 'this field holds one value, not a list');
+          continue;
+        }
+        const items = Array.isArray(value) ? value : [value];
+        const parsed: unknown[] = [];
+        items.forEach((item, index) => {
+          const result = parseCustomFieldValue(field, item);
+          if ('problem' in result) problem(field.multiValued && Array.isArray(value) ? `${location}/${index}` : location, result.problem);
+          else parsed.push(result.value);
+        });
+        if (parsed.length === items.length) values[name] = field.multiValued ? parsed : parsed[0];
+      }
+      changes.customFields = values;
+    }
+  }
+  return { changes, messages };
+}
+
+function profileOptions(project: ProjectSnapshot, now: Date, allowClear: boolean): ProfileParseOptions {
+  return { customerFields: project.customFields('Customer'), allowClear, today: localDate(now, project.settings.timeZone) };
+}
+
+/** Identifier custom fields given in `customer.ids` of a registration. */
+function parseNewIdentifierFields(project: ProjectSnapshot, node: Record<string, unknown>, messages: ValidationMessage[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!isObject(node.ids)) return values;
+  const identifiers = customerIdentifierFields(project);
+  for (const [key, value] of Object.entries(node.ids)) {
+    if (!given(value)) continue;
+    const location = `/customer/ids/${key}`;
+    if (key === 'mindboxId') messages.push({ location, message: 'mindboxId is given by Regulars; leave it out when registering' });
+    else if (!identifiers.has(key)) messages.push({ location, message: `"${key}" is not a customer identifier of this project` });
+    else if (typeof value !== 'string' && typeof value !== 'number') messages.push({ location, message: 'must be a text' });
+    else if (String(value).trim().length > 1000) messages.push({ location, message: 'an identifier has at most 1000 characters' });
+    else values[key] = String(value).trim();
+  }
+  return values;
+}
+
+/** The guest a RegisterCustomer call gives. */
+export function parseNewGuest(project: ProjectSnapshot, node: unknown, now: Date): NewGuest {
+  if (!isObject(node)) throw validationError({ location: '/customer', message: 'give the guest to register in customer' });
+  const { changes, messages } = parseProfile(node, profileOptions(project, now, false));
+  const identifierFields = parseNewIdentifierFields(project, node, messages);
+  if (messages.length) throw validationError(messages);
+  return { profile: changes, identifierFields };
+}
+
+/**
+ * What an EditCustomer call asks: the guest is named by `ids` when given (then `mobilePhone` and the card are
+ * new values), otherwise by `mobilePhone` or the card (which then only find the guest).
+ */
+export function parseGuestEdit(project: ProjectSnapshot, node: unknown, now: Date): { target: GuestIdentifiers; changes: ProfileChanges } {
+  if (!isObject(node)) throw validationError({ location: '/customer', message: 'give the guest to edit in customer' });
+  const byIds = isObject(node.ids) && Object.values(node.ids).some(given);
+  const target = parseGuestIdentifiers(project, byIds ? { ids: node.ids } : { mobilePhone: node.mobilePhone, discountCard: node.discountCard });
+  const { changes, messages } = parseProfile(node, profileOptions(project, now, true));
+  if (messages.length) throw validationError(messages);
+  if (!byIds) {
+    delete changes.mobilePhone;
+    delete changes.discountCard;
+  }
+  return { target, changes };
+}
+
+/** The guest as an answer shows them (the wire contract's `customer` node). */
+export function wireCustomer(guest: GuestView): Record<string, unknown> {
+  return customerNode(guest);
+}

@@ -1,0 +1,40 @@
+// The guest as the Mindbox protocol shows one (the `customer` node of CheckCustomer and the other answers): only
+// filled fields, Regulars' id and the identifier fields under `ids`. Written by the server's answers and by the
+// body of a scenario's webhook, which shows the guest as CheckCustomer does.
+
+/** A guest's fields as the node needs them. */
+export interface GuestFields {
+  id: number;
+  /** identifier custom fields (ExternalIdentifier), shown under `ids` */
+  identifierFields: Record<string, unknown>;
+  customFields: Record<string, unknown>;
+  mobilePhone: string | null;
+  isMobilePhoneConfirmed: boolean;
+  pendingMobilePhone: string | null;
+  email: string | null;
+  lastName: string | null;
+  firstName: string | null;
+  middleName: string | null;
+  birthDate: string | null;
+  sex: string | null;
+  discountCard: string | null;
+}
+
+export function customerNode(guest: GuestFields): Record<string, unknown> {
+  const node: Record<string, unknown> = { ids: { mindboxId: guest.id, ...guest.identifierFields } };
+  const put = (key: string, value: unknown) => {
+    if (value !== null && value !== undefined && value !== '') node[key] = value;
+  };
+  put('mobilePhone', guest.mobilePhone);
+  node.isMobilePhoneConfirmed = guest.isMobilePhoneConfirmed;
+  put('pendingMobilePhone', guest.pendingMobilePhone);
+  put('email', guest.email);
+  put('lastName', guest.lastName);
+  put('firstName', guest.firstName);
+  put('middleName', guest.middleName);
+  put('birthDate', guest.birthDate);
+  put('sex', guest.sex);
+  if (guest.discountCard) node.discountCard = { ids: { number: guest.discountCard } };
+  node.customFields = guest.customFields;
+  return node;
+}
