@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
+import { isMissingSchema } from './errors.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { migrations } from './migrations/index.ts';
 import {
@@ -123,11 +124,8 @@ export async function runMigrations(
   }
 }
 
-const INVALID_SCHEMA_NAME = '3F000';
-
 function isAnotherSchemaGone(error: unknown, ownSchema: string): boolean {
-  const { code, message } = error as { code?: string; message?: string };
-  return code === INVALID_SCHEMA_NAME && typeof message === 'string' && !message.includes(`"${ownSchema}"`);
+  return isMissingSchema(error) && !error.message.includes(`"${ownSchema}"`);
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.ts';
 import { inTransaction, type Db } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { operationHandlers, readOnlyOperationTypes } from './operations/index.ts';
 import type { OperationAnswer, OperationCall, OperationDeps } from './operations/types.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../../project/schemas.ts';
@@ -29,7 +30,6 @@ export interface ProtocolAnswer extends Envelope {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UNIQUE_VIOLATION = '23505';
 
 /** `SecretKey <key>` or the legacy `Mindbox secretKey="<key>"`. */
 export function secretKeyFrom(header: string | undefined): string | null {
@@ -143,7 +143,7 @@ export async function executeOperation(
       return envelope;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION && resolved.transactionId) {
+    if (isUniqueViolation(error) && resolved.transactionId) {
       // a concurrent call with the same transactionId committed first
       if (await repository.isTransactionKnown(db, resolved.transactionId)) return alreadyProcessedEnvelope();
     }
@@ -197,7 +197,7 @@ async function acceptAsync(app: AppContext, resolved: ResolvedCall): Promise<Env
       body: { format: resolved.decoded.format, xmlRoot: resolved.decoded.xmlRoot, body: resolved.decoded.body, raw: resolved.decoded.format === 'xml' && resolved.decoded.xmlRoot === 'yml_catalog' ? resolved.decoded.raw : null },
     });
   } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION) return alreadyProcessedEnvelope();
+    if (isUniqueViolation(error)) return alreadyProcessedEnvelope();
     throw error;
   }
   return successEnvelope({});
