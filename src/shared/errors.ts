@@ -1,5 +1,7 @@
-// The one error type. Every expected failure is an AppError with a code; the table below maps a code
-// to the Mindbox envelope status and the HTTP status. Anything else is an unexpected failure.
+// The one error type. Every expected failure is an AppError with a code; the table below gives, for each
+// code, the Mindbox envelope (status and HTTP status) and the HTTP status of the admin API's JSON answer.
+// The protocol envelope (src/protocol/mindbox/envelope.ts) and the JSON error handler (src/http/errors.ts)
+// both read it. Anything else is an unexpected failure: InternalServerError / 500 with an id, nothing more.
 
 import type { ValidationMessage } from '../wire/answers.ts';
 
@@ -16,37 +18,53 @@ export type ErrorCode =
   | 'conflict'
   | 'unavailable';
 
-export const ERROR_TABLE: Record<ErrorCode, { httpStatus: number; protocolStatus: 'ValidationError' | 'ProtocolError' | 'InternalServerError' }> = {
-  validation: { httpStatus: 200, protocolStatus: 'ValidationError' },
-  bad_request: { httpStatus: 400, protocolStatus: 'ProtocolError' },
-  unauthorized: { httpStatus: 401, protocolStatus: 'ProtocolError' },
-  forbidden: { httpStatus: 403, protocolStatus: 'ProtocolError' },
-  not_found: { httpStatus: 404, protocolStatus: 'ProtocolError' },
-  payload_too_large: { httpStatus: 413, protocolStatus: 'ProtocolError' },
-  rate_limited: { httpStatus: 429, protocolStatus: 'ProtocolError' },
-  conflict: { httpStatus: 409, protocolStatus: 'ProtocolError' },
-  unavailable: { httpStatus: 503, protocolStatus: 'InternalServerError' },
+export type ProtocolStatus = 'ValidationError' | 'ProtocolError' | 'InternalServerError';
+
+export interface ErrorAnswer {
+  /** the Mindbox envelope's `status` */
+  protocolStatus: ProtocolStatus;
+  /** the HTTP status the envelope goes with (Mindbox answers a ValidationError with 200) */
+  protocolHttpStatus: number;
+  /** the HTTP status of the admin API's `{ error, issues? }` answer (and of the other JSON routes) */
+  adminHttpStatus: number;
+}
+
+export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorAnswer>> = {
+  validation: { protocolStatus: 'ValidationError', protocolHttpStatus: 200, adminHttpStatus: 400 },
+  bad_request: { protocolStatus: 'ProtocolError', protocolHttpStatus: 400, adminHttpStatus: 400 },
+  unauthorized: { protocolStatus: 'ProtocolError', protocolHttpStatus: 401, adminHttpStatus: 401 },
+  forbidden: { protocolStatus: 'ProtocolError', protocolHttpStatus: 403, adminHttpStatus: 403 },
+  not_found: { protocolStatus: 'ProtocolError', protocolHttpStatus: 404, adminHttpStatus: 404 },
+  payload_too_large: { protocolStatus: 'ProtocolError', protocolHttpStatus: 413, adminHttpStatus: 413 },
+  rate_limited: { protocolStatus: 'ProtocolError', protocolHttpStatus: 429, adminHttpStatus: 429 },
+  conflict: { protocolStatus: 'ProtocolError', protocolHttpStatus: 409, adminHttpStatus: 409 },
+  unavailable: { protocolStatus: 'InternalServerError', protocolHttpStatus: 503, adminHttpStatus: 503 },
 };
+
+export interface AppErrorDetails {
+  /** what is wrong where, each with a `/path/like/this` location */
+  validationMessages?: ValidationMessage[];
+  /** for `rate_limited`: when to try again, sent as Retry-After */
+  retryAfterSeconds?: number;
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly validationMessages: ValidationMessage[];
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, validationMessages: ValidationMessage[] = []) {
+  constructor(code: ErrorCode, message: string, details: AppErrorDetails = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
-    this.validationMessages = validationMessages;
-  }
-
-  get httpStatus(): number {
-    return ERROR_TABLE[this.code].httpStatus;
+    this.validationMessages = details.validationMessages ?? [];
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 
 export function validationError(messages: ValidationMessage[] | ValidationMessage): AppError {
   const list = Array.isArray(messages) ? messages : [messages];
-  return new AppError('validation', list.map((m) => (m.location ? `${m.location}: ${m.message}` : m.message)).join('; '), list);
+  return new AppError('validation', list.map((m) => (m.location ? `${m.location}: ${m.message}` : m.message)).join('; '), { validationMessages: list });
 }
 
 export function protocolError(message: string, code: Exclude<ErrorCode, 'validation'> = 'bad_request'): AppError {

@@ -11,7 +11,7 @@ export class TemplateError extends AppError {
 
   constructor(reason: string, line: number, column: number) {
     const message = `${reason} at line ${line}, column ${column}`;
-    super('validation', message, [{ message }]);
+    super('validation', message, { validationMessages: [{ message }] });
     this.name = 'TemplateError';
     this.reason = reason;
     this.line = line;

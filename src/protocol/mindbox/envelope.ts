@@ -20,7 +20,7 @@ export function alreadyProcessedEnvelope(): Envelope {
 export function errorEnvelope(error: unknown): Envelope {
   const errorId = randomUUID();
   if (isAppError(error)) {
-    const { httpStatus, protocolStatus } = ERROR_TABLE[error.code];
+    const { protocolHttpStatus: httpStatus, protocolStatus } = ERROR_TABLE[error.code];
     if (protocolStatus === 'ValidationError') {
       return { httpStatus, body: { status: 'ValidationError', validationMessages: error.validationMessages }, errorId: null };
     }
