@@ -90,7 +90,7 @@ try {
     '/api/admin/customers?q=8%20(900)%20000-12-34',
     '/api/admin/customers?q=C424242',
     `/api/admin/customers?q=${encodeURIComponent('смирнова4')}`,
-    `/api/admin/customers?q=${encodeURIComponent('Ким')}&beforeId=500000`,
+    `/api/admin/customers?q=${encodeURIComponent('Ким')}&before=500000`,
     '/api/admin/customers/424242',
     '/api/admin/customers/424242/ledger',
     '/api/admin/orders',

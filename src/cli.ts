@@ -7,10 +7,11 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
-import { addSecretKey, applyProject, exportProject, listSecretKeys, ProjectValidationError, revokeSecretKey } from './project/project.service.ts';
+import { addSecretKey, applyProject, exportProject, listSecretKeys, revokeSecretKey } from './project/project.service.ts';
 import { queryOperationLog } from './protocol/mindbox/protocol.service.ts';
 import { normalizePhone } from './customers/phone.ts';
 import { listMessages } from './messaging/mailings.service.ts';
+import { isAppError } from './shared/errors.ts';
 
 const print = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -106,8 +107,9 @@ program
         print(`unchanged ${report.unchanged.length} entities`);
         print(`project version ${report.version}`);
       } catch (error) {
-        if (error instanceof ProjectValidationError) {
-          process.stderr.write(`${error.message}\nNothing was applied.\n`);
+        if (isAppError(error) && error.code === 'validation') {
+          const problems = error.validationMessages.map((problem) => `  ${problem.location}: ${problem.message}\n`).join('');
+          process.stderr.write(`${error.message}\n${problems}`);
           process.exitCode = 1;
           return;
         }

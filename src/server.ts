@@ -3,15 +3,47 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
+import { registerAdminApi } from './admin/auth.ts';
 import { registerConsole } from './admin/console.ts';
-import { registerAdminRoutes } from './admin/routes.ts';
-import { isDatabaseReachable } from './db/database.ts';
+import { consoleRoutes } from './admin/console.routes.ts';
+import { dashboardRoutes } from './admin/dashboard.routes.ts';
+import { catalogRoutes } from './catalog/catalog.routes.ts';
+import { customersRoutes } from './customers/customers.routes.ts';
+import { isDatabaseReachable, withDatabaseTimeLimit } from './db/database.ts';
+import { unavailableErrorOf } from './db/errors.ts';
+import type { AdminRoutes } from './http/admin-route.ts';
+import { answerJsonError, clientErrorOf } from './http/errors.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { loyaltyRoutes } from './loyalty/loyalty.routes.ts';
 import { registerDeliveryReportRoutes } from './messaging/delivery-reports.routes.ts';
+import { messagesRoutes } from './messaging/messages.routes.ts';
+import { ordersRoutes } from './orders/orders.routes.ts';
+import { projectRoutes } from './project/project.routes.ts';
 import { encodeAnswer, answerFormatOf, formatOf } from './protocol/mindbox/codec.ts';
 import { errorEnvelope } from './protocol/mindbox/envelope.ts';
+import { operationLogRoutes } from './protocol/mindbox/operation-log.routes.ts';
 import { handleProtocolCall } from './protocol/mindbox/pipeline.ts';
 import { RateLimiter } from './protocol/mindbox/rate-limit.ts';
-import { protocolError } from './shared/errors.ts';
+import { scenariosRoutes } from './scenarios/scenarios.routes.ts';
+import { segmentsRoutes } from './segments/segments.routes.ts';
+
+/** Every module's /api/admin routes: a module adds its `AdminRoutes` here, and nothing else imports this list. */
+const ADMIN_ROUTES: readonly AdminRoutes<AppContext>[] = [
+  consoleRoutes,
+  dashboardRoutes,
+  customersRoutes,
+  loyaltyRoutes,
+  ordersRoutes,
+  catalogRoutes,
+  segmentsRoutes,
+  scenariosRoutes,
+  messagesRoutes,
+  operationLogRoutes,
+  projectRoutes,
+];
+
+/** A readiness probe is answered well within the usual probe timeouts even when the database does not answer. */
+const READINESS_TIME_LIMIT_MS = 1000;
 
 export async function buildServer(app: AppContext): Promise<FastifyInstance> {
   const server = Fastify({
@@ -26,30 +58,28 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  server.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const isProtocol = request.url.startsWith('/v3/');
-    const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
-    const known = typeof error.statusCode === 'number' && error.statusCode < 500;
-    if (!known) request.log.error({ err: error }, 'request failed');
-    if (isProtocol) {
-      const envelope = errorEnvelope(
-        tooLarge
-          ? protocolError(`the body is larger than ${app.config.bodyLimitBytes} bytes; the server's REGULARS_BODY_LIMIT_MB sets the limit`, 'payload_too_large')
-          : known
-            ? protocolError(error.message)
-            : error,
-      );
-      const format = answerFormatOf(request.headers.accept, formatOf(request.headers['content-type']));
-      const { contentType, payload } = encodeAnswer(envelope.body, format);
-      return reply.status(envelope.httpStatus).type(contentType).send(payload);
-    }
-    return reply.status(known ? error.statusCode! : 500).send({ error: known ? error.message : 'internal error', requestId: request.id });
+  registerOpenApi(server, '/api/admin');
+
+  server.setErrorHandler((error, request, reply) => {
+    // a database that does not answer is a 503 with Retry-After, not an internal error
+    if (!request.url.startsWith('/v3/')) return answerJsonError(unavailableErrorOf(error) ?? error, request, reply);
+    // the protocol's own failures are answered inside handleProtocolCall; here only what Fastify refused or what escaped
+    const refusal = clientErrorOf(error, request);
+    if (!refusal) request.log.error({ err: error }, 'request failed');
+    const envelope = errorEnvelope(refusal ?? error);
+    const format = answerFormatOf(request.headers.accept, formatOf(request.headers['content-type']));
+    const { contentType, payload } = encodeAnswer(envelope.body, format);
+    return reply.status(envelope.httpStatus).type(contentType).send(payload);
   });
 
   server.setNotFoundHandler((request, reply) => reply.status(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
-  server.get('/health', async (_request, reply) => {
-    const reachable = await isDatabaseReachable(app.db);
+  // liveness: the process runs (a restart would not bring the database back)
+  server.get('/health', async () => ({ status: 'ok', database: app.databaseKind }));
+
+  // readiness: the database answers, so calls can be served
+  server.get('/health/ready', async (_request, reply) => {
+    const reachable = await withDatabaseTimeLimit(READINESS_TIME_LIMIT_MS, () => isDatabaseReachable(app.db));
     return reply.status(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'database unreachable', database: app.databaseKind });
   });
 
@@ -76,6 +106,6 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
 
   registerDeliveryReportRoutes(server, app);
   registerConsole(server, app);
-  await registerAdminRoutes(server, app);
+  await registerAdminApi(server, app, ADMIN_ROUTES);
   return server;
 }

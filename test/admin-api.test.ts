@@ -185,7 +185,10 @@ describe('admin API', () => {
       const attempt = (password: string) =>
         t.server.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.7', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'olga', password }) });
       for (let i = 0; i < 10; i += 1) assert.equal((await attempt('guess-' + i)).statusCode, 401);
-      assert.equal((await attempt('owner-password-1')).statusCode, 429);
+      const refused = await attempt('owner-password-1');
+      assert.equal(refused.statusCode, 429);
+      const wait = Number(refused.headers['retry-after']);
+      assert.ok(wait > 0 && wait <= 15 * 60, `Retry-After says how long to wait: ${refused.headers['retry-after']}`);
       assert.equal((await signIn({ name: 'olga', password: 'owner-password-1' })).statusCode, 200, 'other addresses are not affected');
     });
 
@@ -276,10 +279,10 @@ describe('admin API', () => {
     test('the newest guests come in pages', async () => {
       const page1 = await as(viewer, 'GET', '/api/admin/customers?limit=2');
       assert.equal(page1.body.items.length, 2);
-      assert.ok(page1.body.nextBeforeId);
-      const page2 = await as(viewer, 'GET', `/api/admin/customers?limit=2&beforeId=${page1.body.nextBeforeId}`);
+      assert.ok(page1.body.next);
+      const page2 = await as(viewer, 'GET', `/api/admin/customers?limit=2&before=${page1.body.next}`);
       assert.equal(page2.body.items.length, 1);
-      assert.equal(page2.body.nextBeforeId, null);
+      assert.equal(page2.body.next, null);
     });
 
     test("the guest card shows rank, confirmed phone and the balance computed from the ledger", async () => {
@@ -412,14 +415,14 @@ describe('admin API', () => {
           .execute();
       }
       const listed: { id: string; status: string; createdAt: string; phone: string; lastError: string | null }[] = [];
-      let after: string | null = null;
+      let before: string | null = null;
       for (let pages = 0; pages < 10; pages += 1) {
-        const answer = await as(viewer, 'GET', `/api/admin/messages?order=failedFirst&limit=2${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+        const answer = await as(viewer, 'GET', `/api/admin/messages?order=failedFirst&limit=2${before ? `&before=${encodeURIComponent(before)}` : ''}`);
         assert.equal(answer.status, 200, JSON.stringify(answer.body));
         assert.ok(answer.body.items.length <= 2);
         listed.push(...answer.body.items);
-        after = answer.body.next;
-        if (!after) break;
+        before = answer.body.next;
+        if (!before) break;
       }
       assert.equal(new Set(listed.map((m) => m.id)).size, seeded.length);
       assert.deepEqual(listed.map((m) => m.status), ['failed', 'failed', 'failed', 'queued', 'delivered', 'delivered', 'sent']);
@@ -429,7 +432,7 @@ describe('admin API', () => {
 
       const ofPhone = await as(viewer, 'GET', `/api/admin/messages?phone=${encodeURIComponent('8 (900) 123-45-67')}&status=failed`);
       assert.deepEqual(ofPhone.body.items.map((m: { phone: string }) => m.phone), ['79001234567', '79001234567', '79001234567']);
-      assert.equal((await as(viewer, 'GET', '/api/admin/messages?after=yesterday')).status, 400);
+      assert.equal((await as(viewer, 'GET', '/api/admin/messages?before=yesterday')).status, 400);
     });
   });
 
@@ -545,7 +548,7 @@ describe('admin API', () => {
       assert.match(document.paths['/api/admin/project/apply'].post.description, /owner only/);
       assert.ok(document.paths['/api/admin/operation-log'].get.parameters.some((p: { name: string }) => p.name === 'status'));
       assert.match(document.paths['/api/auth/login'].post.description, /No sign-in needed/);
-      assert.ok(['order', 'after', 'status'].every((name) => document.paths['/api/admin/messages'].get.parameters.some((p: { name: string }) => p.name === name)));
+      assert.ok(['order', 'before', 'status'].every((name) => document.paths['/api/admin/messages'].get.parameters.some((p: { name: string }) => p.name === name)));
       assert.deepEqual(document.paths['/api/admin/customers/{id}/scenario-runs'].get.tags, ['Guests']);
       assert.ok(document.paths['/api/admin/customers/{id}/scenario-runs'].get.responses['200'].content);
       assert.ok(document.paths['/api/admin/scenarios'].get.responses['200'].content, 'the scenarios with their runs are described');
@@ -559,6 +562,23 @@ describe('admin API', () => {
       const page = await t.server.inject({ method: 'GET', url: '/api/docs' });
       assert.match(page.headers['content-type'] as string, /text\/html/);
       assert.match(page.body, /\/api\/admin\/dashboard/);
+    });
+
+    test('every list pages the same way, and a cursor it did not give out or a body that is not JSON is a 400 saying so', async () => {
+      const lists = ['/api/admin/customers', `/api/admin/customers/${annaId}/ledger`, '/api/admin/orders', '/api/admin/messages', '/api/admin/operation-log', '/api/admin/products'];
+      const document = (await t.server.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json();
+      for (const list of lists) {
+        const first = await as(viewer, 'GET', `${list}?limit=1`);
+        assert.equal(first.status, 200, list);
+        assert.ok('next' in first.body && Array.isArray(first.body.items), `${list} answers { items, next }`);
+        const refused = await as(viewer, 'GET', `${list}?before=yesterday`);
+        assert.equal(refused.status, 400, list);
+        assert.deepEqual(refused.body.issues.map((issue: { path: string }) => issue.path), ['/before'], list);
+        const documented = document.paths[list.replace(String(annaId), '{id}')].get.parameters.map((p: { name: string }) => p.name);
+        assert.ok(documented.includes('before') && !documented.some((name: string) => ['beforeId', 'after', 'cursor'].includes(name)), list);
+      }
+      const notJson = await t.server.inject({ method: 'POST', url: `/api/admin/customers/${annaId}/adjustments`, headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken, 'content-type': 'application/json' }, payload: '{"amount": ' });
+      assert.deepEqual([notJson.statusCode, notJson.json()], [400, { error: 'the body is not valid JSON' }]);
     });
 
     test('every path parameter of every route is declared in the OpenAPI document', async () => {

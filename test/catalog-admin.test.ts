@@ -68,12 +68,12 @@ describe('catalogue admin API', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const answer: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.admin(
+      const answer: { body: { items: { id: string }[]; next: string | null } } = await t.admin(
         'GET',
-        `/api/admin/products?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        `/api/admin/products?limit=7${cursor ? `&before=${cursor}` : ''}`,
       );
       seen.push(...answer.body.items.map((item) => item.id));
-      cursor = answer.body.nextCursor;
+      cursor = answer.body.next;
       pages++;
     } while (cursor && pages < 10);
     assert.equal(pages, 3);
@@ -81,7 +81,7 @@ describe('catalogue admin API', () => {
     assert.deepEqual(seen, [...seen].sort());
     assert.equal(new Set(seen).size, 20);
 
-    const bad = await t.admin('GET', '/api/admin/products?cursor=not*a*cursor');
+    const bad = await t.admin('GET', '/api/admin/products?before=not*a*cursor');
     assert.equal(bad.httpStatus, 400);
     assert.equal((await t.admin('GET', '/api/admin/products?available=maybe')).httpStatus, 400);
   });

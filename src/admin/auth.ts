@@ -5,9 +5,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import type { AdminRole } from '../db/schema.ts';
+import type { AdminPrincipal, AdminRoutes } from '../http/admin-route.ts';
 import { verifyAdminToken } from '../project/project.service.ts';
-import { adminErrorHandler, noteRoute } from './api.ts';
-import { csrfTokenMatches, resumeSession, roleAllows, type AdminPrincipal } from './users.service.ts';
+import { AppError } from '../shared/errors.ts';
+import { csrfTokenMatches, resumeSession, roleAllows } from './users.service.ts';
 
 export const SESSION_COOKIE = 'regulars_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,47 +43,32 @@ export async function authenticate(app: AppContext, request: FastifyRequest): Pr
   return principal ? { principal, sessionId } : null;
 }
 
-function refuse(reply: FastifyReply, status: 401 | 403, error: string) {
-  if (status === 401) reply.header('www-authenticate', 'Bearer');
-  return reply.status(status).send({ error });
-}
-
-export function adminGuard(app: AppContext) {
+function adminGuard(app: AppContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const caller = await authenticate(app, request);
-    if (!caller) return refuse(reply, 401, 'sign in, or send a valid admin token (Authorization: Bearer <token>)');
+    if (!caller) {
+      reply.header('www-authenticate', 'Bearer');
+      throw new AppError('unauthorized', 'sign in, or send a valid admin token (Authorization: Bearer <token>)');
+    }
     const unsafe = !SAFE_METHODS.has(request.method);
     if (caller.sessionId && unsafe) {
       const presented = request.headers['x-csrf-token'];
       if (typeof presented !== 'string' || !csrfTokenMatches(caller.sessionId, presented)) {
-        return refuse(reply, 403, 'the X-CSRF-Token header is missing or wrong; reload the page');
+        throw new AppError('forbidden', 'the X-CSRF-Token header is missing or wrong; reload the page');
       }
     }
     const needed: AdminRole = request.routeOptions.config.adminRole ?? (unsafe ? 'marketer' : 'viewer');
     if (!roleAllows(caller.principal.role, needed)) {
-      return refuse(reply, 403, `a ${caller.principal.role} may not do this (needs ${needed === 'owner' ? 'an owner' : 'an owner or a marketer'})`);
+      throw new AppError('forbidden', `a ${caller.principal.role} may not do this (needs ${needed === 'owner' ? 'an owner' : 'an owner or a marketer'})`);
     }
     request.adminPrincipal = caller.principal;
   };
 }
 
-/** Guards every route of the admin scope, answers its errors as JSON and lists its routes for the API document. */
-export function secureAdminScope(admin: FastifyInstance, app: AppContext): void {
-  admin.addHook('onRequest', adminGuard(app));
-  admin.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/admin')) noteRoute(route.method, route.url);
+/** The admin API: every module's routes in one scope, each request guarded before its route runs. */
+export async function registerAdminApi(server: FastifyInstance, app: AppContext, modules: readonly AdminRoutes<AppContext>[]): Promise<void> {
+  await server.register(async (admin) => {
+    admin.addHook('onRequest', adminGuard(app));
+    for (const routes of modules) await routes(admin, app);
   });
-  admin.setErrorHandler(adminErrorHandler);
-}
-
-/** Parses a JSON admin request body (bodies arrive as text). */
-export function jsonBody(request: FastifyRequest): unknown {
-  if (typeof request.body !== 'string' || request.body.trim() === '') return {};
-  try {
-    return JSON.parse(request.body);
-  } catch {
-    const error = new Error('the body is not valid JSON') as Error & { statusCode: number };
-    error.statusCode = 400;
-    throw error;
-  }
 }

@@ -1,16 +1,10 @@
 // The admin console's own routes: who is signed in, and the people who may sign in (owners see them).
 import { z } from 'zod';
-import { adminRoute } from './api.ts';
-import { dashboardRoutes } from './dashboard.routes.ts';
-import { guestsRoutes } from './guests.routes.ts';
-import { operationLogRoutes } from './operation-log.routes.ts';
-import { ordersListRoutes } from './orders-list.routes.ts';
-import { projectRoutes } from './project.routes.ts';
-import { smsLogRoutes } from './sms-log.routes.ts';
-import type { AdminRoutes } from './routes.ts';
+import type { AppContext } from '../app-context.ts';
+import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
 import { listUsers } from './users.service.ts';
 
-const meRoutes: AdminRoutes = (admin, app) => {
+export const consoleRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -51,9 +45,4 @@ const meRoutes: AdminRoutes = (admin, app) => {
     },
     async () => ({ items: await listUsers(app.db) }),
   );
-};
-
-/** Every route set of the console, in one list for routes.ts. */
-export const consoleRoutes: AdminRoutes = async (admin, app) => {
-  for (const routes of [meRoutes, guestsRoutes, dashboardRoutes, ordersListRoutes, operationLogRoutes, projectRoutes, smsLogRoutes]) await routes(admin, app);
 };

@@ -4,11 +4,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
-import { openApiDocument } from './api.ts';
+import { openApiDocument, type ApiInfo } from '../http/openapi.ts';
+import { SESSION_COOKIE } from './auth.ts';
 import { registerSessionRoutes } from './session.routes.ts';
 
 export const UI_DIST = join(import.meta.dirname, '..', '..', 'ui', 'dist');
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version;
+
+const API_INFO: ApiInfo = {
+  title: 'Regulars admin API',
+  version: PACKAGE_VERSION,
+  description:
+    'The admin console and scripts use this API. Authenticate with `Authorization: Bearer <admin token>`, or sign in at ' +
+    '`POST /api/auth/login` to get a session cookie; with the cookie, every request that changes something sends the ' +
+    '`X-CSRF-Token` header from the sign-in answer. Lists answer `{ items, next }`: ask for the following page with ' +
+    '`?before=<next>`; `next` is null on the last page.',
+  sessionCookie: SESSION_COOKIE,
+};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -58,8 +70,8 @@ function docsPage(document: ReturnType<typeof openApiDocument>): string {
 export function registerConsole(server: FastifyInstance, app: AppContext): void {
   registerSessionRoutes(server, app);
 
-  server.get('/api/docs/openapi.json', async () => openApiDocument({ version: PACKAGE_VERSION }));
-  server.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage(openApiDocument({ version: PACKAGE_VERSION }))));
+  server.get('/api/docs/openapi.json', async () => openApiDocument(server.openApi, API_INFO));
+  server.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage(openApiDocument(server.openApi, API_INFO))));
 
   server.get('/', async (_request, reply) => {
     const index = join(UI_DIST, 'index.html');

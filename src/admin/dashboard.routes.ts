@@ -1,16 +1,17 @@
 // Admin API: GET /api/admin/dashboard — how the loyalty program performs over a date range, per local day
 // of the project's time zone, each series one grouped query over an indexed time column. Revenue is the sum
 // of order totals by the day the order was executed (returns are not subtracted). A venue narrows the series
-// made of orders (VENUE_SERIES), the others stay for all venues.
+// made of orders (VENUE_SERIES), the others stay for all venues. It reads the services of several modules,
+// so it is the console's own route rather than one module's; no module imports it.
 import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
 import { countCustomersBefore, customFieldDistribution, newCustomersPerDay } from '../customers/customers.service.ts';
+import { adminRoute, invalidInput, type AdminRoutes } from '../http/admin-route.ts';
 import { pointsPerDay } from '../loyalty/ledger.service.ts';
 import { messagesPerDay } from '../messaging/mailings.service.ts';
 import { ordersPerDay, pointsOfContact } from '../orders/orders.service.ts';
 import { fromNumeric, toDecimal } from '../shared/money.ts';
 import { localDate, startOfLocalDay } from '../shared/time-zone.ts';
-import { adminRoute, httpError } from './api.ts';
-import type { AdminRoutes } from './routes.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;
@@ -56,7 +57,7 @@ export const dashboardResponse = z.object({
   narrowedByVenue: z.array(z.enum(VENUE_SERIES)).describe('the series the venue filter narrowed; empty without a venue'),
 });
 
-export const dashboardRoutes: AdminRoutes = (admin, app) => {
+export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -74,8 +75,8 @@ export const dashboardRoutes: AdminRoutes = (admin, app) => {
       const to = query.to ?? localDate(app.now(), timeZone);
       const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
       const days = daysBetween(from, to);
-      if (days.length === 0) throw httpError(400, '`from` is after `to`');
-      if (days.length > MAX_DAYS) throw httpError(400, `at most ${MAX_DAYS} days at once`);
+      if (days.length === 0) throw invalidInput('query', [{ location: '/from', message: 'is after `to`' }]);
+      if (days.length > MAX_DAYS) throw invalidInput('query', [{ location: '/from', message: `at most ${MAX_DAYS} days before \`to\`` }]);
       const start = startOfLocalDay(from, timeZone);
       const end = startOfLocalDay(new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone);
       const balanceType = project.definition.balanceTypes[0];

@@ -1,10 +1,12 @@
 // Signing in and out of the admin console: POST /api/auth/login (name and password, or the admin token),
 // GET /api/auth/session, POST /api/auth/logout. Repeated failures from one address are slowed down.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { adminErrorHandler, describeRoute } from './api.ts';
-import { authenticate, jsonBody, SESSION_COOKIE } from './auth.ts';
+import { jsonBody } from '../http/admin-route.ts';
+import { describeRoute } from '../http/openapi.ts';
+import { AppError } from '../shared/errors.ts';
+import { authenticate, SESSION_COOKIE } from './auth.ts';
 import { csrfTokenMatches, csrfTokenOf, SESSION_IDLE_MS, signInWithPassword, signInWithToken, signOut, type OpenedSession } from './users.service.ts';
 
 export const loginBody = z.union([
@@ -35,10 +37,11 @@ const sessionAnswer = (session: Pick<OpenedSession, 'principal' | 'csrfToken'>) 
 
 export function registerSessionRoutes(server: FastifyInstance, app: AppContext): void {
   const failures = new Map<string, { count: number; since: number }>();
-  const tooMany = (ip: string, now: number) => {
+  /** Seconds until the address may try again; null when it may now. */
+  const waitOf = (ip: string, now: number): number | null => {
     const entry = failures.get(ip);
-    if (!entry || now - entry.since > FAILURE_WINDOW_MS) return false;
-    return entry.count >= MAX_FAILURES;
+    if (!entry || now - entry.since > FAILURE_WINDOW_MS || entry.count < MAX_FAILURES) return null;
+    return Math.ceil((entry.since + FAILURE_WINDOW_MS - now) / 1000);
   };
   const noteFailure = (ip: string, now: number) => {
     if (failures.size > 10_000) {
@@ -50,7 +53,7 @@ export function registerSessionRoutes(server: FastifyInstance, app: AppContext):
   };
 
   const sessionAnswerSchema = z.object({ user: z.object({ name: z.string(), role: z.enum(['owner', 'marketer', 'viewer']) }), csrfToken: z.string().nullable() });
-  describeRoute({
+  describeRoute(server, {
     method: 'POST',
     url: '/api/auth/login',
     tag: 'Sign-in',
@@ -60,51 +63,48 @@ export function registerSessionRoutes(server: FastifyInstance, app: AppContext):
     response: sessionAnswerSchema,
     public: true,
   });
-  describeRoute({ method: 'GET', url: '/api/auth/session', tag: 'Sign-in', summary: 'Who is signed in, with the CSRF token of the session', response: sessionAnswerSchema, role: 'viewer' });
-  describeRoute({ method: 'POST', url: '/api/auth/logout', tag: 'Sign-in', summary: 'Sign out: ends the session and clears the cookie', role: 'viewer' });
+  describeRoute(server, { method: 'GET', url: '/api/auth/session', tag: 'Sign-in', summary: 'Who is signed in, with the CSRF token of the session', response: sessionAnswerSchema, role: 'viewer' });
+  describeRoute(server, { method: 'POST', url: '/api/auth/logout', tag: 'Sign-in', summary: 'Sign out: ends the session and clears the cookie', role: 'viewer' });
 
-  server.register(async (scope) => {
-    scope.setErrorHandler(adminErrorHandler);
+  server.post('/api/auth/login', async (request, reply) => {
+    const now = app.now();
+    const wait = waitOf(request.ip, now.getTime());
+    if (wait !== null) throw new AppError('rate_limited', 'too many failed sign-ins; wait 15 minutes', { retryAfterSeconds: wait });
+    const parsed = loginBody.safeParse(jsonBody(request));
+    if (!parsed.success) throw new AppError('bad_request', 'give a name and a password');
+    const userAgent = request.headers['user-agent'] ?? null;
+    const session =
+      'token' in parsed.data
+        ? await signInWithToken(app.db, parsed.data.token, now, userAgent)
+        : await signInWithPassword(app.db, parsed.data.name, parsed.data.password, now, userAgent);
+    if (!session) {
+      noteFailure(request.ip, now.getTime());
+      throw new AppError('unauthorized', 'wrong name or password');
+    }
+    failures.delete(request.ip);
+    reply.header('set-cookie', sessionCookie(request, app.config.trustProxy, session.sessionId, SESSION_IDLE_MS / 1000));
+    return sessionAnswer(session);
+  });
 
-    scope.post('/api/auth/login', async (request, reply: FastifyReply) => {
-      const now = app.now();
-      if (tooMany(request.ip, now.getTime())) return reply.status(429).send({ error: 'too many failed sign-ins; wait 15 minutes' });
-      const parsed = loginBody.safeParse(jsonBody(request));
-      if (!parsed.success) return reply.status(400).send({ error: 'give a name and a password' });
-      const userAgent = request.headers['user-agent'] ?? null;
-      const session =
-        'token' in parsed.data
-          ? await signInWithToken(app.db, parsed.data.token, now, userAgent)
-          : await signInWithPassword(app.db, parsed.data.name, parsed.data.password, now, userAgent);
-      if (!session) {
-        noteFailure(request.ip, now.getTime());
-        return reply.status(401).send({ error: 'wrong name or password' });
+  server.get('/api/auth/session', async (request) => {
+    const caller = await authenticate(app, request);
+    if (!caller) throw new AppError('unauthorized', 'not signed in');
+    return {
+      user: { name: caller.principal.name, role: caller.principal.role },
+      csrfToken: caller.sessionId ? csrfTokenOf(caller.sessionId) : null,
+    };
+  });
+
+  server.post('/api/auth/logout', async (request, reply) => {
+    const caller = await authenticate(app, request);
+    if (caller?.sessionId) {
+      const presented = request.headers['x-csrf-token'];
+      if (typeof presented !== 'string' || !csrfTokenMatches(caller.sessionId, presented)) {
+        throw new AppError('forbidden', 'the X-CSRF-Token header is missing or wrong');
       }
-      failures.delete(request.ip);
-      reply.header('set-cookie', sessionCookie(request, app.config.trustProxy, session.sessionId, SESSION_IDLE_MS / 1000));
-      return sessionAnswer(session);
-    });
-
-    scope.get('/api/auth/session', async (request, reply) => {
-      const caller = await authenticate(app, request);
-      if (!caller) return reply.status(401).send({ error: 'not signed in' });
-      return {
-        user: { name: caller.principal.name, role: caller.principal.role },
-        csrfToken: caller.sessionId ? csrfTokenOf(caller.sessionId) : null,
-      };
-    });
-
-    scope.post('/api/auth/logout', async (request, reply) => {
-      const caller = await authenticate(app, request);
-      if (caller?.sessionId) {
-        const presented = request.headers['x-csrf-token'];
-        if (typeof presented !== 'string' || !csrfTokenMatches(caller.sessionId, presented)) {
-          return reply.status(403).send({ error: 'the X-CSRF-Token header is missing or wrong' });
-        }
-        await signOut(app.db, caller.sessionId);
-      }
-      reply.header('set-cookie', sessionCookie(request, app.config.trustProxy, '', 0));
-      return { signedOut: true };
-    });
+      await signOut(app.db, caller.sessionId);
+    }
+    reply.header('set-cookie', sessionCookie(request, app.config.trustProxy, '', 0));
+    return { signedOut: true };
   });
 }

@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { AppContext } from '../app-context.ts';
 import type { AdminRole } from '../db/schema.ts';
-import { addUser, ADMIN_ROLES, listUsers, setDisabled, setPassword, setRole, UserError } from './users.service.ts';
+import { AppError, isAppError } from '../shared/errors.ts';
+import { addUser, ADMIN_ROLES, listUsers, setDisabled, setPassword, setRole } from './users.service.ts';
 
 type WithApp = <T>(work: (opened: { app: AppContext }) => Promise<T>) => Promise<T>;
 
@@ -34,20 +35,21 @@ async function readPassword(prompt: string): Promise<string> {
     });
   const first = await ask(prompt);
   const second = await ask('Repeat it: ');
-  if (first !== second) throw new UserError('the two passwords differ');
+  if (first !== second) throw new AppError('bad_request', 'the two passwords differ');
   return first;
 }
 
 function role(value: string): AdminRole {
-  if (!(ADMIN_ROLES as readonly string[]).includes(value)) throw new UserError(`--role is one of ${ADMIN_ROLES.join(', ')}`);
+  if (!(ADMIN_ROLES as readonly string[]).includes(value)) throw new AppError('bad_request', `--role is one of ${ADMIN_ROLES.join(', ')}`);
   return value as AdminRole;
 }
 
-async function reportUserErrors(work: () => Promise<void>): Promise<void> {
+/** Prints a refusal (a bad name, an unknown user, a taken name) as one line; anything else is a failure and throws. */
+async function reportRefusals(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
+    if (!isAppError(error)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 1;
   }
@@ -61,7 +63,7 @@ export function registerUsersCommand(program: Command, withApp: WithApp): void {
     .requiredOption('--role <role>', `one of ${ADMIN_ROLES.join(', ')}`)
     .option('--password <password>', 'the password (at least 8 characters); prefer typing it at the prompt')
     .action(async (name: string, options: { role: string; password?: string }) =>
-      reportUserErrors(async () => {
+      reportRefusals(async () => {
         const password = options.password ?? (await readPassword(`Password for ${name}: `));
         await withApp(async ({ app }) => {
           const user = await addUser(app.db, { name, role: role(options.role), password });
@@ -80,7 +82,7 @@ export function registerUsersCommand(program: Command, withApp: WithApp): void {
     .description('set a new password (signs the user out everywhere)')
     .option('--password <password>')
     .action(async (name: string, options: { password?: string }) =>
-      reportUserErrors(async () => {
+      reportRefusals(async () => {
         const password = options.password ?? (await readPassword(`New password for ${name}: `));
         await withApp(async ({ app }) => {
           await setPassword(app.db, name, password, app.now());
@@ -92,12 +94,12 @@ export function registerUsersCommand(program: Command, withApp: WithApp): void {
     .command('role <name> <role>')
     .description('change a user\'s role')
     .action(async (name: string, value: string) =>
-      reportUserErrors(() => withApp(async ({ app }) => setRole(app.db, name, role(value), app.now()))),
+      reportRefusals(() => withApp(async ({ app }) => setRole(app.db, name, role(value), app.now()))),
     );
   for (const [command, disabled] of [['disable', true], ['enable', false]] as const) {
     users
       .command(`${command} <name>`)
       .description(disabled ? 'stop a user from signing in (ends their sessions)' : 'let a disabled user sign in again')
-      .action(async (name: string) => reportUserErrors(() => withApp(async ({ app }) => setDisabled(app.db, name, disabled, app.now()))));
+      .action(async (name: string) => reportRefusals(() => withApp(async ({ app }) => setDisabled(app.db, name, disabled, app.now()))));
   }
 }

@@ -3,9 +3,12 @@
 // derived from the session id, so it is bound to the session and needs no storage of its own.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { AdminRole } from '../db/schema.ts';
+import type { AdminPrincipal } from '../http/admin-route.ts';
 import { verifyAdminToken } from '../project/project.service.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { AppError } from '../shared/errors.ts';
 import * as repository from './users.repository.ts';
 
 export const ADMIN_ROLES = ['owner', 'marketer', 'viewer'] as const satisfies readonly AdminRole[];
@@ -16,35 +19,32 @@ export const SESSION_IDLE_MS = 12 * 3_600_000;
 /** a session's expiry moves forward at most this often, so reading pages does not write on every request */
 const SESSION_TOUCH_MS = 5 * 60_000;
 
-export interface AdminPrincipal {
-  /** the user's name, or "admin token" */
-  name: string;
-  role: AdminRole;
-  via: 'session' | 'token';
-}
-
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+const noSuchUser = (name: string) => new AppError('not_found', `no user "${name}"`);
+const roleRefused = () => new AppError('bad_request', `the role is one of ${ADMIN_ROLES.join(', ')}`);
+const nameTaken = (name: string) => new AppError('conflict', `user "${name}" already exists`);
 
 export function roleAllows(role: AdminRole, needed: AdminRole): boolean {
   return ROLE_RANK[role] >= ROLE_RANK[needed];
 }
 
 function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`a password has at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('bad_request', `a password has at least ${MIN_PASSWORD_LENGTH} characters`);
 }
 
 export async function addUser(db: Db, input: { name: string; role: AdminRole; password: string }) {
-  if (!USER_NAME.test(input.name)) throw new UserError('a user name has 2–64 letters, digits, ".", "_", "@" or "-"');
-  if (!ADMIN_ROLES.includes(input.role)) throw new UserError(`the role is one of ${ADMIN_ROLES.join(', ')}`);
+  if (!USER_NAME.test(input.name)) throw new AppError('bad_request', 'a user name has 2–64 letters, digits, ".", "_", "@" or "-"');
+  if (!ADMIN_ROLES.includes(input.role)) throw roleRefused();
   checkPassword(input.password);
-  if (await repository.findUserByName(db, input.name)) throw new UserError(`user "${input.name}" already exists`);
-  const user = await repository.insertUser(db, { name: input.name, role: input.role, password_hash: await hashPassword(input.password) });
-  return { id: user.id, name: user.name, role: user.role };
+  if (await repository.findUserByName(db, input.name)) throw nameTaken(input.name);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await repository.insertUser(db, { name: input.name, role: input.role, password_hash: passwordHash });
+    return { id: user.id, name: user.name, role: user.role };
+  } catch (error) {
+    // added by someone else between the check and the insert
+    if (isUniqueViolation(error, 'admin_users_name_key')) throw nameTaken(input.name);
+    throw error;
+  }
 }
 
 export async function listUsers(db: Db) {
@@ -60,20 +60,20 @@ export async function listUsers(db: Db) {
 export async function setPassword(db: Db, name: string, password: string, now: Date): Promise<void> {
   checkPassword(password);
   const user = await repository.findUserByName(db, name);
-  if (!user) throw new UserError(`no user "${name}"`);
+  if (!user) throw noSuchUser(name);
   await repository.updateUser(db, name, { password_hash: await hashPassword(password) }, now);
   await repository.deleteSessionsOfUser(db, user.id);
 }
 
 export async function setRole(db: Db, name: string, role: AdminRole, now: Date): Promise<void> {
-  if (!ADMIN_ROLES.includes(role)) throw new UserError(`the role is one of ${ADMIN_ROLES.join(', ')}`);
-  if (!(await repository.updateUser(db, name, { role }, now))) throw new UserError(`no user "${name}"`);
+  if (!ADMIN_ROLES.includes(role)) throw roleRefused();
+  if (!(await repository.updateUser(db, name, { role }, now))) throw noSuchUser(name);
 }
 
 /** Disables (or enables again) a user; disabling ends their sessions. */
 export async function setDisabled(db: Db, name: string, disabled: boolean, now: Date): Promise<void> {
   const user = await repository.findUserByName(db, name);
-  if (!user) throw new UserError(`no user "${name}"`);
+  if (!user) throw noSuchUser(name);
   await repository.updateUser(db, name, { disabled_at: disabled ? now : null }, now);
   if (disabled) await repository.deleteSessionsOfUser(db, user.id);
 }

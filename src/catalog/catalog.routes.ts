@@ -1,8 +1,9 @@
 // Admin API of the catalogue: GET /api/admin/products (search with keyset pages) and
 // GET /api/admin/categories (the tree).
 import { z } from 'zod';
-import { adminRoute, httpError } from '../admin/api.ts';
-import type { AdminRoutes } from '../admin/routes.ts';
+import type { AppContext } from '../app-context.ts';
+import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
+import { beforeCursor } from '../http/pagination.ts';
 import { categoryTree, decodeCursor, defaultExternalSystem, findProducts } from './catalog.service.ts';
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -13,7 +14,7 @@ const productsQuery = z.object({
   category: z.string().min(1).max(200).optional().describe('a category id: products in it or in any category below it'),
   available: flag.optional().describe('true: on the menu only; false: unavailable only'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(1000).optional().describe('nextCursor of the previous page'),
+  before: beforeCursor(decodeCursor),
 });
 
 const productView = z.object({
@@ -34,7 +35,7 @@ const categoryNode: z.ZodType<CategoryNodeShape> = z.lazy(() =>
   z.object({ id: z.string(), name: z.string(), isAvailable: z.boolean(), productCount: z.number(), children: z.array(categoryNode) }),
 );
 
-export const catalogRoutes: AdminRoutes = (admin, app) => {
+export const catalogRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -42,23 +43,21 @@ export const catalogRoutes: AdminRoutes = (admin, app) => {
       url: '/api/admin/products',
       tag: 'Catalogue',
       summary: 'Search the product catalogue',
-      description: 'By a part of the name or an exact id, by category (sub-categories included) and availability; ordered by id, paged by `cursor`.',
+      description: 'By a part of the name or an exact id, by category (sub-categories included) and availability; ordered by id.',
       query: productsQuery,
-      response: z.object({ externalSystem: z.string(), items: z.array(productView), nextCursor: z.string().nullable() }),
+      response: z.object({ externalSystem: z.string(), items: z.array(productView), next: z.string().nullable() }),
     },
     async ({ query }) => {
-      const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      if (afterId === null) throw httpError(400, 'invalid query', [{ path: '/cursor', message: 'not a cursor this API gave out' }]);
       const externalSystem = query.externalSystem ?? defaultExternalSystem(app.project.current);
       const page = await findProducts(app.db, {
         externalSystem,
         text: query.query || undefined,
         categoryId: query.category,
         available: query.available,
-        afterId,
+        afterId: query.before,
         limit: query.limit,
       });
-      return { externalSystem, ...page };
+      return { externalSystem, items: page.items, next: page.nextCursor };
     },
   );
 

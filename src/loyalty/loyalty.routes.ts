@@ -1,20 +1,22 @@
 // Admin API of the points and coupons: a guest's ledger (every change of every balance, explained), manual
 // adjustments with a required reason, and issuing coupon codes in a pool.
-//   GET  /api/admin/customers/:id/ledger?balanceType=&beforeId=&limit=
+//   GET  /api/admin/customers/:id/ledger?balanceType=&before=&limit=
 //   POST /api/admin/customers/:id/adjustments   {balanceType, amount, reason}
 //   POST /api/admin/coupon-pools/:pool/codes     {count}
 import { z } from 'zod';
-import { adminRoute, httpError } from '../admin/api.ts';
-import type { AdminRoutes } from '../admin/routes.ts';
+import type { AppContext } from '../app-context.ts';
 import { getCustomerById } from '../customers/customers.service.ts';
 import { inTransaction } from '../db/database.ts';
+import { adminRoute, invalidInput, type AdminRoutes } from '../http/admin-route.ts';
+import { beforeCursor, idCursor, nextCursor } from '../http/pagination.ts';
+import { AppError } from '../shared/errors.ts';
 import { customerBalances } from './balances.ts';
 import { couponPoolStatistics, issueCoupons, MAX_CODES_PER_CALL } from './coupons.service.ts';
 import { adjustBalance, customerLedger } from './ledger.service.ts';
 
 const customerParams = z.object({ id: z.coerce.number().int().positive() });
 
-export const loyaltyRoutes: AdminRoutes = (admin, app) => {
+export const loyaltyRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -25,19 +27,19 @@ export const loyaltyRoutes: AdminRoutes = (admin, app) => {
       params: customerParams,
       query: z.object({
         balanceType: z.string().optional(),
-        beforeId: z.coerce.number().int().positive().optional(),
+        before: beforeCursor(idCursor),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
     },
-    async ({ params, query }) => {
+    async ({ params, query: { before, ...filters } }) => {
       const project = app.project.current;
-      if (!(await getCustomerById(app.db, params.id))) throw httpError(404, `there is no guest ${params.id}`);
+      if (!(await getCustomerById(app.db, params.id))) throw new AppError('not_found', `there is no guest ${params.id}`);
       const balanceTypes = project.definition.balanceTypes.map((type) => type.systemName);
       const [balances, items] = await Promise.all([
         customerBalances(app.db, project, params.id, balanceTypes, app.now()),
-        customerLedger(app.db, project, params.id, query),
+        customerLedger(app.db, project, params.id, { ...filters, beforeId: before }),
       ]);
-      return { balances, items, nextBeforeId: items.length === query.limit ? items[items.length - 1].id : null };
+      return { balances, items, next: nextCursor(items, filters.limit, (last) => String(last.id)) };
     },
   );
 
@@ -58,8 +60,8 @@ export const loyaltyRoutes: AdminRoutes = (admin, app) => {
     async ({ params, body, principal }) => {
       const project = app.project.current;
       const balanceType = project.balanceType(body.balanceType);
-      if (!balanceType) throw httpError(400, 'invalid body', [{ path: '/balanceType', message: `"${body.balanceType}" is not a balance type of this project` }]);
-      if (!(await getCustomerById(app.db, params.id))) throw httpError(404, `there is no guest ${params.id}`);
+      if (!balanceType) throw invalidInput('body', [{ location: '/balanceType', message: `"${body.balanceType}" is not a balance type of this project` }]);
+      if (!(await getCustomerById(app.db, params.id))) throw new AppError('not_found', `there is no guest ${params.id}`);
       const now = app.now();
       const { entryId } = await inTransaction(app.db, (trx) =>
         adjustBalance(trx, project, { customerId: params.id, balanceType, amount: body.amount, reason: body.reason, actor: principal.name, now }),

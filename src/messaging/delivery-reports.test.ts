@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { applyProject } from '../project/project.service.ts';
+import { isAppError } from '../shared/errors.ts';
 import { closeSmsProviders } from './sms-connections.ts';
 
 const PHONE = '79001234567';
@@ -167,14 +168,14 @@ describe('delivery reports of an HTTP SMS gateway', () => {
         { smsConnections: [{ systemName: 'bad', url: gateway.url, statusSecretHash: 'a'.repeat(64), messageIdPath: 'result..id' }, { systemName: 'short', url: gateway.url, statusSecret: 'short' }] },
         { secrets: t.app.project.secrets },
       ),
-      (error: any) => {
-        const paths = error.problems.map((problem: any) => problem.path);
-        assert.ok(paths.includes('/smsConnections/0/statusSecretHash'), JSON.stringify(error.problems));
-        assert.ok(paths.includes('/smsConnections/0/messageIdPath'), JSON.stringify(error.problems));
-        assert.ok(paths.includes('/smsConnections/1/statusSecret'), JSON.stringify(error.problems));
-        assert.match(error.problems.find((problem: any) => problem.path === '/smsConnections/0/statusSecretHash').message, /no longer accepted.*statusSecret/);
-        assert.ok(paths.includes('/smsConnections/1/statusSecret'), JSON.stringify(error.problems));
-        assert.match(error.problems.find((problem: any) => problem.path === '/smsConnections/0/statusSecretHash').message, /no longer accepted.*statusSecret/);
+      (error: unknown) => {
+        assert.ok(isAppError(error) && error.code === 'validation', String(error));
+        const problems = error.validationMessages;
+        const paths = problems.map((problem) => problem.location);
+        assert.ok(paths.includes('/smsConnections/0/statusSecretHash'), JSON.stringify(problems));
+        assert.ok(paths.includes('/smsConnections/0/messageIdPath'), JSON.stringify(problems));
+        assert.ok(paths.includes('/smsConnections/1/statusSecret'), JSON.stringify(problems));
+        assert.match(problems.find((problem) => problem.location === '/smsConnections/0/statusSecretHash')!.message, /no longer accepted.*statusSecret/);
         return true;
       },
     );

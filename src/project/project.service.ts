@@ -2,6 +2,7 @@
 // export it back, initialise a database with a preset, and manage the integration points' secret keys.
 import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/database.ts';
+import { AppError } from '../shared/errors.ts';
 import { iikoPreset, type IikoPresetOptions } from './presets/iiko.ts';
 import * as repository from './project.repository.ts';
 import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type EntityKind, type ProjectDefinition } from './schemas.ts';
@@ -20,11 +21,11 @@ export interface ApplyReport {
   version: number;
 }
 
-export class ProjectValidationError extends Error {
-  constructor(readonly problems: ProjectProblem[]) {
-    super(`the project file has ${problems.length} problem(s):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
-    this.name = 'ProjectValidationError';
-  }
+/** A project file that cannot be applied: a validation error listing every problem at its path; nothing was written. */
+function projectProblems(problems: ProjectProblem[]): AppError {
+  return new AppError('validation', `the project file has ${problems.length} problem(s); nothing was applied`, {
+    validationMessages: problems.map((problem) => ({ location: problem.path, message: problem.message })),
+  });
 }
 
 /** Reads the stored project into a validated snapshot; with `secrets`, the snapshot can open its secret fields. */
@@ -121,12 +122,12 @@ export async function planProject(db: Db, input: unknown, options: { secrets?: S
  */
 export async function applyProject(db: Db, input: unknown, options: { preset?: string; secrets?: SecretValues } = {}): Promise<ApplyReport> {
   const validation = validateProject(input);
-  if (!validation.ok) throw new ProjectValidationError(validation.problems);
+  if (!validation.ok) throw projectProblems(validation.problems);
   const project = validation.project;
   return inTransaction(db, async (trx) => {
     const report: ApplyReport = { created: [], changed: [], unchanged: [], version: 0 };
     const { changes, problems } = compareWithStored(await storedEntities(trx), project, options.secrets);
-    if (problems.length) throw new ProjectValidationError(problems);
+    if (problems.length) throw projectProblems(problems);
     for (const change of changes) {
       report[change.status].push(change.id);
       if (change.status !== 'unchanged') await repository.upsertEntity(trx, { kind: change.kind, system_name: change.key, definition: change.after });

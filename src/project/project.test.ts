@@ -2,9 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase } from '../../test/support/db.ts';
 import { iikoPreset } from './presets/iiko.ts';
-import { applyProject, exportProject, initProject, loadProject, ProjectValidationError, verifyAdminToken, verifySecretKey } from './project.service.ts';
+import { applyProject, exportProject, initProject, loadProject, verifyAdminToken, verifySecretKey } from './project.service.ts';
 import { validateProject } from './validate.ts';
 import { SecretValues } from './secret-values.ts';
+import { isAppError } from '../shared/errors.ts';
 import { SecretBox } from '../shared/secret-box.ts';
 
 const SEED_OPERATIONS = [
@@ -77,16 +78,16 @@ describe('applying a project file', () => {
         balanceTypes: [{ systemName: '9bad', name: 'x' }],
       };
       await assert.rejects(applyProject(db.db, bad), (error: unknown) => {
-        assert.ok(error instanceof ProjectValidationError);
-        assert.deepEqual(error.problems.map((p) => p.path), ['/balanceTypes/0/systemName']);
+        assert.ok(isAppError(error) && error.code === 'validation');
+        assert.deepEqual(error.validationMessages.map((p) => p.location), ['/balanceTypes/0/systemName']);
         return true;
       });
       const good = { ...bad, balanceTypes: [] };
       await assert.rejects(applyProject(db.db, good), (error: unknown) => {
-        assert.ok(error instanceof ProjectValidationError);
-        const paths = error.problems.map((p) => p.path);
+        assert.ok(isAppError(error) && error.code === 'validation');
+        const paths = error.validationMessages.map((p) => p.location);
         assert.deepEqual(paths, ['/operations/0/integrationPoints/0', '/operations/0/settings/balanceTypes/0', '/mailings/0/connection', '/mailings/0/template']);
-        assert.match(error.problems[3].message, /Recipient\.Cod.*line 1, column/);
+        assert.match(error.validationMessages[3].message, /Recipient\.Cod.*line 1, column/);
         return true;
       });
       assert.equal((await db.db.selectFrom('project_entities').select('kind').execute()).length, 0);

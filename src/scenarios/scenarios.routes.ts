@@ -1,12 +1,15 @@
-// Admin API: GET /api/admin/customers/:id/scenario-runs — a guest's scenario run log, newest first. The run
-// as the console shows it (here and with each scenario in the project routes) is `scenarioRun`.
+// Admin API of the scenarios: GET /api/admin/scenarios — every scenario of the project with its recent runs;
+// GET /api/admin/customers/:id/scenario-runs — a guest's scenario run log, newest first. Both show a run as
+// `scenarioRun`.
 import { z } from 'zod';
-import { adminRoute, httpError } from '../admin/api.ts';
+import type { AppContext } from '../app-context.ts';
 import { getCustomerById } from '../customers/customers.service.ts';
-import type { AdminRoutes } from '../admin/routes.ts';
-import { scenarioRunsOfCustomer } from './engine.ts';
+import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
+import { scenarioSchema } from '../project/schemas.ts';
+import { AppError } from '../shared/errors.ts';
+import { recentRunsOfScenario, scenarioRunsOfCustomer } from './engine.ts';
 
-export const scenarioRun = z.object({
+const scenarioRun = z.object({
   id: z.number(),
   customerId: z.number().nullable(),
   scenario: z.string(),
@@ -20,7 +23,7 @@ export const scenarioRun = z.object({
 
 type ScenarioRunRow = Awaited<ReturnType<typeof scenarioRunsOfCustomer>>[number];
 
-export const scenarioRunAnswer = (run: ScenarioRunRow): z.output<typeof scenarioRun> => ({
+const scenarioRunAnswer = (run: ScenarioRunRow): z.output<typeof scenarioRun> => ({
   id: run.id,
   customerId: run.customer_id,
   scenario: run.scenario,
@@ -32,7 +35,29 @@ export const scenarioRunAnswer = (run: ScenarioRunRow): z.output<typeof scenario
   at: new Date(run.created_at).toISOString(),
 });
 
-export const scenarioRunsRoutes: AdminRoutes = (admin, app) => {
+export const scenariosRoutes: AdminRoutes<AppContext> = (admin, app) => {
+  adminRoute(
+    admin,
+    {
+      method: 'GET',
+      url: '/api/admin/scenarios',
+      tag: 'Project',
+      summary: 'Scenarios with their recent runs',
+      query: z.object({ runs: z.coerce.number().int().min(0).max(100).default(10) }),
+      response: z.object({ items: z.array(scenarioSchema.and(z.object({ recentRuns: z.array(scenarioRun) }))) }),
+    },
+    async ({ query }) => {
+      const scenarios = app.project.current.definition.scenarios;
+      const runs = await Promise.all(scenarios.map((scenario) => query.runs === 0 ? Promise.resolve([]) : recentRunsOfScenario(app.db, scenario.systemName, query.runs)));
+      return {
+        items: scenarios.map((scenario, index) => ({
+          ...app.project.secrets.redact('scenarios', scenario),
+          recentRuns: runs[index].map(scenarioRunAnswer),
+        })),
+      };
+    },
+  );
+
   adminRoute(
     admin,
     {
@@ -44,7 +69,7 @@ export const scenarioRunsRoutes: AdminRoutes = (admin, app) => {
       response: z.object({ items: z.array(scenarioRun) }),
     },
     async ({ params }) => {
-      if (!(await getCustomerById(app.db, params.id))) throw httpError(404, `there is no guest ${params.id}`);
+      if (!(await getCustomerById(app.db, params.id))) throw new AppError('not_found', `there is no guest ${params.id}`);
       return { items: (await scenarioRunsOfCustomer(app.db, params.id)).map(scenarioRunAnswer) };
     },
   );

@@ -1,8 +1,8 @@
 // Admin API of the segments module: the segments with their sizes and the last full recalculation, the
 // recalculation history, and a recalculation on demand.
 import { z } from 'zod';
-import { adminRoute } from '../admin/api.ts';
-import type { AdminRoutes } from '../admin/routes.ts';
+import type { AppContext } from '../app-context.ts';
+import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
 import { definitionsHash } from './schedule.ts';
 import { recalculateAllSegments, recentRecalculations, segmentOverview } from './segments.service.ts';
 
@@ -27,7 +27,7 @@ const recalculationAnswer = ({ definitionsHash: _, ...run }: Recalculation): z.o
   finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(),
 });
 
-export const segmentsRoutes: AdminRoutes = (admin, app) => {
+export const segmentsRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {

@@ -116,10 +116,10 @@ export function Table<T>({ rows, columns, rowKey, open, rowClass, className }: T
   );
 }
 
-/** One page of a list as the admin API answers it: `next` is the cursor of the following page, null at the end. */
+/** One page of a list as the admin API answers it: ask for the following page with `?before=<next>`; null at the end. */
 export interface Page<T> {
   items: T[];
-  next: string | number | null;
+  next: string | null;
 }
 
 /** A list paginated on the server: the first page for the current filters (`deps`), then "more" by the cursor. */

@@ -5,7 +5,7 @@ import type { PageProps } from '../App.tsx';
 import { get, post, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Loading, PagedList, Section, statusTone, Tag, useLoad } from '../ui.tsx';
+import { ErrorBox, Loading, PagedList, Section, statusTone, Tag, useLoad, type Page } from '../ui.tsx';
 import { loadMessages, type Message } from './Messages.tsx';
 
 interface GuestSummary {
@@ -53,10 +53,7 @@ export function GuestsPage({ params }: PageProps) {
         className="guests"
         deps={[q]}
         empty={t('nothingFound')}
-        load={async (beforeId) => {
-          const answer = await get<{ items: GuestSummary[]; nextBeforeId: number | null }>(`/api/admin/customers${query({ q, limit: 50, beforeId })}`);
-          return { items: answer.items, next: answer.nextBeforeId };
-        }}
+        load={(before) => get<Page<GuestSummary>>(`/api/admin/customers${query({ q, limit: 50, before })}`)}
         rowKey={(g) => g.id}
         open={(g) => `/guests/${g.id}`}
         columns={[
@@ -85,10 +82,7 @@ function Ledger({ guestId, version }: { guestId: number; version: number }) {
     <PagedList<Record<string, any>>
       className="ledger"
       deps={[guestId, version]}
-      load={async (beforeId) => {
-        const answer = await get<{ items: Record<string, any>[]; nextBeforeId: number | null }>(`/api/admin/customers/${guestId}/ledger${query({ beforeId })}`);
-        return { items: answer.items, next: answer.nextBeforeId };
-      }}
+      load={(before) => get<Page<Record<string, any>>>(`/api/admin/customers/${guestId}/ledger${query({ before })}`)}
       rowKey={(entry) => entry.id}
       columns={[
         { title: t('when'), cell: (entry) => dateTime(entry.at) },
@@ -266,7 +260,7 @@ export function GuestPage({ id, user }: PageProps & { id: number }) {
         <Section title={t('messages')}>
           <PagedList<Message>
             deps={[guest.id]}
-            load={(after) => loadMessages({ customerId: guest.id }, after)}
+            load={(before) => loadMessages({ customerId: guest.id }, before)}
             rowKey={(m) => m.id}
             columns={[
               { cell: (m) => dateTime(m.createdAt) },

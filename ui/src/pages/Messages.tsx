@@ -25,8 +25,8 @@ export interface Message {
 const STATUSES = ['failed', 'queued', 'sending', 'sent', 'delivered'];
 
 /** A page of the SMS log from the server. */
-export const loadMessages = (filters: Record<string, string | number>, after: Page<Message>['next']) =>
-  get<Page<Message>>(`/api/admin/messages${query({ ...filters, after, limit: 50 })}`);
+export const loadMessages = (filters: Record<string, string | number>, before: Page<Message>['next']) =>
+  get<Page<Message>>(`/api/admin/messages${query({ ...filters, before, limit: 50 })}`);
 
 export function MessagesPage({ params }: PageProps) {
   const { t, dateTime } = useI18n();
@@ -50,7 +50,7 @@ export function MessagesPage({ params }: PageProps) {
       <PagedList<Message>
         className="messages"
         deps={[status]}
-        load={(after) => loadMessages(status ? { status } : { order: 'failedFirst' }, after)}
+        load={(before) => loadMessages(status ? { status } : { order: 'failedFirst' }, before)}
         rowKey={(m) => m.id}
         rowClass={(m) => (m.status === 'failed' ? 'row-bad' : '')}
         columns={[

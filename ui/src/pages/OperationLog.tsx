@@ -5,7 +5,7 @@ import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Json, Loading, PagedList, Section, statusTone, Tag, useLoad } from '../ui.tsx';
+import { ErrorBox, Json, Loading, PagedList, Section, statusTone, Tag, useLoad, type Page } from '../ui.tsx';
 
 interface Entry {
   id: number;
@@ -88,10 +88,7 @@ export function OperationLogPage({ params }: PageProps) {
       <PagedList<Entry>
         className="log"
         deps={[JSON.stringify(filters)]}
-        load={async (beforeId) => {
-          const answer = await get<{ items: Entry[]; nextBeforeId: number | null }>(`/api/admin/operation-log${query({ ...filterQuery, limit: 50, beforeId })}`);
-          return { items: answer.items, next: answer.nextBeforeId };
-        }}
+        load={(before) => get<Page<Entry>>(`/api/admin/operation-log${query({ ...filterQuery, limit: 50, before })}`)}
         rowKey={(entry) => entry.id}
         open={(entry) => `/log/${entry.id}`}
         columns={[

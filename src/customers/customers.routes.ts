@@ -1,16 +1,19 @@
-// Admin API for finding a guest and reading their card: search by phone (any format), card or name;
-// the card shows the profile, rank, segments, confirmed phone and balances.
+// Admin API of the guests: GET /api/admin/customers finds them by phone (any format), card or name;
+// GET /api/admin/customers/:id is a guest's card with the profile, rank, segments, confirmed phone and balances.
+// (A guest's ledger and adjustments are the loyalty module's routes, their scenario runs the scenarios module's.)
 import { z } from 'zod';
-import { getCustomerById, searchCustomers, type CustomerRow } from '../customers/customers.service.ts';
-import { normalizePhone } from '../customers/phone.ts';
+import type { AppContext } from '../app-context.ts';
+import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
+import { beforeCursor, idCursor, nextCursor } from '../http/pagination.ts';
 import { customerBalancesMinor, toWireBalance } from '../loyalty/balances.ts';
 import { segmentsOfCustomer } from '../segments/segments.service.ts';
-import { adminRoute, httpError } from './api.ts';
-import type { AdminRoutes } from './routes.ts';
+import { AppError } from '../shared/errors.ts';
+import { getCustomerById, searchCustomers, type CustomerRow } from './customers.service.ts';
+import { normalizePhone } from './phone.ts';
 
 export const customerSearchQuery = z.object({
   q: z.string().trim().max(200).optional().describe('a phone in any format, a discount card number, or the start of a last name (optionally followed by a first name)'),
-  beforeId: z.coerce.number().int().positive().optional().describe('keyset: the last id of the previous page'),
+  before: beforeCursor(idCursor),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -61,7 +64,7 @@ export function interpretSearch(text: string): { phone?: string; discountCard?: 
   return ways;
 }
 
-export const guestsRoutes: AdminRoutes = (admin, app) => {
+export const customersRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -69,18 +72,18 @@ export const guestsRoutes: AdminRoutes = (admin, app) => {
       url: '/api/admin/customers',
       tag: 'Guests',
       summary: 'Find guests',
-      description: 'Without `q`: the newest guests. A phone matches the confirmed or the pending phone; a name matches from its start. Pages by `beforeId`.',
+      description: 'Without `q`: the newest guests. A phone matches the confirmed or the pending phone; a name matches from its start.',
       query: customerSearchQuery,
-      response: z.object({ items: z.array(customerSummary), nextBeforeId: z.number().nullable() }),
+      response: z.object({ items: z.array(customerSummary), next: z.string().nullable() }),
     },
     async ({ query }) => {
       const ways = interpretSearch(query.q ?? '');
       const found = new Map<number, CustomerRow>();
       for (const way of ways) {
-        for (const row of await searchCustomers(app.db, { ...way, beforeId: query.beforeId, limit: query.limit })) found.set(row.id, row);
+        for (const row of await searchCustomers(app.db, { ...way, beforeId: query.before, limit: query.limit })) found.set(row.id, row);
       }
       const items = [...found.values()].sort((a, b) => b.id - a.id).slice(0, query.limit).map(summary);
-      return { items, nextBeforeId: items.length === query.limit ? items[items.length - 1].id : null };
+      return { items, next: nextCursor(items, query.limit, (last) => String(last.id)) };
     },
   );
 
@@ -104,7 +107,7 @@ export const guestsRoutes: AdminRoutes = (admin, app) => {
     },
     async ({ params }) => {
       const row = await getCustomerById(app.db, params.id);
-      if (!row) throw httpError(404, `no guest with id ${params.id}`);
+      if (!row) throw new AppError('not_found', `no guest with id ${params.id}`);
       const project = app.project.current;
       const [balances, segments] = await Promise.all([
         customerBalancesMinor(app.db, project, row.id, project.definition.balanceTypes.map((type) => type.systemName), app.now()),

@@ -1,14 +1,12 @@
 // Admin API for the project configuration: read every entity, export it as a file, see what a new
-// file would change (a dry run), apply it (owners only); scenarios with their recent runs. (Segments with
-// their sizes: the segments module's routes.)
+// file would change (a dry run), apply it (owners only). (Segments with their sizes and scenarios with their
+// runs: the segments and scenarios modules' routes.)
 import { z } from 'zod';
 import YAML from 'yaml';
-import { applyProject, exportProject, planProject, ProjectValidationError } from '../project/project.service.ts';
-import { recentRunsOfScenario } from '../scenarios/engine.ts';
-import { scenarioSchema } from '../project/schemas.ts';
-import { scenarioRun, scenarioRunAnswer } from '../scenarios/scenarios.routes.ts';
-import { adminRoute, httpError } from './api.ts';
-import type { AdminRoutes } from './routes.ts';
+import type { AppContext } from '../app-context.ts';
+import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
+import { AppError } from '../shared/errors.ts';
+import { applyProject, exportProject, planProject } from './project.service.ts';
 
 export const projectFileBody = z
   .object({ content: z.string().min(1).max(5_000_000).describe('the project file as text: YAML or JSON') })
@@ -18,13 +16,13 @@ function parseProjectFile(content: string): unknown {
   try {
     return YAML.parse(content);
   } catch (error) {
-    throw httpError(400, `the file is neither YAML nor JSON: ${(error as Error).message.split('\n')[0]}`);
+    throw new AppError('bad_request', `the file is neither YAML nor JSON: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
 const problemList = z.array(z.object({ path: z.string(), message: z.string() }));
 
-export const projectRoutes: AdminRoutes = (admin, app) => {
+export const projectRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -93,38 +91,11 @@ export const projectRoutes: AdminRoutes = (admin, app) => {
       role: 'owner',
       response: z.object({ created: z.array(z.string()), changed: z.array(z.string()), unchanged: z.array(z.string()), version: z.number() }),
     },
-    async ({ body, request }) => {
-      try {
-        const report = await applyProject(app.db, parseProjectFile(body.content), { secrets: app.project.secrets });
-        await app.project.reload();
-        request.log.info({ by: request.adminPrincipal?.name, created: report.created, changed: report.changed, version: report.version }, 'project applied from the admin console');
-        return report;
-      } catch (error) {
-        if (error instanceof ProjectValidationError) throw httpError(400, 'the project file has problems; nothing was applied', error.problems);
-        throw error;
-      }
-    },
-  );
-
-  adminRoute(
-    admin,
-    {
-      method: 'GET',
-      url: '/api/admin/scenarios',
-      tag: 'Project',
-      summary: 'Scenarios with their recent runs',
-      query: z.object({ runs: z.coerce.number().int().min(0).max(100).default(10) }),
-      response: z.object({ items: z.array(scenarioSchema.and(z.object({ recentRuns: z.array(scenarioRun) }))) }),
-    },
-    async ({ query }) => {
-      const scenarios = app.project.current.definition.scenarios;
-      const runs = await Promise.all(scenarios.map((scenario) => query.runs === 0 ? Promise.resolve([]) : recentRunsOfScenario(app.db, scenario.systemName, query.runs)));
-      return {
-        items: scenarios.map((scenario, index) => ({
-          ...app.project.secrets.redact('scenarios', scenario),
-          recentRuns: runs[index].map(scenarioRunAnswer),
-        })),
-      };
+    async ({ body, principal, request }) => {
+      const report = await applyProject(app.db, parseProjectFile(body.content), { secrets: app.project.secrets });
+      await app.project.reload();
+      request.log.info({ by: principal.name, created: report.created, changed: report.changed, version: report.version }, 'project applied from the admin console');
+      return report;
     },
   );
 };

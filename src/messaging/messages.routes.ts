@@ -1,19 +1,29 @@
 // Admin API: GET /api/admin/messages — the SMS log with status, attempts and errors, in keyset pages, newest
 // first or failed first. Phones are masked unless the list is filtered by phone.
 import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
 import { normalizePhone } from '../customers/phone.ts';
-import { pageOfMessages, type MessageCursor } from '../messaging/mailings.service.ts';
-import { adminRoute, httpError } from './api.ts';
-import type { AdminRoutes } from './routes.ts';
+import { adminRoute, invalidInput, type AdminRoutes } from '../http/admin-route.ts';
+import { beforeCursor } from '../http/pagination.ts';
+import { pageOfMessages, type MessageCursor } from './mailings.service.ts';
 
 const CURSOR = /^(failed|others|all)~(\d{4}-\d{2}-\d{2}T[\d:.]+Z)~([0-9a-f-]{36})$/;
+
+/** `part~createdAt~id`: the part of a failed-first list the page stopped in, and its last message. */
+const cursorText = (cursor: MessageCursor) => `${cursor.part}~${cursor.createdAt.toISOString()}~${cursor.id}`;
+
+function readCursor(text: string): MessageCursor | null {
+  const [, part, createdAt, id] = CURSOR.exec(text) ?? [];
+  if (!part || Number.isNaN(Date.parse(createdAt))) return null;
+  return { part: part as MessageCursor['part'], createdAt: new Date(createdAt), id };
+}
 
 export const messageListQuery = z.object({
   phone: z.string().max(50).optional().describe('a phone in any format: only its messages, the phone shown in full'),
   status: z.enum(['queued', 'sending', 'sent', 'delivered', 'failed']).optional(),
   customerId: z.coerce.number().int().positive().optional().describe("a guest's messages"),
   order: z.enum(['newest', 'failedFirst']).default('newest').describe('`failedFirst`: every failed message before the others, each part newest first'),
-  after: z.string().regex(CURSOR, 'the `next` cursor of the previous page').optional().describe('keyset cursor: `next` of the previous page'),
+  before: beforeCursor(readCursor),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -35,9 +45,7 @@ const message = z.object({
   failedAt: z.string().nullable(),
 });
 
-const cursorText = (cursor: MessageCursor) => `${cursor.part}~${cursor.createdAt.toISOString()}~${cursor.id}`;
-
-export const smsLogRoutes: AdminRoutes = (admin, app) => {
+export const messagesRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -50,15 +58,13 @@ export const smsLogRoutes: AdminRoutes = (admin, app) => {
     },
     async ({ query }) => {
       const phone = query.phone === undefined ? undefined : normalizePhone(query.phone);
-      if (phone === null) throw httpError(400, 'invalid query', [{ path: '/phone', message: 'not a mobile phone number' }]);
-      const [, part, createdAt, id] = query.after ? CURSOR.exec(query.after)! : [];
-      if (part && Number.isNaN(Date.parse(createdAt))) throw httpError(400, 'invalid query', [{ path: '/after', message: 'the `next` cursor of the previous page' }]);
+      if (phone === null) throw invalidInput('query', [{ location: '/phone', message: 'not a mobile phone number' }]);
       const page = await pageOfMessages(app.db, app.secrets, {
         phone,
         status: query.status,
         customerId: query.customerId,
         failedFirst: query.order === 'failedFirst',
-        after: part ? { part: part as MessageCursor['part'], createdAt: new Date(createdAt), id } : undefined,
+        after: query.before,
         limit: query.limit,
       });
       return { items: page.items, next: page.next && cursorText(page.next) };

@@ -1,9 +1,11 @@
 // Admin API for the operations log: calls newest first with filters, and one call with its request and answer
 // (phones and codes were masked before they were stored).
 import { z } from 'zod';
-import { getOperationLogEntry, queryOperationLog } from '../protocol/mindbox/protocol.service.ts';
-import { adminRoute, httpError } from './api.ts';
-import type { AdminRoutes } from './routes.ts';
+import type { AppContext } from '../../app-context.ts';
+import { adminRoute, type AdminRoutes } from '../../http/admin-route.ts';
+import { beforeCursor, idCursor, nextCursor } from '../../http/pagination.ts';
+import { AppError } from '../../shared/errors.ts';
+import { getOperationLogEntry, queryOperationLog } from './protocol.service.ts';
 
 export const operationLogQuery = z.object({
   operation: z.string().optional(),
@@ -11,7 +13,7 @@ export const operationLogQuery = z.object({
   integrationPoint: z.string().optional(),
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
-  beforeId: z.coerce.number().int().positive().optional().describe('keyset: the last id of the previous page'),
+  before: beforeCursor(idCursor),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -32,7 +34,7 @@ const entry = z.object({
   notes: z.unknown(),
 });
 
-export const operationLogRoutes: AdminRoutes = (admin, app) => {
+export const operationLogRoutes: AdminRoutes<AppContext> = (admin, app) => {
   adminRoute(
     admin,
     {
@@ -40,13 +42,13 @@ export const operationLogRoutes: AdminRoutes = (admin, app) => {
       url: '/api/admin/operation-log',
       tag: 'Operations log',
       summary: 'Protocol calls, newest first',
-      description: 'Filter by operation, status (Success, ValidationError, ProtocolError, …), integration point and time [from, to). Pages by `beforeId`.',
+      description: 'Filter by operation, status (Success, ValidationError, ProtocolError, …), integration point and time [from, to).',
       query: operationLogQuery,
-      response: z.object({ items: z.array(entry), nextBeforeId: z.number().nullable() }),
+      response: z.object({ items: z.array(entry), next: z.string().nullable() }),
     },
-    async ({ query }) => {
-      const items = await queryOperationLog(app, query);
-      return { items, nextBeforeId: items.length === query.limit ? items[items.length - 1].id : null };
+    async ({ query: { before, ...filters } }) => {
+      const items = await queryOperationLog(app, { ...filters, beforeId: before });
+      return { items, next: nextCursor(items, filters.limit, (last) => String(last.id)) };
     },
   );
 
@@ -62,7 +64,7 @@ export const operationLogRoutes: AdminRoutes = (admin, app) => {
     },
     async ({ params }) => {
       const found = await getOperationLogEntry(app, params.id);
-      if (!found) throw httpError(404, `no log entry ${params.id}`);
+      if (!found) throw new AppError('not_found', `no log entry ${params.id}`);
       return found;
     },
   );
