@@ -1,10 +1,11 @@
 // Opens the database: PGlite (embedded, in-process) by default, or a PostgreSQL server by URL.
 // Both speak the same SQL; the same migrations run on both.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import { isMissingSchema } from './errors.ts';
+import { DatabaseUnavailableError, isDatabaseUnavailable, isLostConnection, isMissingSchema } from './errors.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { migrations } from './migrations/index.ts';
 import {
@@ -35,6 +36,13 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PGlite only: start from this data directory snapshot */
   loadDataDir?: Blob;
+  /** PostgreSQL only: told once when the database stops answering and once when it answers again */
+  reachabilityLog?: ReachabilityLogger;
+}
+
+export interface ReachabilityLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+  info(details: Record<string, unknown>, message: string): void;
 }
 
 // int8 ids and counters fit in a JS number; `date` stays the 'YYYY-MM-DD' text it is (no time zone shift).
@@ -43,21 +51,39 @@ const DATE_OID = 1082;
 const parseInt8 = (value: string) => Number(value);
 const keepText = (value: string) => value;
 
+/** The longest a new connection to PostgreSQL may take: a server that is reachable answers in milliseconds. */
+const CONNECT_TIMEOUT_MS = 1000;
+/** After this long idle, the operating system probes a connection, so one cut by the network is noticed. */
+const KEEP_ALIVE_DELAY_MS = 10_000;
+
+/** pg's client, giving up on a connection attempt after CONNECT_TIMEOUT_MS (the pool's own option would also bound the wait for a free client). */
+class TimelyClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const schema = options.schema;
+    const reachability = new Reachability(options.reachabilityLog);
     const pool = new pg.Pool({
+      Client: TimelyClient,
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEP_ALIVE_DELAY_MS,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
       types: {
         getTypeParser: ((oid: number, format?: any) =>
           oid === INT8_OID ? parseInt8 : oid === DATE_OID ? keepText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
-    // an idle connection dropped by the server (restart, admin kill) must not crash the process: the pool
-    // discards that client and opens a new one for the next query
-    pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
+    // A connection the server drops (restart, failover, pg_terminate_backend, a network cut) emits 'error' on its
+    // client; unheard, that ends the process. The pool listens only while a client is idle, so every client gets a
+    // listener of its own for its whole life; the pool discards the broken client and opens a new one when needed.
+    pool.on('connect', (client) => client.on('error', (error) => reachability.lost(error)));
+    pool.on('error', (error) => reachability.lost(error));
     if (schema) {
       const client = await pool.connect();
       try {
@@ -66,7 +92,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         client.release();
       }
     }
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, reachability) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
@@ -126,6 +152,155 @@ export async function runMigrations(
 
 function isAnotherSchemaGone(error: unknown, ownSchema: string): boolean {
   return isMissingSchema(error) && !error.message.includes(`"${ownSchema}"`);
+}
+
+/** Until when the queries of the work running now must be answered (performance.now() time); none outside withDatabaseTimeLimit. */
+const deadlines = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `work` with every PostgreSQL query it makes, and every wait for a connection, limited to end within `ms`
+ * from now: a query not answered by then is given up (a DatabaseUnavailableError) and its connection closed, so a
+ * server that stopped answering (a half-open connection, a network cut) cannot hold the caller longer. A protocol
+ * call runs under the time the POS waits for it. Without effect on PGlite, which runs in-process.
+ */
+export function withDatabaseTimeLimit<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  return deadlines.run(performance.now() + ms, work);
+}
+
+function timeLeftMs(): number | undefined {
+  const deadline = deadlines.getStore();
+  if (deadline === undefined) return undefined;
+  const left = Math.floor(deadline - performance.now());
+  if (left <= 0) throw new DatabaseUnavailableError('the database did not answer within the time of the call');
+  return left;
+}
+
+/**
+ * The pool as Kysely uses it, the one place that turns pg's failures to reach the database into a
+ * DatabaseUnavailableError. A connection that lost the database (its query failed for that, or timed out) is
+ * closed when released rather than handed out again (a timed-out query may still be running on it), and every
+ * query after the failure fails at once instead of waiting behind it; waits and queries keep to the time limit.
+ */
+function guardedPool(pool: pg.Pool, reachability: Reachability): PostgresPool {
+  return {
+    connect: async () => {
+      try {
+        return guardedClient(await connectWithin(pool, timeLeftMs()), reachability);
+      } catch (error) {
+        const failure = isDatabaseUnavailable(error) ? error : new DatabaseUnavailableError('could not connect to the database', error);
+        reachability.lost(failure);
+        throw failure;
+      }
+    },
+    end: () => pool.end(),
+  };
+}
+
+function connectWithin(pool: pg.Pool, waitMs: number | undefined): Promise<pg.PoolClient> {
+  if (waitMs === undefined) return pool.connect();
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new DatabaseUnavailableError(`no connection to the database within ${waitMs} ms`));
+    }, waitMs);
+    pool.connect().then(
+      (client) => {
+        clearTimeout(timer);
+        if (late) client.release();
+        else resolve(client);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (!late) reject(error);
+      },
+    );
+  });
+}
+
+function guardedClient(client: pg.PoolClient, reachability: Reachability): PostgresPoolClient {
+  let lostWith: unknown = null;
+  const run = async (text: string, values: ReadonlyArray<unknown>) => {
+    if (lostWith !== null) throw lostWith;
+    try {
+      // pg reads query_timeout per query too, though its types know it only as a connection setting
+      const query: pg.QueryConfig & { query_timeout?: number } = { text, values: [...values], query_timeout: timeLeftMs() };
+      const result = await client.query(query);
+      reachability.answered();
+      return result;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) && !isLostConnection(error)) throw error;
+      lostWith = isDatabaseUnavailable(error) ? error : new DatabaseUnavailableError('lost the connection to the database', error);
+      reachability.lost(lostWith);
+      throw lostWith;
+    }
+  };
+  return {
+    // Kysely hands a cursor only to a dialect configured with one (for streaming); this one has none
+    query: ((text: string, values: ReadonlyArray<unknown>) => run(text, values)) as unknown as PostgresPoolClient['query'],
+    release: (destroy?: boolean) => client.release(Boolean(destroy) || lostWith !== null),
+  };
+}
+
+/** An outage is over once the database has answered with no failure for this long (connections die one by one). */
+const OUTAGE_QUIET_MS = 1000;
+
+/** Tells the log once when the database stops answering and once when it answers again, however many calls fail between. */
+class Reachability {
+  #outage: { since: number; lastFailureAt: number; failures: number } | null = null;
+
+  constructor(private readonly log: ReachabilityLogger | undefined) {}
+
+  lost(error: unknown): void {
+    const now = Date.now();
+    if (this.#outage) {
+      this.#outage.lastFailureAt = now;
+      this.#outage.failures += 1;
+      return;
+    }
+    this.#outage = { since: now, lastFailureAt: now, failures: 1 };
+    const reason = { error: error instanceof Error ? error.message : String(error) };
+    const text = 'the database does not answer: protocol calls get 503 and background work waits until it does';
+    if (this.log) this.log.warn(reason, text);
+    else process.emitWarning(`${text} (${reason.error})`);
+  }
+
+  answered(): void {
+    if (!this.#outage) return;
+    const now = Date.now();
+    if (now - this.#outage.lastFailureAt < OUTAGE_QUIET_MS) return;
+    const { since, lastFailureAt, failures } = this.#outage;
+    this.#outage = null;
+    this.log?.info({ failingForMs: lastFailureAt - since, failures }, 'the database answers again');
+  }
+}
+
+/**
+ * Runs `work`, and runs it again (after 100 ms, doubling up to 1 s) for as long as it fails because the database
+ * does not answer, until `patienceMs` have passed or `signal` aborted; then, as on any other failure, throws.
+ */
+export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: { patienceMs: number; signal?: AbortSignal }): Promise<T> {
+  const giveUpAt = Date.now() + options.patienceMs;
+  for (let pauseMs = 100; ; pauseMs = Math.min(1000, pauseMs * 2)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || options.signal?.aborted || Date.now() + pauseMs > giveUpAt) throw error;
+      await pause(pauseMs, options.signal);
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {
