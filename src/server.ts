@@ -9,7 +9,8 @@ import { consoleRoutes } from './admin/console.routes.ts';
 import { dashboardRoutes } from './admin/dashboard.routes.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import { customersRoutes } from './customers/customers.routes.ts';
-import { isDatabaseReachable } from './db/database.ts';
+import { isDatabaseReachable, withDatabaseTimeLimit } from './db/database.ts';
+import { unavailableErrorOf } from './db/errors.ts';
 import type { AdminRoutes } from './http/admin-route.ts';
 import { answerJsonError, clientErrorOf } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -41,6 +42,9 @@ const ADMIN_ROUTES: readonly AdminRoutes<AppContext>[] = [
   projectRoutes,
 ];
 
+/** A readiness probe is answered well within the usual probe timeouts even when the database does not answer. */
+const READINESS_TIME_LIMIT_MS = 1000;
+
 export async function buildServer(app: AppContext): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
@@ -57,7 +61,8 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
   registerOpenApi(server, '/api/admin');
 
   server.setErrorHandler((error, request, reply) => {
-    if (!request.url.startsWith('/v3/')) return answerJsonError(error, request, reply);
+    // a database that does not answer is a 503 with Retry-After, not an internal error
+    if (!request.url.startsWith('/v3/')) return answerJsonError(unavailableErrorOf(error) ?? error, request, reply);
     // the protocol's own failures are answered inside handleProtocolCall; here only what Fastify refused or what escaped
     const refusal = clientErrorOf(error, request);
     if (!refusal) request.log.error({ err: error }, 'request failed');
@@ -69,8 +74,12 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
 
   server.setNotFoundHandler((request, reply) => reply.status(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
-  server.get('/health', async (_request, reply) => {
-    const reachable = await isDatabaseReachable(app.db);
+  // liveness: the process runs (a restart would not bring the database back)
+  server.get('/health', async () => ({ status: 'ok', database: app.databaseKind }));
+
+  // readiness: the database answers, so calls can be served
+  server.get('/health/ready', async (_request, reply) => {
+    const reachable = await withDatabaseTimeLimit(READINESS_TIME_LIMIT_MS, () => isDatabaseReachable(app.db));
     return reply.status(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'database unreachable', database: app.databaseKind });
   });
 

@@ -2,8 +2,8 @@
 // rate limit, body decoding, idempotency, and the handler in one transaction; every call is logged.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.ts';
-import { inTransaction, type Db } from '../../db/database.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
+import { inTransaction, withDatabaseTimeLimit, type Db } from '../../db/database.ts';
+import { isUniqueViolation, unavailableErrorOf } from '../../db/errors.ts';
 import { operationHandlers, readOnlyOperationTypes } from './operations/index.ts';
 import type { OperationAnswer, OperationCall, OperationDeps } from './operations/types.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../../project/schemas.ts';
@@ -28,6 +28,12 @@ export interface ProtocolAnswer extends Envelope {
   format: BodyFormat;
   retryAfterSeconds?: number;
 }
+
+/**
+ * How long a call's database work may take: the POS gives up after 3 s, so a database that stops answering is
+ * told as 503 before that, with time left for the answer to travel.
+ */
+const DATABASE_TIME_OF_A_CALL_MS = 2500;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -161,16 +167,18 @@ export async function handleProtocolCall(app: AppContext, call: ProtocolCall, ra
   let envelope: Envelope;
   let retryAfterSeconds: number | undefined;
   try {
-    resolved = await resolveCall(app, call, rateLimiter);
-    if (call.mode === 'async') {
-      envelope = await acceptAsync(app, resolved);
-    } else {
-      envelope = await executeOperation(app.db, executionContextOf(app), resolved, 'sync', notes);
-    }
+    envelope = await withDatabaseTimeLimit(DATABASE_TIME_OF_A_CALL_MS, async () => {
+      resolved = await resolveCall(app, call, rateLimiter);
+      if (call.mode === 'async') return acceptAsync(app, resolved);
+      return executeOperation(app.db, executionContextOf(app), resolved, 'sync', notes);
+    });
   } catch (error) {
-    envelope = errorEnvelope(error);
-    if (error instanceof AppError && error.code === 'rate_limited') retryAfterSeconds = rateLimiter.retryAfterSeconds(at.getTime());
-    if (!(error instanceof AppError)) {
+    // a database that does not answer is told as 503 with Retry-After; the outage is logged once, not per call
+    const failure = unavailableErrorOf(error) ?? error;
+    envelope = errorEnvelope(failure);
+    if (failure instanceof AppError) retryAfterSeconds = failure.retryAfterSeconds;
+    if (failure instanceof AppError && failure.code === 'rate_limited') retryAfterSeconds = rateLimiter.retryAfterSeconds(at.getTime());
+    if (!(failure instanceof AppError)) {
       app.logger.error({ err: error, requestId: call.requestId, errorId: envelope.errorId }, 'operation failed unexpectedly');
     }
   }
