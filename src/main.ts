@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { AppContext } from './app-context.ts';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
+import { isDatabaseUnavailable } from './db/errors.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { ProjectStore } from './project/project-store.ts';
 import { OperationLogWriter } from './protocol/mindbox/operation-log-writer.ts';
@@ -34,7 +35,7 @@ function clockOf(config: Config): () => Date {
 /** Opens the database, migrates it and makes sure the project exists (applying the iiko preset on first start). */
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<OpenedApp> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, reachabilityLog: logger });
   try {
     await migrateToLatest(database.db);
     const init = await initProject(database.db, {
@@ -89,7 +90,10 @@ export async function startServer(config: Config, options: OpenOptions = {}): Pr
   }
   const worker: Worker | null = config.role === 'api' ? null : startWorker(app);
   const refresh = setInterval(() => {
-    app.project.refreshIfStale().catch((error) => app.logger.warn({ err: error }, 'could not refresh the project'));
+    app.project.refreshIfStale().catch((error) => {
+      // while the database does not answer, the next refresh simply tries again (the outage is logged once, by the database)
+      if (!isDatabaseUnavailable(error)) app.logger.warn({ err: error }, 'could not refresh the project');
+    });
   }, PROJECT_REFRESH_MS);
   refresh.unref();
   let stopped = false;

@@ -66,6 +66,20 @@ export async function completeJobs(db: Db, ids: number[]): Promise<void> {
   await db.updateTable('outbox').set({ status: 'done', processed_at: sql`now()`, last_error: null }).where('id', 'in', ids).execute();
 }
 
+/**
+ * Puts claimed jobs back as they were before the claim, due at once: the database went away while they were
+ * held, which says nothing about the jobs, so it costs them no attempt.
+ */
+export async function releaseJobs(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set({ attempts: sql`greatest(attempts - 1, 0)`, available_at: sql`now()` })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 export async function failJob(db: Db, id: number, error: string, retryInMs: number | null): Promise<void> {
   await db
     .updateTable('outbox')

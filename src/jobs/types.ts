@@ -8,7 +8,14 @@ export const MAX_JOB_ATTEMPTS = 10;
  * least once, so it must be idempotent; writes that belong together use their own transaction.
  * Throwing retries the job with backoff; a job that keeps failing is parked.
  */
-export type JobHandler = (app: AppContext, payload: Record<string, unknown>, job: { id: number; attempts: number }) => Promise<void>;
+export type JobHandler = (app: AppContext, payload: Record<string, unknown>, job: ClaimedJobContext) => Promise<void>;
+
+export interface ClaimedJobContext {
+  id: number;
+  attempts: number;
+  /** aborts when the worker stops: a handler waiting for the database to come back stops waiting */
+  stopping: AbortSignal;
+}
 
 /** Work that runs every `everyMs` in each worker process (expiry, retention, recalculation). */
 export interface PeriodicTask {

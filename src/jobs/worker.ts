@@ -1,14 +1,20 @@
 // The worker loop of a process: async protocol calls, outbox jobs and periodic tasks. Several worker
-// processes may run against one PostgreSQL: every claim uses FOR UPDATE SKIP LOCKED.
+// processes may run against one PostgreSQL: every claim uses FOR UPDATE SKIP LOCKED. While the database does
+// not answer, the loop backs off and goes on by itself once it does; nothing it held is lost or charged.
 import type { AppContext } from '../app-context.ts';
+import { retryWhileUnavailable } from '../db/database.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { processNextAsyncOperation } from '../protocol/mindbox/async-worker.ts';
-import { claimJobs, completeJobs, failJob } from './outbox.ts';
+import { claimJobs, completeJobs, failJob, releaseJobs } from './outbox.ts';
 import { jobHandlers, periodicTasks } from './registry.ts';
 import { MAX_JOB_ATTEMPTS, ParkJobError, type JobHandler } from './types.ts';
 
 const BATCH = 20;
 const LEASE_MS = 5 * 60_000;
 const jobBackoffMs = (attempts: number) => Math.min(10 * 60_000, 1000 * 2 ** (attempts - 1));
+
+/** What a handler run outside a worker loop is given to watch: nothing stops it. */
+const NEVER_STOPPING = new AbortController().signal;
 
 /** How long a finished job may wait for the batch's common "done" mark. */
 const DONE_MARK_DELAY_MS = 1000;
@@ -17,35 +23,45 @@ const DONE_MARK_DELAY_MS = 1000;
  * Claims a batch of due jobs and runs them in order. The jobs that succeeded are marked done together when
  * the batch ends, or once the first of them has waited DONE_MARK_DELAY_MS (one commit, not one per job): a
  * worker that dies before that leaves them to run again after the lease, which at-least-once handlers allow.
+ * A job that failed because the database went away goes back to the queue with the rest of the batch, costing
+ * none of them an attempt; until `stopping` aborts, that bookkeeping waits for the database to come back.
  */
-export async function processOutboxBatch(app: AppContext, handlers: Record<string, JobHandler> = jobHandlers): Promise<number> {
+export async function processOutboxBatch(app: AppContext, handlers: Record<string, JobHandler> = jobHandlers, stopping?: AbortSignal): Promise<number> {
   const jobs = await claimJobs(app.db, BATCH, LEASE_MS);
+  // without a worker loop to stop it (a test, a one-off drain), the bookkeeping is tried once
+  const onceReachable = (work: () => Promise<void>) => retryWhileUnavailable(work, { patienceMs: stopping ? Infinity : 0, signal: stopping });
   let done: number[] = [];
   let firstDoneAt = 0;
   try {
-    for (const job of jobs) {
+    for (const [index, job] of jobs.entries()) {
       const handler = handlers[job.topic];
       if (!handler) {
-        await failJob(app.db, job.id, `no handler for topic "${job.topic}"`, null);
+        await onceReachable(() => failJob(app.db, job.id, `no handler for topic "${job.topic}"`, null));
         continue;
       }
       try {
-        await handler(app, job.payload, { id: job.id, attempts: job.attempts });
+        await handler(app, job.payload, { id: job.id, attempts: job.attempts, stopping: stopping ?? NEVER_STOPPING });
         if (done.length === 0) firstDoneAt = Date.now();
         done.push(job.id);
       } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          await onceReachable(() => releaseJobs(app.db, jobs.slice(index).map((unfinished) => unfinished.id)));
+          break;
+        }
         const message = (error as Error).message ?? String(error);
         const parked = error instanceof ParkJobError || job.attempts >= MAX_JOB_ATTEMPTS;
         app.logger.warn({ job: job.id, topic: job.topic, attempts: job.attempts, parked, error: message }, 'outbox job failed');
-        await failJob(app.db, job.id, message, parked ? null : jobBackoffMs(job.attempts));
+        await onceReachable(() => failJob(app.db, job.id, message, parked ? null : jobBackoffMs(job.attempts)));
       }
       if (done.length > 0 && Date.now() - firstDoneAt >= DONE_MARK_DELAY_MS) {
-        await completeJobs(app.db, done);
+        const marking = done;
+        await onceReachable(() => completeJobs(app.db, marking));
         done = [];
       }
     }
   } finally {
-    await completeJobs(app.db, done);
+    const marking = done;
+    await onceReachable(() => completeJobs(app.db, marking));
   }
   return jobs.length;
 }
@@ -64,38 +80,54 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/** How long the loop waits at most between tries while the database does not answer (it starts at the poll interval). */
+const OUTAGE_PAUSE_MAX_MS = 1000;
+
 export function startWorker(app: AppContext): Worker {
-  let stopped = false;
+  const stopping = new AbortController();
   let wake: (() => void) | null = null;
+  let outagePauseMs = 0;
   const lastRun = new Map<string, number>();
   const loop = async () => {
-    while (!stopped) {
+    while (!stopping.signal.aborted) {
       try {
         let busy = false;
-        for (let i = 0; i < BATCH && !stopped && (await processNextAsyncOperation(app)); i++) busy = true;
-        if (!stopped && (await processOutboxBatch(app)) > 0) busy = true;
+        for (let i = 0; i < BATCH && !stopping.signal.aborted && (await processNextAsyncOperation(app)); i++) busy = true;
+        if (!stopping.signal.aborted && (await processOutboxBatch(app, jobHandlers, stopping.signal)) > 0) busy = true;
         const now = Date.now();
         for (const task of periodicTasks) {
-          if (stopped) break;
+          if (stopping.signal.aborted) break;
           if (now - (lastRun.get(task.name) ?? 0) < task.everyMs) continue;
           lastRun.set(task.name, now);
-          await task.run(app).catch((error) => app.logger.error({ err: error, task: task.name }, 'periodic task failed'));
+          try {
+            await task.run(app);
+          } catch (error) {
+            // a task the outage interrupted runs again as soon as the database is back, not a period later
+            if (isDatabaseUnavailable(error)) {
+              lastRun.delete(task.name);
+              throw error;
+            }
+            app.logger.error({ err: error, task: task.name }, 'periodic task failed');
+          }
         }
+        outagePauseMs = 0;
         if (busy) continue;
       } catch (error) {
-        if (stopped) break;
-        app.logger.error({ err: error }, 'worker loop error');
+        if (stopping.signal.aborted) break;
+        // the database itself logs the outage once; the loop only tries again, less often, until it answers
+        if (isDatabaseUnavailable(error)) outagePauseMs = Math.min(OUTAGE_PAUSE_MAX_MS, Math.max(app.config.workerPollMs, outagePauseMs * 2));
+        else app.logger.error({ err: error }, 'worker loop error');
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, app.config.workerPollMs);
+        setTimeout(resolve, Math.max(app.config.workerPollMs, outagePauseMs));
       });
     }
   };
   const running = loop();
   return {
     stop: async () => {
-      stopped = true;
+      stopping.abort();
       wake?.();
       await running;
     },

@@ -2,11 +2,14 @@
 // (an SMPP session stays bound between messages); all of them are closed when the process stops. Delivery
 // receipts a provider reports update the message they belong to.
 import type { AppContext } from '../app-context.ts';
+import { retryWhileUnavailable } from '../db/database.ts';
 import { onShutdown } from '../shared/shutdown.ts';
 import { createSmsProvider, type DeliveryReceipt, type SmsProvider } from './providers/index.ts';
 import * as repository from './messages.repository.ts';
 
 const RECEIPT_RETRY_MS = 1000;
+/** How long a receipt waits for a database that does not answer before it is given up (and reported). */
+const RECEIPT_PATIENCE_MS = 10 * 60_000;
 const providers = new Map<AppContext, Map<string, SmsProvider>>();
 
 export function smsProviderFor(app: AppContext, connectionName: string): SmsProvider {
@@ -29,10 +32,15 @@ export function smsProviderFor(app: AppContext, connectionName: string): SmsProv
   return provider;
 }
 
-/** A receipt can overtake the commit that marks its message sent; such a receipt is tried once more a moment later. */
+/**
+ * A receipt can overtake the commit that marks its message sent; such a receipt is tried once more a moment later.
+ * One that arrives while the database does not answer waits for it (the gateway has let go of it already).
+ */
 async function recordReceipt(app: AppContext, receipt: DeliveryReceipt, firstTry: boolean): Promise<void> {
   try {
-    const recorded = await repository.recordDelivery(app.db, receipt.providerMessageId, receipt, app.now());
+    const recorded = await retryWhileUnavailable(() => repository.recordDelivery(app.db, receipt.providerMessageId, receipt, app.now()), {
+      patienceMs: RECEIPT_PATIENCE_MS,
+    });
     if (!recorded && firstTry) setTimeout(() => void recordReceipt(app, receipt, false), RECEIPT_RETRY_MS).unref();
   } catch (error) {
     app.logger.warn({ err: error, providerMessageId: receipt.providerMessageId }, 'could not record an SMS delivery receipt');

@@ -6,9 +6,10 @@
 // useful (a code's lifetime, a day otherwise), so a gateway down for minutes loses nothing.
 // The at-least-once window: if the process dies after the gateway accepted the message and before `sent`
 // is committed, the message is sent again once the lease has passed (the outbox job comes back after its
-// own lease); the guest may then get the same text twice. Nothing can close that window over SMPP.
+// own lease); the guest may then get the same text twice. Nothing can close that window over SMPP. A database
+// that goes away meanwhile does not open it: the gateway's answer is recorded once the database is back.
 import type { AppContext } from '../app-context.ts';
-import { inTransaction } from '../db/database.ts';
+import { inTransaction, retryWhileUnavailable } from '../db/database.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { SMS_SEND_TOPIC } from './mailings.service.ts';
@@ -19,9 +20,10 @@ import { smsProviderFor } from './sms-connections.ts';
 export const SENDING_LEASE_MS = 2 * 60_000;
 const retryDelayMs = (attempts: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
 
-export const sendSmsJob: JobHandler = async (app, payload) => {
+export const sendSmsJob: JobHandler = async (app, payload, job) => {
   const id = String(payload.messageId);
   const now = app.now();
+  const leaseEndsAt = Date.now() + SENDING_LEASE_MS;
   const message = await repository.claimForSending(app.db, id, now, new Date(now.getTime() + SENDING_LEASE_MS));
   if (!message) {
     const current = await repository.getMessage(app.db, id);
@@ -41,15 +43,22 @@ export const sendSmsJob: JobHandler = async (app, payload) => {
   const provider = smsProviderFor(app, message.connection);
   const outcome = await provider.send({ id, to: message.phone, text: app.secrets.open(message.outgoing_text_encrypted), sender: connection?.sender });
   const done = app.now();
-  if (outcome.kind === 'accepted') {
-    await repository.markSent(app.db, id, outcome.providerMessageId, done);
-  } else if (outcome.kind === 'failed') {
-    await repository.markFailed(app.db, id, outcome.error, done);
-  } else {
-    const delayMs = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(message.attempts));
-    await inTransaction(app.db, async (trx) => {
-      await repository.markQueuedAgain(trx, id, outcome.error, done);
-      await enqueueJob(trx, SMS_SEND_TOPIC, { messageId: id }, { delayMs });
-    });
-  }
+  // The gateway has answered: what it said is recorded even if the database went away meanwhile, trying until the
+  // sending lease ends (no other worker takes the message before), so an outage makes no guest get a text twice.
+  await retryWhileUnavailable(
+    async () => {
+      if (outcome.kind === 'accepted') {
+        await repository.markSent(app.db, id, outcome.providerMessageId, done);
+      } else if (outcome.kind === 'failed') {
+        await repository.markFailed(app.db, id, outcome.error, done);
+      } else {
+        const delayMs = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(message.attempts));
+        await inTransaction(app.db, async (trx) => {
+          await repository.markQueuedAgain(trx, id, outcome.error, done);
+          await enqueueJob(trx, SMS_SEND_TOPIC, { messageId: id }, { delayMs });
+        });
+      }
+    },
+    { patienceMs: leaseEndsAt - Date.now(), signal: job.stopping },
+  );
 };

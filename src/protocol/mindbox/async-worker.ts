@@ -1,8 +1,10 @@
 // Executes calls accepted through /v3/operations/async. The handler's writes and the "done" mark commit in
 // one transaction, so a crash (even kill -9) before the commit leaves the call pending and it runs again;
-// after the commit it never runs twice. Refusals are recorded; unexpected failures retry, then park.
+// after the commit it never runs twice. Refusals are recorded; unexpected failures retry, then park; a call the
+// database's absence interrupted stays pending as it was.
 import type { AppContext } from '../../app-context.ts';
 import { inTransaction } from '../../db/database.ts';
+import { isDatabaseUnavailable } from '../../db/errors.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { BodyFormat } from './codec.ts';
 import { errorEnvelope } from './envelope.ts';
@@ -56,6 +58,9 @@ export async function processNextAsyncOperation(app: AppContext): Promise<boolea
     }
     return true;
   } catch (error) {
+    // the database went away: the transaction with the claim rolled back, so the call waits, pending and with
+    // its attempts untouched, for the worker to come back to it once the database answers
+    if (isDatabaseUnavailable(error)) throw error;
     const row = claimed!;
     if (!row) throw error;
     const envelope = errorEnvelope(error);
