@@ -30,6 +30,11 @@ const envSchema = z.object({
   REGULARS_BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(64),
   REGULARS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(8000),
   REGULARS_OPERATION_LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  REGULARS_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  REGULARS_OUTBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  REGULARS_SCENARIO_RUN_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+  REGULARS_SMS_TEXT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  REGULARS_SMS_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
   REGULARS_WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
   REGULARS_TIMEZONE: z.string().min(1).default('Europe/Moscow'),
   REGULARS_TRUST_PROXY: flag.default(false),
@@ -54,6 +59,14 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
   readonly operationLogRetentionDays: number;
+  /** how long a spent transactionId (and a finished async call) is remembered: a POS may retry after days offline */
+  readonly idempotencyRetentionDays: number;
+  /** how long outbox jobs that are done stay (parked ones stay until an operator deals with them) */
+  readonly outboxRetentionDays: number;
+  readonly scenarioRunRetentionDays: number;
+  /** how long an SMS keeps its (masked) text; the row itself stays `smsRetentionDays` */
+  readonly smsTextRetentionDays: number;
+  readonly smsRetentionDays: number;
   readonly workerPollMs: number;
   readonly timeZone: string;
   /** behind a reverse proxy that terminates https and sets X-Forwarded-Proto */
@@ -90,6 +103,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: Math.round(e.REGULARS_BODY_LIMIT_MB * 1024 * 1024),
     rateLimitPerMinute: e.REGULARS_RATE_LIMIT_PER_MINUTE,
     operationLogRetentionDays: e.REGULARS_OPERATION_LOG_RETENTION_DAYS,
+    idempotencyRetentionDays: e.REGULARS_IDEMPOTENCY_RETENTION_DAYS,
+    outboxRetentionDays: e.REGULARS_OUTBOX_RETENTION_DAYS,
+    scenarioRunRetentionDays: e.REGULARS_SCENARIO_RUN_RETENTION_DAYS,
+    smsTextRetentionDays: e.REGULARS_SMS_TEXT_RETENTION_DAYS,
+    smsRetentionDays: e.REGULARS_SMS_RETENTION_DAYS,
     workerPollMs: e.REGULARS_WORKER_POLL_MS,
     timeZone: e.REGULARS_TIMEZONE,
     trustProxy: e.REGULARS_TRUST_PROXY,

@@ -85,3 +85,22 @@ export async function recordWrongAttempt(db: Db, id: number, voidNow: boolean, n
 export async function closeCode(db: Db, id: number, status: 'used' | 'void', now: Date): Promise<void> {
   await db.updateTable('customer_codes').set({ status, closed_at: now }).where('id', '=', id).execute();
 }
+
+/** Deletes at most `limit` codes that expired before `expiredBefore` and were issued before `issuedBefore`, the longest expired first. */
+export async function deleteCodesExpiredBefore(db: Db, expiredBefore: Date, issuedBefore: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('customer_codes')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('customer_codes')
+        .select('id')
+        .where('expires_at', '<', expiredBefore)
+        .where('created_at', '<', issuedBefore)
+        .orderBy('expires_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

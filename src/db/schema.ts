@@ -52,7 +52,8 @@ export interface AsyncOperationsTable {
   operation: string;
   transaction_id: string | null;
   device_uuid: string | null;
-  body: Json<unknown>;
+  /** the request as received; null once the call has run (done or failed), a parked call keeps it */
+  body: Json<unknown> | null;
   status: 'pending' | 'done' | 'failed' | 'parked';
   attempts: Generated<number>;
   available_at: Timestamp;

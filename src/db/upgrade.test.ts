@@ -132,6 +132,14 @@ async function fillAsTheLastRelease(release: Kysely<any>) {
     .insertInto('async_operations')
     .values({ id: randomUUID(), integration_point: 'iiko', operation: 'Offline.SaveOfflineOrder', body: { order: { ids: { iikoOrderId: 'A-2' } } }, available_at: at, received_at: at })
     .execute();
+  const ranAsync = await release
+    .insertInto('async_operations')
+    .values({
+      id: randomUUID(), integration_point: 'iiko', operation: 'Offline.SaveOfflineOrder', body: { customer: { mobilePhone: '79990000001' }, order: { ids: { iikoOrderId: 'A-3' } } },
+      status: 'done', attempts: 1, result: { status: 'Success' }, available_at: at, received_at: at, processed_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await release
     .insertInto('scenario_runs')
     .values({ scenario: 'welcome', event_key: `customerRegistered:${guest.id}`, customer_id: guest.id, event_type: 'customerRegistered', status: 'completed', steps: JSON.stringify([{ type: 'sendSms', status: 'done' }]), created_at: at })
@@ -144,7 +152,7 @@ async function fillAsTheLastRelease(release: Kysely<any>) {
     .execute();
   await release.insertInto('admin_users').values({ name: 'owner', role: 'owner', password_hash: 'scrypt$hash', created_at: at, updated_at: at }).execute();
   await release.insertInto('project_entities').values({ kind: 'balanceType', system_name: 'Bonus', definition: { name: 'Bonus points' }, updated_at: at }).execute();
-  return { guestId: guest.id as number, orderId: order.id as number, queued, sending, sent };
+  return { guestId: guest.id as number, orderId: order.id as number, queued, sending, sent, ranAsyncId: ranAsync.id as string };
 }
 
 /** Every row of every table, each as JSON of the columns named, in a stable order. */
@@ -168,7 +176,7 @@ async function columnsOfTables(db: Db): Promise<Map<string, string[]>> {
   return tables;
 }
 
-test('the database of the last release upgrades with its data intact; messages keep only the text still to be sent', async () => {
+test('the database of the last release upgrades with its data intact; messages keep only the text still to be sent, async calls that ran lose their request', async () => {
   const database = await createEmptyTestDatabase();
   try {
     const release = database.db as unknown as Kysely<any>;
@@ -177,6 +185,8 @@ test('the database of the last release upgrades with its data intact; messages k
     const releaseColumns = await columnsOfTables(database.db);
     // the upgrade rewrites the messages' shown text on purpose; every other column of every table stays as it was
     releaseColumns.set('messages', releaseColumns.get('messages')!.filter((column) => column !== 'text_encrypted'));
+    // and an async call that ran drops its request body (20261205_1332_retention)
+    releaseColumns.set('async_operations', releaseColumns.get('async_operations')!.filter((column) => column !== 'body'));
     const before = await contents(release, releaseColumns);
 
     assert.deepEqual(await migrateToLatest(database.db), addedSinceLastRelease);
@@ -188,6 +198,11 @@ test('the database of the last release upgrades with its data intact; messages k
     assert.deepEqual(messageById.get(filled.queued.id), { id: filled.queued.id, text_encrypted: null, outgoing_text_encrypted: filled.queued.text_encrypted });
     assert.deepEqual(messageById.get(filled.sending.id), { id: filled.sending.id, text_encrypted: null, outgoing_text_encrypted: filled.sending.text_encrypted });
     assert.deepEqual(messageById.get(filled.sent.id), { id: filled.sent.id, text_encrypted: null, outgoing_text_encrypted: null });
+    const asyncBodies = await database.db.selectFrom('async_operations').select(['id', 'status', 'body']).orderBy('status').execute();
+    assert.deepEqual(asyncBodies, [
+      { id: filled.ranAsyncId, status: 'done', body: null },
+      { id: asyncBodies[1].id, status: 'pending', body: { order: { ids: { iikoOrderId: 'A-2' } } } },
+    ]);
 
     // today's code reads what the release wrote
     const [guest] = await findByPhone(database.db, '79990000001');

@@ -1,6 +1,11 @@
 // Every outbox topic's handler and every periodic task, from all modules.
 import type { JobHandler, PeriodicTask } from './types.ts';
-import { operationLogRetention } from '../protocol/mindbox/retention.ts';
+import { idempotencyRetention, operationLogRetention } from '../protocol/mindbox/retention.ts';
+import { sessionRetention } from '../admin/sessions.retention.ts';
+import { codeRetention } from '../customers/retention.ts';
+import { messagesRetention } from '../messaging/retention.ts';
+import { scenarioRunRetention } from '../scenarios/retention.ts';
+import { outboxRetention } from './outbox-retention.ts';
 import { SMS_SEND_TOPIC } from '../messaging/mailings.service.ts';
 import { sendSmsJob } from '../messaging/sms-delivery.ts';
 import { eventJob } from '../scenarios/jobs.ts';
@@ -15,4 +20,15 @@ export const jobHandlers: Record<string, JobHandler> = {
   [WEBHOOK_TOPIC]: webhookJob,
 };
 
-export const periodicTasks: PeriodicTask[] = [operationLogRetention, segmentRecalculationTask, pointsExpiryTask];
+export const periodicTasks: PeriodicTask[] = [
+  operationLogRetention,
+  segmentRecalculationTask,
+  pointsExpiryTask,
+  // retention of every table that grows with traffic (docs/retention.md)
+  idempotencyRetention,
+  outboxRetention,
+  messagesRetention,
+  codeRetention,
+  scenarioRunRetention,
+  sessionRetention,
+];

@@ -168,3 +168,26 @@ export async function messagesPerDay(db: Db, from: Date, to: Date, timeZone: str
     .orderBy(sql`1`)
     .execute();
 }
+
+/** Drops the shown text of at most `limit` messages created before `cutoff`, oldest first; the rows stay (the log, the dashboard's counts). */
+export async function dropTextsBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({ text_encrypted: null })
+    .where(
+      'id',
+      'in',
+      db.selectFrom('messages').select('id').where('text_encrypted', 'is not', null).where('created_at', '<', cutoff).orderBy('created_at').limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Deletes at most `limit` messages created before `cutoff`, oldest first. */
+export async function deleteMessagesBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('messages')
+    .where('id', 'in', db.selectFrom('messages').select('id').where('created_at', '<', cutoff).orderBy('created_at').limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -104,3 +104,36 @@ export async function runsOfCustomer(db: Db, customerId: number, limit = 50): Pr
 export async function runsOfScenario(db: Db, scenario: string, limit: number): Promise<ScenarioRunRow[]> {
   return db.selectFrom('scenario_runs').selectAll().where('scenario', '=', scenario).orderBy('id', 'desc').limit(limit).execute();
 }
+
+/**
+ * Deletes at most `limit` settled runs (completed, no branch matched, failed) created before `cutoff`, oldest
+ * first. The runs of an event still to be delivered again (one of its runs retrying or parked) stay: they are
+ * what keeps its other scenarios from running twice when an operator retries it.
+ */
+export async function deleteSettledRunsBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('scenario_runs')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('scenario_runs as run')
+        .select('run.id')
+        .where('run.created_at', '<', cutoff)
+        .where('run.status', 'in', ['completed', 'noBranchMatched', 'failed'])
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('scenario_runs as unsettled')
+                .select('unsettled.id')
+                .whereRef('unsettled.event_key', '=', 'run.event_key')
+                .where('unsettled.status', 'in', ['retrying', 'parked']),
+            ),
+          ),
+        )
+        .orderBy('run.created_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

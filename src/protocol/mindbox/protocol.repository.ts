@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { forLog } from './mask.ts';
 
 export async function isTransactionKnown(db: Db, transactionId: string): Promise<boolean> {
   const [done, queued] = await Promise.all([
@@ -35,7 +36,8 @@ export async function recordTransaction(
       transaction_id: record.transactionId,
       integration_point: record.integrationPoint,
       operation: record.operation,
-      response: JSON.stringify(record.response),
+      // kept for weeks (the idempotency retention), so as the operation log keeps it: phones and codes masked
+      response: forLog(record.response),
     })
     .execute();
 }
@@ -74,16 +76,23 @@ export async function claimAsyncOperation(db: Db) {
     .executeTakeFirst();
 }
 
+/**
+ * Records how an async call ended. A call that ran (done, or refused for good) loses its request body, which
+ * holds the guest's phone and order and has served; its answer is kept as the operation log keeps it (phones
+ * and codes masked). A call to run again, or parked for an operator, keeps its body.
+ */
 export async function finishAsyncOperation(
   db: Db,
   id: string,
   outcome: { status: 'done' | 'failed' | 'parked' | 'pending'; result?: Record<string, unknown>; error?: string; retryInMs?: number },
 ): Promise<void> {
+  const ran = outcome.status === 'done' || outcome.status === 'failed';
   await db
     .updateTable('async_operations')
     .set({
       status: outcome.status,
-      result: outcome.result ? JSON.stringify(outcome.result) : null,
+      ...(ran ? { body: null } : {}),
+      result: outcome.result ? forLog(outcome.result) : null,
       last_error: outcome.error ?? null,
       attempts: sql`attempts + 1`,
       processed_at: outcome.status === 'pending' ? null : sql`now()`,
@@ -156,8 +165,44 @@ export async function queryOperationLog(db: Db, query: OperationLogQuery) {
   return select.execute();
 }
 
-export async function deleteOperationLogBefore(db: Db, cutoff: Date): Promise<number> {
-  const result = await db.deleteFrom('operation_log').where('at', '<', cutoff).executeTakeFirst();
+/** Deletes at most `limit` operation log entries written before `cutoff`, oldest first. */
+export async function deleteOperationLogBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('operation_log')
+    .where('id', 'in', db.selectFrom('operation_log').select('id').where('at', '<', cutoff).orderBy('at').limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Forgets at most `limit` spent transactionIds recorded before `cutoff`, oldest first: a replay of one is then run again. */
+export async function deleteTransactionsBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('protocol_transactions')
+    .where(
+      'transaction_id',
+      'in',
+      db.selectFrom('protocol_transactions').select('transaction_id').where('created_at', '<', cutoff).orderBy('created_at').limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes at most `limit` async calls that finished (done or failed) before `cutoff`, oldest first; pending and parked ones stay. */
+export async function deleteFinishedAsyncOperationsBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('async_operations')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('async_operations')
+        .select('id')
+        .where('status', 'in', ['done', 'failed'])
+        .where('processed_at', '<', cutoff)
+        .orderBy('processed_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
