@@ -9,7 +9,7 @@ import type { ScenarioDefinition } from '../project/schemas.ts';
 import { branchMatches } from './conditions.ts';
 import * as repository from './scenarios.repository.ts';
 import { stepRunners } from './steps/index.ts';
-import type { ScenarioContext, StepResult, StepRunner } from './types.ts';
+import type { ScenarioContext, ScenarioDeps, StepResult, StepRunner } from './types.ts';
 
 export interface ScenarioRunReport {
   scenario: string;
@@ -50,7 +50,9 @@ export async function runScenariosForEvent(
     if (!triggerMatches(scenario.trigger, event)) continue;
     const now = app.now();
     try {
-      reports.push(await inTransaction(app.db, (db) => runScenario({ app, db, project, scenario, event, now }, eventKey)));
+      reports.push(
+        await inTransaction(app.db, (db) => runScenario({ db, project, now, secrets: app.secrets, defaultSmsUrl: app.config.smsUrl }, scenario, event, eventKey)),
+      );
     } catch (error) {
       const failing = error instanceof StepThrew ? error.step : 'start';
       const cause = error instanceof StepThrew ? error.error : error;
@@ -80,8 +82,8 @@ class StepThrew extends Error {
   }
 }
 
-async function runScenario(base: Omit<ScenarioContext, 'customer' | 'runId' | 'eventKey'>, eventKey: string): Promise<ScenarioRunReport> {
-  const { db, scenario, event, now } = base;
+async function runScenario(deps: ScenarioDeps, scenario: ScenarioDefinition, event: DomainEvent, eventKey: string): Promise<ScenarioRunReport> {
+  const { db, now } = deps;
   const report: ScenarioRunReport = { scenario: scenario.systemName, status: 'completed', branch: null, steps: [] };
   const runId = await repository.startRun(db, {
     scenario: scenario.systemName,
@@ -99,7 +101,7 @@ async function runScenario(base: Omit<ScenarioContext, 'customer' | 'runId' | 'e
     report.status = 'failed';
     report.steps.push({ type: 'start', status: 'failed', detail: 'the guest no longer exists' });
   } else {
-    const context: ScenarioContext = { ...base, customer, runId, eventKey };
+    const context: ScenarioContext = { ...deps, scenario, event, customer, runId, eventKey };
     const index = await firstMatchingBranch(context);
     if (index === null) report.status = 'noBranchMatched';
     else {

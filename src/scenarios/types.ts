@@ -1,20 +1,29 @@
-// The contracts of the scenario engine: what a condition and a step see, and what a step reports.
-import type { AppContext } from '../app-context.ts';
+// The contracts of the scenario engine: what a condition and a step see, and what a step reports. A step runs
+// inside the run's transaction, so it gets that transaction and the few things it uses besides, never the app:
+// nothing in a step can reach another connection (with the embedded database that would wait forever).
 import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
 import type { DomainEvent } from '../jobs/outbox.ts';
 import type { ScenarioCondition, ScenarioDefinition, ScenarioStep } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
+import type { SecretBox } from '../shared/secret-box.ts';
 
-export interface ScenarioContext {
-  app: AppContext;
+/** What a step may use besides the run it belongs to. */
+export interface ScenarioDeps {
   /** the run's transaction: the run record and every step's writes commit together */
   db: Db;
   project: ProjectSnapshot;
+  now: Date;
+  /** seals the code a step issues for the steps after it, and the texts of SMS */
+  secrets: SecretBox;
+  /** REGULARS_SMS_URL: where a mailing goes when its connection names no URL */
+  defaultSmsUrl: string;
+}
+
+export interface ScenarioContext extends ScenarioDeps {
   scenario: ScenarioDefinition;
   event: DomainEvent;
   customer: CustomerRow;
-  now: Date;
   /** the run record of this scenario and event (steps that finish later, like webhooks, update it) */
   runId: number;
   /** the event's identity (`event:<outbox id>`) */

@@ -7,7 +7,7 @@ import { isAppError } from '../../shared/errors.ts';
 import type { StepRunner } from '../types.ts';
 
 export const generateAuthorizationCode: StepRunner<'generateAuthorizationCode'> = async (context, step) => {
-  const { app, db, project, scenario, customer, now } = context;
+  const { db, project, secrets, scenario, customer, now } = context;
   const phone = customer.mobile_phone;
   if (!phone) return { status: 'skipped', detail: 'the guest has no mobile phone' };
   let issued;
@@ -27,7 +27,7 @@ export const generateAuthorizationCode: StepRunner<'generateAuthorizationCode'> 
     if (isAppError(error)) return { status: 'failed', detail: error.message.replace(/^\/customer\/mobilePhone: /, '') };
     throw error;
   }
-  const secrets = sealMailingSecrets(app.secrets, { parameters: { AuthentificationCode: issued.code }, to: phone, validUntil: issued.expiresAt.toISOString() });
-  context.event = { ...context.event, data: { ...context.event.data, secrets } };
+  const sealed = sealMailingSecrets(secrets, { parameters: { AuthentificationCode: issued.code }, to: phone, validUntil: issued.expiresAt.toISOString() });
+  context.event = { ...context.event, data: { ...context.event.data, secrets: sealed } };
   return { status: 'done', detail: `a ${step.length}-digit code valid until ${issued.expiresAt.toISOString()}` };
 };

@@ -4,15 +4,15 @@ import { openMailingSecrets } from '../../messaging/mailing-secrets.ts';
 import { mailingRecipient, queueMailing } from '../../messaging/mailings.service.ts';
 import type { StepRunner } from '../types.ts';
 
-export const sendMailing: StepRunner<'sendMailing'> = async ({ app, db, project, scenario, event, customer, now }, step) => {
+export const sendMailing: StepRunner<'sendMailing'> = async ({ db, project, secrets, defaultSmsUrl, scenario, event, customer, now }, step) => {
   const sealed = typeof event.data?.secrets === 'string' ? event.data.secrets : null;
-  const secrets = sealed ? openMailingSecrets(app.secrets, sealed) : null;
-  const outcome = await queueMailing(db, { project, defaultSmsUrl: app.config.smsUrl, secrets: app.secrets }, {
+  const carried = sealed ? openMailingSecrets(secrets, sealed) : null;
+  const outcome = await queueMailing(db, { project, defaultSmsUrl, secrets }, {
     mailing: step.mailing,
     recipient: mailingRecipient(customer),
-    to: secrets?.to,
-    parameters: secrets?.parameters,
-    validUntil: secrets ? new Date(secrets.validUntil) : undefined,
+    to: carried?.to,
+    parameters: carried?.parameters,
+    validUntil: carried ? new Date(carried.validUntil) : undefined,
     source: `scenario:${scenario.systemName}`,
     now,
   });
