@@ -86,8 +86,9 @@ test('a registered guest gets a confirmation SMS, confirms the phone and is foun
         birthDate: '1990-01-31',
         sex: 'female',
         discountCard: { ids: { number: 'CARD-1' } },
-        // the preset's Rank scenario writes the rank of the guest's segment over the value given at registration
-        customFields: { Rank: 'Bronze' },
+        // the preset's Rank scenario writes the rank of the guest's segment over the value given at registration;
+        // answers key custom fields in camel case, as Mindbox does
+        customFields: { rank: 'Bronze' },
       },
     );
     assert.equal(found.body.customer.ids.mindboxId, mindboxId);
@@ -285,7 +286,7 @@ test('editing: changed and unchanged fields, %CLEAR%, and a new phone that waits
     assert.equal(renamed.body.customer.processingStatus, 'Changed');
     assert.equal(renamed.body.customer.lastName, 'Petrova');
     assert.equal(renamed.body.customer.email, undefined);
-    assert.deepEqual(renamed.body.customer.customFields, { Rank: 'Gold' });
+    assert.deepEqual(renamed.body.customer.customFields, { rank: 'Gold' });
     const [changed] = await events(t, 'customerChanged');
     assert.equal(changed.operation, 'Offline.EditCustomer');
     assert.deepEqual(changed.data.fields.sort(), ['customFields.Rank', 'email', 'lastName']);
@@ -365,6 +366,45 @@ test('templates see the guest: names, the code and the points balance, which Che
       found.body.balances.map((b: any) => [b.systemName, b.total, b.available]),
       [['Bonus', 120, 120]],
     );
+  } finally {
+    await t.close();
+  }
+});
+
+test('custom fields and identifiers are named in any case in requests and answered in camel case, as Mindbox does', async () => {
+  const t = await createTestApp({ phoneConfirmation: false });
+  try {
+    const project = iikoPreset({ phoneConfirmation: false });
+    project.customFields!.push(
+      { entity: 'Customer', systemName: 'WebSiteId', name: 'Id on the website', type: 'ExternalIdentifier' },
+      { entity: 'Customer', systemName: 'VIPLevel', name: 'VIP level', type: 'Integer' },
+    );
+    await applyProject(t.app.db, project);
+    await t.app.project.reload();
+
+    const created = await register(t, { mobilePhone: PHONE, ids: { WEBSITEID: 'w-1' }, customFields: { viplevel: '2', RANK: 'Silver' } });
+    assert.equal(created.body.status, 'Success', JSON.stringify(created.body));
+    assert.deepEqual(created.body.customer.ids, { mindboxId: created.body.customer.ids.mindboxId, webSiteId: 'w-1' });
+    assert.deepEqual(created.body.customer.customFields, { vipLevel: 2, rank: 'Silver' });
+    const [stored] = await t.app.db.selectFrom('customers').select('custom_fields').execute();
+    assert.deepEqual(stored.custom_fields, { WebSiteId: 'w-1', VIPLevel: 2, Rank: 'Silver' }, 'values are kept under the system names');
+
+    for (const key of ['webSiteId', 'WebSiteId', 'websiteid']) {
+      const found = await t.call('Offline.CheckCustomer', { customer: { ids: { [key]: 'w-1' } } });
+      assert.equal(found.body.customer.processingStatus, 'Found', key);
+      assert.equal(found.body.customer.customFields.vipLevel, 2);
+    }
+    const byMindboxId = await t.call('Offline.CheckCustomer', { customer: { ids: { MindboxId: created.body.customer.ids.mindboxId } } });
+    assert.equal(byMindboxId.body.customer.processingStatus, 'Found');
+
+    const twice = await t.call('Offline.EditCustomer', { customer: { mobilePhone: PHONE, customFields: { Rank: 'Gold', rank: 'Silver' } } });
+    assert.equal(twice.body.status, 'ValidationError');
+    assert.deepEqual(twice.body.validationMessages.map((m: any) => m.location), ['/customer/customFields/rank']);
+    const edited = await t.call('Offline.EditCustomer', { customer: { mobilePhone: PHONE, customFields: { vipLevel: 3 } } });
+    assert.equal(edited.body.customer.processingStatus, 'Changed');
+    assert.deepEqual(edited.body.customer.customFields, { vipLevel: 3, rank: 'Silver' });
+    const [changed] = await events(t, 'customerChanged');
+    assert.deepEqual(changed.data.fields, ['customFields.VIPLevel'], 'events name fields by system name');
   } finally {
     await t.close();
   }

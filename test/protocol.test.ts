@@ -22,7 +22,7 @@ describe('protocol', () => {
     assert.equal(answer.body.status, 'Success');
     assert.equal(answer.body.customer.processingStatus, 'Found');
     assert.equal(typeof answer.body.customer.ids.mindboxId, 'number');
-    assert.equal(answer.body.customer.customFields.Rank, 'Gold');
+    assert.equal(answer.body.customer.customFields.rank, 'Gold');
     const missing = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: '79990000000' } });
     assert.equal(missing.body.customer.processingStatus, 'NotFound');
   });

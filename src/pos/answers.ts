@@ -11,6 +11,7 @@ import type {
   OrderAnswer,
   OrderLineAnswer,
 } from '../wire/answers.ts';
+import { fieldValue } from '../wire/field-keys.ts';
 import { parseMinor } from '../wire/money.ts';
 
 export interface Balance {
@@ -33,7 +34,7 @@ export interface Guest {
   email: string | null;
   sex: string | null;
   discountCard: string | null;
-  /** the `Rank` custom field (Bronze, Silver, Gold) */
+  /** the `Rank` custom field (Bronze, Silver, Gold), answered as `rank` by Mindbox and Regulars, `Rank` by older servers */
   rank: string | null;
   /** the configured balance type (`balance_name`); null when the server did not send it */
   balance: Balance | null;
@@ -137,7 +138,7 @@ export function guestFromAnswer(body: Answer, identifiedBy: Guest['identifiedBy'
     email: text(customer.email),
     sex: text(customer.sex),
     discountCard: text(customer.discountCard?.ids?.number),
-    rank: text(customFields.Rank ?? customFields.rank),
+    rank: text(fieldValue(customFields, 'Rank')),
     balance: picked ? balanceFrom(picked) : null,
   };
 }

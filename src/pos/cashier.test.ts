@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { guestFromAnswer } from './answers.ts';
 import { Cashier, Sale, type Guest, type MenuItem } from './cashier.ts';
 import { MindboxClient } from './client.ts';
 import type { PosConfig } from './config.ts';
@@ -65,7 +66,8 @@ const found = {
     isMobilePhoneConfirmed: true,
     firstName: 'Анна',
     discountCard: { ids: { number: 'CARD-7' } },
-    customFields: { Rank: 'Silver' },
+    // Mindbox keys custom fields in camel case: the project's `Rank` is answered as `rank`
+    customFields: { rank: 'Silver' },
   },
   balances: [
     { systemName: 'Other', available: 5, blocked: 0, total: 5 },
@@ -145,6 +147,12 @@ test('finding a guest by phone or card sends CheckCustomer and reads profile, ra
       );
     },
   );
+});
+
+test('the rank is read whatever the case of its key: `rank` from Mindbox and Regulars, `Rank` from older Regulars servers', () => {
+  for (const customFields of [{ rank: 'Gold' }, { Rank: 'Gold' }, { RANK: 'Gold' }]) {
+    assert.equal(guestFromAnswer({ ...found, customer: { ...found.customer, customFields } }, 'phone', 'Bonus').rank, 'Gold', JSON.stringify(customFields));
+  }
 });
 
 test('registration, phone confirmation, a resent code and an edit call their operations with the plugin bodies', async () => {

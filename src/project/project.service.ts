@@ -5,11 +5,11 @@ import { inTransaction } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { iikoPreset, type IikoPresetOptions } from './presets/iiko.ts';
 import * as repository from './project.repository.ts';
-import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type EntityKind, type ProjectDefinition } from './schemas.ts';
+import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type CustomFieldDefinition, type EntityKind, type ProjectDefinition } from './schemas.ts';
 import { generateSecret, hashSecret, secretMatchesHash } from './secrets.ts';
 import { secretPathsOf, type SecretValues } from './secret-values.ts';
 import { ProjectSnapshot } from './snapshot.ts';
-import { validateProject, type ProjectProblem } from './validate.ts';
+import { caseClash, differOnlyInCase, validateProject, type ProjectProblem } from './validate.ts';
 
 const SETTINGS_KIND = 'settings';
 const SETTINGS_KEY = 'project';
@@ -89,6 +89,12 @@ function compareWithStored(
     const keyOf = ENTITY_KINDS[kind] as (entity: unknown) => string;
     (project[kind] as Record<string, unknown>[]).forEach((entity, index) => compare(kind, keyOf(entity), index, entity));
   }
+  // a file adds to the stored project: its fields must not clash in case with those already there either
+  const storedFields = [...stored].filter(([id]) => id.startsWith('customFields/')).map(([, definition]) => definition as CustomFieldDefinition);
+  project.customFields.forEach((field, index) => {
+    const clash = storedFields.find((other) => differOnlyInCase(other, field));
+    if (clash) problems.push({ path: `/customFields/${index}/systemName`, message: caseClash(field, clash, 'in the applied project') });
+  });
   return { changes, problems };
 }
 

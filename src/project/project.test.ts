@@ -96,6 +96,34 @@ describe('applying a project file', () => {
     }
   });
 
+  test('refuses two fields of one entity whose names differ only in case, in the file and against the applied project', async () => {
+    const db = await createTestDatabase();
+    try {
+      const file = {
+        customFields: [
+          { entity: 'Customer', systemName: 'Rank', type: 'String' },
+          { entity: 'Order', systemName: 'rank', type: 'String' },
+          { entity: 'Customer', systemName: 'RANK', type: 'String' },
+        ],
+      };
+      const validation = validateProject(file);
+      assert.ok(!validation.ok);
+      assert.deepEqual(validation.problems.map((p) => p.path), ['/customFields/2/systemName'], 'an Order field may share a Customer field\'s name');
+      assert.match(validation.problems[0].message, /"RANK" differs from the Customer field "Rank" \(\/customFields\/0\) only in case/);
+
+      await applyProject(db.db, iikoPreset({ phoneConfirmation: true }));
+      await assert.rejects(applyProject(db.db, { customFields: [{ entity: 'Customer', systemName: 'rank', type: 'String' }] }), (error: unknown) => {
+        assert.ok(isAppError(error) && error.code === 'validation');
+        assert.deepEqual(error.validationMessages.map((p) => p.location), ['/customFields/0/systemName']);
+        return true;
+      });
+      const unchanged = await applyProject(db.db, { customFields: [{ entity: 'Customer', systemName: 'Rank', name: 'Уровень программы лояльности', type: 'String' }] });
+      assert.deepEqual([unchanged.created, unchanged.changed], [[], []], 'the same field again is no clash');
+    } finally {
+      await db.close();
+    }
+  });
+
   test('is idempotent, reports what changed, and export → apply on an empty database reproduces it', async () => {
     const first = await createTestDatabase();
     const second = await createTestDatabase();

@@ -13,6 +13,7 @@ import type {
   SmsConnectionDefinition,
 } from './schemas.ts';
 import type { SecretValue, SecretValues } from './secret-values.ts';
+import { sameFieldName } from '../wire/field-keys.ts';
 
 export class ProjectSnapshot {
   readonly definition: ProjectDefinition;
@@ -101,8 +102,9 @@ export class ProjectSnapshot {
     return this.definition.customFields.filter((field) => field.entity === entity);
   }
 
-  customField(entity: CustomFieldDefinition['entity'], systemName: string): CustomFieldDefinition | undefined {
-    return this.definition.customFields.find((field) => field.entity === entity && field.systemName === systemName);
+  /** The field a name names, in any case: names of one entity's fields differ beyond case (validate.ts). */
+  customField(entity: CustomFieldDefinition['entity'], name: string): CustomFieldDefinition | undefined {
+    return this.definition.customFields.find((field) => field.entity === entity && sameFieldName(field.systemName, name));
   }
 
   /** Order custom fields of type ExternalIdentifier: the keys an order may be found by in `order.ids`. */

@@ -1,7 +1,8 @@
 // Validates a whole project file: shape first (zod), then every reference between entities and every
 // mailing template. Returns all problems at once, each with its path in the file.
 import { compileTemplate, RECIPIENT_PARAMETERS, TemplateError } from '../messaging/template/index.ts';
-import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type ProjectDefinition } from './schemas.ts';
+import { sameFieldName } from '../wire/field-keys.ts';
+import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type CustomFieldDefinition, type ProjectDefinition } from './schemas.ts';
 
 export interface ProjectProblem {
   path: string;
@@ -25,6 +26,17 @@ export function validateProject(input: unknown): ProjectValidation {
   return problems.length ? { ok: false, problems } : { ok: true, project };
 }
 
+type FieldName = Pick<CustomFieldDefinition, 'entity' | 'systemName'>;
+
+/** Two fields of one entity whose names differ only in case: requests name fields in any case (decision 0016), so they cannot both exist. */
+export function differOnlyInCase(a: FieldName, b: FieldName): boolean {
+  return a.entity === b.entity && a.systemName !== b.systemName && sameFieldName(a.systemName, b.systemName);
+}
+
+export function caseClash(field: FieldName, other: FieldName, where: string): string {
+  return `"${field.systemName}" differs from the ${other.entity} field "${other.systemName}" (${where}) only in case: requests name fields in any case, so rename one`;
+}
+
 function checkReferences(project: ProjectDefinition): ProjectProblem[] {
   const problems: ProjectProblem[] = [];
   const problem = (path: string, message: string) => problems.push({ path, message });
@@ -38,6 +50,11 @@ function checkReferences(project: ProjectDefinition): ProjectProblem[] {
       seen.add(key);
     });
   }
+
+  project.customFields.forEach((field, index) => {
+    const earlier = project.customFields.findIndex((other) => differOnlyInCase(other, field));
+    if (earlier !== -1 && earlier < index) problem(`/customFields/${index}/systemName`, caseClash(field, project.customFields[earlier], `/customFields/${earlier}`));
+  });
 
   const names = <T>(list: T[], key: (item: T) => string) => new Set(list.map(key));
   const integrationPoints = names(project.integrationPoints, (e) => e.systemName);

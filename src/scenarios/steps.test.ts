@@ -241,7 +241,7 @@ test('a step that throws rolls its run back, is retried with the event, and is p
     [gift] = await runsOf(t, id, 'Gift');
     assert.equal(gift.status, 'completed', 'an operator retried the parked event after fixing the cause');
     const found = (await t.call('Offline.CheckCustomer', { customer: { mobilePhone: PHONE } })).body;
-    assert.deepEqual([found.customer.customFields.Rank, found.balances[0].total], ['Gifted', 10]);
+    assert.deepEqual([found.customer.customFields.rank, found.balances[0].total], ['Gifted', 10]);
   } finally {
     await t.close();
   }

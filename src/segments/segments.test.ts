@@ -54,7 +54,7 @@ async function membership(t: TestApp): Promise<Record<number, string[]>> {
 
 async function rankOf(t: TestApp, phone: string): Promise<unknown> {
   const answer = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: phone } });
-  return answer.body.customer.customFields.Rank;
+  return answer.body.customer.customFields.rank;
 }
 
 test('every condition type; evaluating one guest and recalculating everyone give the same membership', async () => {

@@ -1,12 +1,15 @@
 // The guest as the Mindbox protocol shows one (the `customer` node of CheckCustomer and the other answers): only
-// filled fields, Regulars' id and the identifier fields under `ids`. Written by the server's answers and by the
-// body of a scenario's webhook, which shows the guest as CheckCustomer does.
+// filled fields, Regulars' id and the identifier fields under `ids`, custom fields keyed in camel case as Mindbox
+// keys them (`Rank` → `rank`, field-keys.ts). Written by the server's answers and by the body of a scenario's
+// webhook, which shows the guest as CheckCustomer does.
+import { withAnswerKeys } from './field-keys.ts';
 
 /** A guest's fields as the node needs them. */
 export interface GuestFields {
   id: number;
-  /** identifier custom fields (ExternalIdentifier), shown under `ids` */
+  /** identifier custom fields (ExternalIdentifier) by system name, shown under `ids` */
   identifierFields: Record<string, unknown>;
+  /** the other custom fields by system name */
   customFields: Record<string, unknown>;
   mobilePhone: string | null;
   isMobilePhoneConfirmed: boolean;
@@ -21,7 +24,7 @@ export interface GuestFields {
 }
 
 export function customerNode(guest: GuestFields): Record<string, unknown> {
-  const node: Record<string, unknown> = { ids: { mindboxId: guest.id, ...guest.identifierFields } };
+  const node: Record<string, unknown> = { ids: { mindboxId: guest.id, ...withAnswerKeys(guest.identifierFields) } };
   const put = (key: string, value: unknown) => {
     if (value !== null && value !== undefined && value !== '') node[key] = value;
   };
@@ -35,6 +38,6 @@ export function customerNode(guest: GuestFields): Record<string, unknown> {
   put('birthDate', guest.birthDate);
   put('sex', guest.sex);
   if (guest.discountCard) node.discountCard = { ids: { number: guest.discountCard } };
-  node.customFields = guest.customFields;
+  node.customFields = withAnswerKeys(guest.customFields);
   return node;
 }

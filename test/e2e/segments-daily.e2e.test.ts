@@ -33,7 +33,7 @@ async function call(operation: string, body: unknown, transactionId?: string) {
 }
 
 async function rank(): Promise<string | undefined> {
-  return (await call('Offline.CheckCustomer', { customer: { mobilePhone: PHONE } })).customer.customFields?.Rank;
+  return (await call('Offline.CheckCustomer', { customer: { mobilePhone: PHONE } })).customer.customFields?.rank;
 }
 
 async function waitForRank(expected: string, timeoutMs = 30_000): Promise<void> {

@@ -86,3 +86,12 @@ test('multi-valued fields take lists and report each bad item; single fields ref
   );
   assert.deepEqual(parseProfile({ customFields: { Visits: [1, '2'] } }, { ...options, customerFields: fields }).changes.customFields, { Visits: [1, 2] });
 });
+
+test('custom fields are named in any case and read under their system names; naming one twice is refused', () => {
+  const fields = [field('String', { systemName: 'Rank' }), field('Integer', { systemName: 'VIPLevel' })];
+  const parsed = parseProfile({ customFields: { rank: 'Gold', viplevel: '3' } }, { ...options, customerFields: fields });
+  assert.deepEqual(parsed, { changes: { customFields: { Rank: 'Gold', VIPLevel: 3 } }, messages: [] });
+  const twice = parseProfile({ customFields: { Rank: 'Gold', RANK: 'Silver' } }, { ...options, customerFields: fields });
+  assert.deepEqual(twice.messages.map((m) => m.location), ['/customer/customFields/RANK']);
+  assert.deepEqual(twice.changes.customFields, { Rank: 'Gold' });
+});

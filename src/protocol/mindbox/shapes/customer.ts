@@ -1,6 +1,6 @@
 // The Mindbox `customer` node, both ways: read out of a request into the guest's identifiers and profile
 // changes (every problem at its location in the request), and a guest written as an answer shows it.
-import { customerIdentifierFields, type GuestIdentifiers, type GuestView, type NewGuest } from '../../../customers/customers.service.ts';
+import type { GuestIdentifiers, GuestView, NewGuest } from '../../../customers/customers.service.ts';
 import { normalizePhone } from '../../../customers/phone.ts';
 import { checkBirthDate, checkDiscountCard, checkEmail, checkName, parseCustomFieldValue, parseSex, type ProfileChanges } from '../../../customers/profile.ts';
 import type { CustomFieldDefinition } from '../../../project/schemas.ts';
@@ -8,12 +8,42 @@ import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
 import { localDate } from '../../../shared/time-zone.ts';
 import { customerNode } from '../../../wire/customer.ts';
+import { sameFieldName } from '../../../wire/field-keys.ts';
 
 /** The value that clears a field in an edit. */
 export const CLEAR = '%CLEAR%';
 
 export const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+const isMindboxId = (key: string) => sameFieldName(key, 'mindboxId');
+
+/**
+ * Reads the keys of a node that names fields (`ids`, `customFields`) in any case (decision 0016): each key's
+ * field by system name, or the key's problem — unknown, or a second key for a field named already.
+ */
+function fieldKeys<F extends { systemName: string }>(
+  node: Record<string, unknown>,
+  find: (key: string) => F | undefined,
+  unknown: (key: string) => string,
+): { key: string; value: unknown; field?: F; problem?: string }[] {
+  const seen = new Map<string, string>();
+  return Object.entries(node).map(([key, value]) => {
+    const field = find(key);
+    if (!field) return { key, value, problem: unknown(key) };
+    const earlier = seen.get(field.systemName);
+    if (earlier !== undefined) return { key, value, problem: `"${key}" names the field "${field.systemName}" again (as "${earlier}" did): give it once` };
+    seen.set(field.systemName, key);
+    return { key, value, field };
+  });
+}
+
+/** A customer identifier field (type ExternalIdentifier) a request key names, in any case. */
+function identifierField(project: ProjectSnapshot, key: string): CustomFieldDefinition | undefined {
+  const field = project.customField('Customer', key);
+  return field?.type === 'ExternalIdentifier' ? field : undefined;
+}
+
+const notAnIdentifier = (key: string) => `"${key}" is not a customer identifier of this project`;
 
 /**
  * The identifiers a `customer` node gives: `ids.mindboxId`, identifier custom fields in `ids`, `mobilePhone`,
@@ -23,19 +53,17 @@ export function parseGuestIdentifiers(project: ProjectSnapshot, node: unknown, l
   if (!isObject(node)) return {};
   const problems: ValidationMessage[] = [];
   const identifiers: GuestIdentifiers = {};
-  const fields = customerIdentifierFields(project);
   const ids = isObject(node.ids) ? node.ids : {};
-  for (const [key, value] of Object.entries(ids)) {
-    if (!given(value)) continue;
-    if (key === 'mindboxId') {
-      const id = Number(value);
-      if (!Number.isSafeInteger(id) || id <= 0) problems.push({ location: `${location}/ids/mindboxId`, message: 'mindboxId must be a positive whole number' });
-      else identifiers.id = id;
-    } else if (fields.has(key)) {
-      (identifiers.fields ??= {})[key] = String(value).trim();
-    } else {
-      problems.push({ location: `${location}/ids/${key}`, message: `"${key}" is not a customer identifier of this project` });
-    }
+  const mindboxId = Object.keys(ids).find(isMindboxId);
+  if (mindboxId !== undefined && given(ids[mindboxId])) {
+    const id = Number(ids[mindboxId]);
+    if (!Number.isSafeInteger(id) || id <= 0) problems.push({ location: `${location}/ids/${mindboxId}`, message: 'mindboxId must be a positive whole number' });
+    else identifiers.id = id;
+  }
+  const others = Object.fromEntries(Object.entries(ids).filter(([key, value]) => !isMindboxId(key) && given(value)));
+  for (const { key, value, field, problem } of fieldKeys(others, (key) => identifierField(project, key), notAnIdentifier)) {
+    if (problem) problems.push({ location: `${location}/ids/${key}`, message: problem });
+    else (identifiers.fields ??= {})[field!.systemName] = String(value).trim();
   }
   if (given(node.mobilePhone)) {
     const phone = normalizePhone(node.mobilePhone);
@@ -122,21 +150,26 @@ export function parseProfile(node: Record<string, unknown>, options: ProfilePars
     if (!isObject(node.customFields)) problem(`${at}/customFields`, 'must be an object of field system names and values');
     else {
       const values: Record<string, unknown> = {};
-      for (const [name, raw] of Object.entries(node.customFields)) {
+      const keys = fieldKeys(
+        node.customFields,
+        (key) => options.customerFields.find((f) => sameFieldName(f.systemName, key)),
+        (key) => `"${key}" is not a customer field of this project`,
+      );
+      for (const { key: name, value: raw, field, problem: keyProblem } of keys) {
         const location = `${at}/customFields/${name}`;
-        const field = options.customerFields.find((f) => f.systemName === name);
         if (!field) {
-          problem(location, `"${name}" is not a customer field of this project`);
+          problem(location, keyProblem!);
           continue;
         }
         if (field.type === 'ExternalIdentifier') {
           problem(location, `"${name}" is an identifier: send it in customer.ids`);
           continue;
         }
+        const systemName = field.systemName;
         const value = read(raw, location);
         if (value === undefined) continue;
         if (value === null) {
-          values[name] = null;
+          values[systemName] = null;
           continue;
         }
         if (Array.isArray(value) && !field.multiValued) {
@@ -150,7 +183,7 @@ export function parseProfile(node: Record<string, unknown>, options: ProfilePars
           if ('problem' in result) problem(field.multiValued && Array.isArray(value) ? `${location}/${index}` : location, result.problem);
           else parsed.push(result.value);
         });
-        if (parsed.length === items.length) values[name] = field.multiValued ? parsed : parsed[0];
+        if (parsed.length === items.length) values[systemName] = field.multiValued ? parsed : parsed[0];
       }
       changes.customFields = values;
     }
@@ -166,15 +199,14 @@ function profileOptions(project: ProjectSnapshot, now: Date, allowClear: boolean
 function parseNewIdentifierFields(project: ProjectSnapshot, node: Record<string, unknown>, messages: ValidationMessage[]): Record<string, string> {
   const values: Record<string, string> = {};
   if (!isObject(node.ids)) return values;
-  const identifiers = customerIdentifierFields(project);
-  for (const [key, value] of Object.entries(node.ids)) {
-    if (!given(value)) continue;
+  const ids = Object.fromEntries(Object.entries(node.ids).filter(([, value]) => given(value)));
+  for (const { key, value, field, problem } of fieldKeys(ids, (key) => (isMindboxId(key) ? undefined : identifierField(project, key)), notAnIdentifier)) {
     const location = `/customer/ids/${key}`;
-    if (key === 'mindboxId') messages.push({ location, message: 'mindboxId is given by Regulars; leave it out when registering' });
-    else if (!identifiers.has(key)) messages.push({ location, message: `"${key}" is not a customer identifier of this project` });
+    if (isMindboxId(key)) messages.push({ location, message: 'mindboxId is given by Regulars; leave it out when registering' });
+    else if (problem) messages.push({ location, message: problem });
     else if (typeof value !== 'string' && typeof value !== 'number') messages.push({ location, message: 'must be a text' });
     else if (String(value).trim().length > 1000) messages.push({ location, message: 'an identifier has at most 1000 characters' });
-    else values[key] = String(value).trim();
+    else values[field!.systemName] = String(value).trim();
   }
   return values;
 }
