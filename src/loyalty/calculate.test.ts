@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BONUS, cart, guest, IIKO_PRESET, kopecks, line, MENU, promotions, type Dish } from '../../test/support/cart.ts';
-import { calculateCart, formatCartForWire, type CartBalanceType, type CartInput, type CartResult } from './calculate.ts';
+import { calculateCart, type CartBalanceType, type CartInput, type CartResult } from './calculate.ts';
 
 /** Per line, the kopecks each promotion took off (external ones included). */
 function discountsOf(result: CartResult): Record<string, number>[] {
@@ -25,8 +25,6 @@ function earnedPerLine(result: CartResult): number[] {
   );
 }
 
-const cashierText = (result: CartResult) => result.placeholders[0].message;
-
 describe('calculateCart: the iiko preset loyalty rules', () => {
   it('earns 5 % without a rank, 7 % for Silver and 10 % for Gold — one earning rule per line', () => {
     const base = calculateCart(cart({ customer: guest() }));
@@ -39,8 +37,6 @@ describe('calculateCart: the iiko preset loyalty rules', () => {
       const earning = resultLine.appliedPromotions.filter((applied) => applied.type === 'earnedBonusPoints');
       assert.deepEqual(earning.map((applied) => applied.promotion.externalId), ['GoldEarning']);
     }
-    assert.equal(cashierText(gold), 'Гость: Gold · списать до 705 · начислится 141');
-    assert.equal(cashierText(base), 'Гость определён · списать до 705 · начислится 70');
   });
 
   it('lets points pay half of the bill at most, spread over the lines by their totals, and earns on the rest', () => {
@@ -51,7 +47,6 @@ describe('calculateCart: the iiko preset loyalty rules', () => {
     assert.deepEqual(spentPerLine(result), [250, 295, 160]);
     assert.equal(result.totalPrice, kopecks(705));
     assert.equal(result.pointsEarned, 70);
-    assert.equal(cashierText(result), 'Гость: Gold · списать до 705 · списывается 705 · начислится 70');
   });
 
   it('spends what the cashier asked for when it is less, remainders to the largest fractions', () => {
@@ -79,7 +74,6 @@ describe('calculateCart: the iiko preset loyalty rules', () => {
     assert.equal(result.pointsSpent, 0);
     assert.equal(result.totalPrice, kopecks(1410));
     assert.equal(result.pointsEarned, 141);
-    assert.equal(cashierText(result), 'Гость: Gold · списать до 0 · начислится 141');
   });
 
   it('allows no spending at all when no points limit promotion applies', () => {
@@ -141,7 +135,6 @@ describe('calculateCart: rounding', () => {
     assert.equal(fractional.totalPrice, kopecks(500));
     // 10 % of 500.00 ₽ is 50 points exactly
     assert.equal(fractional.pointsEarned, 5000);
-    assert.equal(cashierText(fractional), 'Гость: Gold · списать до 499,99 · списывается 499,99 · начислится 50');
   });
 
   it('rounds earned points per order, not per line: three 150 ₽ espressos at 5 % earn 22, spread 8 + 7 + 7', () => {
@@ -217,7 +210,6 @@ describe('calculateCart: discounts and their conditions', () => {
     const birthday = promotions({ systemName: 'Birthday', name: 'День рождения −15 %', kind: 'discount', percent: 15, scope: 'order', personal: true });
     const unconfirmed = calculateCart(cart({ customer: guest('Gold', { isPhoneConfirmed: false }), promotions: [...IIKO_PRESET, ...birthday] }));
     assert.equal(unconfirmed.discountTotal, 0);
-    assert.equal(cashierText(unconfirmed), 'Гость: Gold · телефон не подтверждён · списать до 705 · начислится 141');
     const confirmed = calculateCart(cart({ promotions: birthday }));
     assert.equal(confirmed.discountTotal, kopecks(211.5));
     const notRequired = calculateCart(cart({ customer: guest('Gold', { isPhoneConfirmed: false }), phoneConfirmationRequired: false, promotions: birthday }));
@@ -345,9 +337,6 @@ describe('calculateCart: modes', () => {
     assert.equal(result.discountTotal, kopecks(48));
     assert.equal(result.pointsProcessed, false);
     assert.deepEqual([result.pointsAvailableForOrder, result.pointsSpent, result.pointsEarned], [0, 0, 0]);
-    assert.equal(cashierText(result), 'Гость не определён');
-    const wire = formatCartForWire(result, input, { externalSystem: 'iiko' });
-    assert.deepEqual(Object.keys(wire), ['totalPrice', 'lines', 'placeholders']);
   });
 
   it('offline: none of our discounts and no spending, the POS’s discounts stand and earning rules apply', () => {
@@ -357,98 +346,6 @@ describe('calculateCart: modes', () => {
     assert.equal(result.pointsSpent, 0);
     assert.equal(result.totalPrice, kopecks(720));
     assert.equal(result.pointsEarned, 72);
-    assert.equal(cashierText(result), 'Гость: Gold · начислится 72');
-  });
-});
-
-describe('formatCartForWire', () => {
-  it('builds the Mindbox order node with decimals, per-line promotions, points info, coupons and the cashier text', () => {
-    const input = cart({
-      lines: [
-        line(1, 'cappuccino', 2, { lineId: 'a1' }),
-        line(2, 'cheesecake', 1, { status: 'iikoCheckedOut', requestedPromotions: [{ externalId: 'iikoDisc1', amount: kopecks(20) }] }),
-      ],
-      promotions: [
-        ...IIKO_PRESET,
-        ...promotions({ systemName: 'Welcome10', name: 'Приветственная скидка 10 %', kind: 'discount', percent: 10, scope: 'order', couponPool: 'Welcome' }),
-      ],
-      coupons: [{ code: 'HELLO-1', status: 'CanBeUsed', pool: 'Welcome' }],
-      pointsRequested: 100,
-    });
-    const wire = formatCartForWire(calculateCart(input), input, { externalSystem: 'iiko', balance: { total: 1200, available: 1000, blocked: 200 } });
-
-    const bonus = { ids: { systemName: 'Bonus' }, name: 'Бонусы' };
-    const mindbox = (externalId: string, name: string) => ({ ids: { externalId }, name, type: 'mindbox' as const });
-    const welcome = mindbox('Welcome10', 'Приветственная скидка 10 %');
-    const pointsPayment = mindbox('PointsPayment', 'Оплата баллами до 50 %');
-    const gold = mindbox('GoldEarning', 'Gold 10 %');
-    const expires = '2027-03-02T09:30:00.000Z';
-    const info = {
-      status: 'Success',
-      availableAmountForCurrentOrder: 360,
-      spentAmountForCurrentOrder: 100,
-      balanceType: bonus,
-      balance: { total: 1200, available: 1000, blocked: 200 },
-    };
-    // 500 + 300 ₽ after the POS's 20 ₽; 10 % → 50 + 30; points 100 over 450 : 270 → 63 + 37 (tie to the first);
-    // 10 % of 387 + 233 ₽ = 62 points → 38.7 + 23.3 → 39 + 23
-    assert.deepEqual(wire, {
-      totalPrice: 620,
-      lines: [
-        {
-          lineNumber: 1,
-          lineId: 'a1',
-          quantity: 2,
-          basePricePerItem: 250,
-          discountedPriceOfLine: 387,
-          product: { ids: { iiko: 'cappuccino' } },
-          appliedPromotions: [
-            { type: 'discount', amount: 50, promotion: welcome, coupon: { ids: { code: 'HELLO-1' } } },
-            { type: 'spentBonusPoints', amount: 63, promotion: pointsPayment, balanceType: bonus },
-            { type: 'earnedBonusPoints', amount: 39, promotion: gold, balanceType: bonus, expirationDateTimeUtc: expires },
-          ],
-        },
-        {
-          lineNumber: 2,
-          quantity: 1,
-          basePricePerItem: 320,
-          discountedPriceOfLine: 233,
-          product: { ids: { iiko: 'cheesecake' } },
-          status: { ids: { externalId: 'iikoCheckedOut' } },
-          appliedPromotions: [
-            { type: 'discount', amount: 20, promotion: { ids: { externalId: 'iikoDisc1' }, name: 'iikoDisc1', type: 'external' } },
-            { type: 'discount', amount: 30, promotion: welcome, coupon: { ids: { code: 'HELLO-1' } } },
-            { type: 'spentBonusPoints', amount: 37, promotion: pointsPayment, balanceType: bonus },
-            { type: 'earnedBonusPoints', amount: 23, promotion: gold, balanceType: bonus, expirationDateTimeUtc: expires },
-          ],
-        },
-      ],
-      bonusPointsInfo: [info],
-      totalBonusPointsInfo: info,
-      bonusPointsChanges: [{ balanceType: bonus, earnedAmount: 62, spentAmount: 100 }],
-      couponsInfo: [{ coupon: { ids: { code: 'HELLO-1' }, status: 'CanBeUsed', pool: { ids: { externalId: 'Welcome' } } }, discountAmountForCurrentOrder: 80 }],
-      placeholders: [
-        { ids: { externalId: 'cashier' }, content: [{ type: 'text', message: 'Гость: Gold · списать до 360 · списывается 100 · начислится 62' }] },
-      ],
-    });
-  });
-
-  it('shows fractional points with two decimals and weighed quantities with three', () => {
-    const input = cart({
-      customer: guest(),
-      lines: [{ ...line(1, 'carbonara'), productId: 'salmon-by-weight', quantity: 355, basePricePerItem: 249000, minPricePerItem: 200000 }],
-      balanceType: { ...BONUS, fractional: true },
-      pointsAvailable: 1050,
-    });
-    const wire = formatCartForWire(calculateCart(input), input, { externalSystem: 'iiko' });
-    assert.equal(wire.lines[0].quantity, 0.355);
-    assert.equal(wire.lines[0].minPricePerItem, 2000);
-    assert.equal(wire.totalPrice, 883.95);
-    // 5 % of 883.95 ₽ is 44.1975 points → 44.19; half of the bill above the 710 ₽ minimum is 173.95 but the balance is 10.50
-    assert.equal(wire.lines[0].appliedPromotions[0].amount, 44.19);
-    assert.equal(wire.totalBonusPointsInfo?.availableAmountForCurrentOrder, 10.5);
-    assert.deepEqual(wire.totalBonusPointsInfo?.balance, { total: 10.5, available: 10.5, blocked: 0 });
-    assert.equal(wire.placeholders[0].content[0].message, 'Гость определён · списать до 10,5 · начислится 44,19');
   });
 });
 

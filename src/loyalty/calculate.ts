@@ -3,8 +3,9 @@
 // for points (whole points, or hundredths for fractional types), hundredths of a percent for percents.
 //
 // Order of work: line totals → the POS's own (external) discounts → our discounts by priority →
-// points spending → points earning on what is left to pay in money → coupons → the cashier's text.
-import { parseMinor, toDecimal, toNumericString } from '../shared/money.ts';
+// points spending → points earning on what is left to pay in money → coupons. What the cashier is shown of
+// it is the protocol's (src/protocol/mindbox/shapes/order-answer.ts).
+import { parseMinor } from '../shared/money.ts';
 import { localTime, localWeekday } from '../shared/time-zone.ts';
 import { distributeByLargestRemainder } from './distribute.ts';
 import type { PromotionDefinition } from './promotions.schemas.ts';
@@ -37,8 +38,6 @@ export interface CartLineInput {
   /** kopecks; the line never costs less than this times the quantity */
   minPricePerItem?: number;
   requestedPromotions: RequestedPromotion[];
-  /** the line status external id, echoed on the wire; the caller decides which lines to send */
-  status?: string;
 }
 
 export interface CartCustomer {
@@ -137,12 +136,6 @@ export interface CouponResult {
   discountAmount: number;
 }
 
-export interface CartPlaceholder {
-  /** placeholder area; `cashier` is the text for the POS screen */
-  area: 'cashier';
-  message: string;
-}
-
 export interface CartResult {
   lines: CartLineResult[];
   /** kopecks: sum of line totals before any discount */
@@ -164,7 +157,6 @@ export interface CartResult {
   /** per earning promotion, for the ledger */
   earnings: EarnedPoints[];
   coupons: CouponResult[];
-  placeholders: CartPlaceholder[];
 }
 
 const PERCENT_DENOMINATOR = 10_000; // percents are carried in hundredths: 7.5 % → 750
@@ -461,26 +453,6 @@ function couponResults(coupons: CartCoupon[], effects: Map<string, number>, used
   return results;
 }
 
-/** Points in balance units as a cashier reads them: "430", "12,5". */
-export function formatPoints(units: number, fractional: boolean): string {
-  if (!fractional) return String(units);
-  return toNumericString(units, 2).replace(/\.?0+$/, '').replace('.', ',');
-}
-
-function cashierMessage(input: CartInput, customer: CartCustomer | null, outcome: { pointsProcessed: boolean; available: number; spent: number; earned: number }): string {
-  if (!customer) return 'Гость не определён';
-  const rank = customer.customFields.Rank;
-  const parts = [typeof rank === 'string' && rank.trim() !== '' ? `Гость: ${rank.trim()}` : 'Гость определён'];
-  if (input.phoneConfirmationRequired && !customer.isPhoneConfirmed) parts.push('телефон не подтверждён');
-  if (outcome.pointsProcessed) {
-    const fractional = input.balanceType!.fractional;
-    if (input.mode === 'authorized') parts.push(`списать до ${formatPoints(outcome.available, fractional)}`);
-    if (outcome.spent > 0) parts.push(`списывается ${formatPoints(outcome.spent, fractional)}`);
-    parts.push(`начислится ${formatPoints(outcome.earned, fractional)}`);
-  }
-  return parts.join(' · ');
-}
-
 export function calculateCart(input: CartInput): CartResult {
   assertInput(input);
   const customer = input.mode === 'anonymous' ? null : input.customer;
@@ -583,179 +555,5 @@ export function calculateCart(input: CartInput): CartResult {
     pointsEarned,
     earnings,
     coupons: couponResults(input.coupons, couponEffects, usedCoupons),
-    placeholders: [
-      {
-        area: 'cashier',
-        message: cashierMessage(input, customer, {
-          pointsProcessed,
-          available: spend.availableForOrder,
-          spent: spend.spent,
-          earned: pointsEarned,
-        }),
-      },
-    ],
-  };
-}
-
-// ---- The Mindbox response `order` node ----
-
-export interface PointsBalance {
-  /** balance type minor units */
-  total: number;
-  available: number;
-  blocked: number;
-}
-
-export interface WireBalanceType {
-  ids: { systemName: string };
-  name: string;
-}
-
-export interface WirePromotion {
-  ids: { externalId: string };
-  name: string;
-  type: 'mindbox' | 'external';
-}
-
-export interface WireAppliedPromotion {
-  type: 'discount' | 'spentBonusPoints' | 'earnedBonusPoints';
-  /** roubles for `discount` and `spentBonusPoints`, points for `earnedBonusPoints` */
-  amount: number;
-  promotion: WirePromotion;
-  coupon?: { ids: { code: string } };
-  balanceType?: WireBalanceType;
-  expirationDateTimeUtc?: string;
-}
-
-export interface WireOrderLine {
-  lineNumber: number;
-  lineId?: string;
-  quantity: number;
-  basePricePerItem: number;
-  minPricePerItem?: number;
-  discountedPriceOfLine: number;
-  product?: { ids: Record<string, string> };
-  status?: { ids: { externalId: string } };
-  appliedPromotions: WireAppliedPromotion[];
-}
-
-export interface WireBonusPointsInfo {
-  status: 'Success';
-  availableAmountForCurrentOrder: number;
-  spentAmountForCurrentOrder: number;
-  balanceType: WireBalanceType;
-  balance: { total: number; available: number; blocked: number };
-}
-
-export interface WireCouponInfo {
-  coupon: { ids: { code: string }; status: CouponResultStatus; pool?: { ids: { externalId: string } } };
-  discountAmountForCurrentOrder: number;
-}
-
-export interface WireOrder {
-  totalPrice: number;
-  lines: WireOrderLine[];
-  bonusPointsInfo?: WireBonusPointsInfo[];
-  totalBonusPointsInfo?: WireBonusPointsInfo;
-  bonusPointsChanges?: { balanceType: WireBalanceType; earnedAmount: number; spentAmount: number }[];
-  couponsInfo?: WireCouponInfo[];
-  placeholders: { ids: { externalId: string }; content: { type: 'text'; message: string }[] }[];
-}
-
-export interface WireFormatOptions {
-  /** the external system whose product ids the POS sends, the key under `product.ids` (`iiko` in the preset) */
-  externalSystem: string;
-  /** the customer's balance in balance type minor units; by default `pointsAvailable`, nothing blocked */
-  balance?: PointsBalance;
-}
-
-function wirePromotion(ref: PromotionRef): WirePromotion {
-  return { ids: { externalId: ref.externalId }, name: ref.name, type: ref.origin === 'own' ? 'mindbox' : 'external' };
-}
-
-/** The `order` node of a calculation response: decimal roubles and points, as the Mindbox protocol shows them. */
-export function formatCartForWire(result: CartResult, input: CartInput, options: WireFormatOptions): WireOrder {
-  const balanceType = input.balanceType;
-  const pointScale = balanceType?.fractional ? 2 : 0;
-  const points = (units: number) => toDecimal(units, pointScale);
-  const wireBalanceType: WireBalanceType | undefined = balanceType
-    ? { ids: { systemName: balanceType.systemName }, name: balanceType.name }
-    : undefined;
-
-  const lines = result.lines.map((line, index): WireOrderLine => {
-    const source = input.lines[index];
-    return {
-      lineNumber: line.lineNumber,
-      ...(line.lineId === undefined ? {} : { lineId: line.lineId }),
-      quantity: toDecimal(source.quantity, 3),
-      basePricePerItem: toDecimal(source.basePricePerItem),
-      ...(source.minPricePerItem === undefined ? {} : { minPricePerItem: toDecimal(source.minPricePerItem) }),
-      discountedPriceOfLine: toDecimal(line.discountedPriceOfLine),
-      ...(source.productId === undefined ? {} : { product: { ids: { [options.externalSystem]: source.productId } } }),
-      ...(source.status === undefined ? {} : { status: { ids: { externalId: source.status } } }),
-      appliedPromotions: line.appliedPromotions.map((applied): WireAppliedPromotion => {
-        switch (applied.type) {
-          case 'discount':
-            return {
-              type: 'discount',
-              amount: toDecimal(applied.amount),
-              promotion: wirePromotion(applied.promotion),
-              ...(applied.couponCode === undefined ? {} : { coupon: { ids: { code: applied.couponCode } } }),
-            };
-          case 'spentBonusPoints':
-            return {
-              type: 'spentBonusPoints',
-              amount: toDecimal(applied.amount),
-              promotion: wirePromotion(applied.promotion),
-              balanceType: wireBalanceType,
-            };
-          case 'earnedBonusPoints':
-            return {
-              type: 'earnedBonusPoints',
-              amount: points(applied.points),
-              promotion: wirePromotion(applied.promotion),
-              ...(applied.couponCode === undefined ? {} : { coupon: { ids: { code: applied.couponCode } } }),
-              balanceType: wireBalanceType,
-              ...(applied.expirationDateTimeUtc === null ? {} : { expirationDateTimeUtc: applied.expirationDateTimeUtc.toISOString() }),
-            };
-        }
-      }),
-    };
-  });
-
-  let pointsNodes: Pick<WireOrder, 'bonusPointsInfo' | 'totalBonusPointsInfo' | 'bonusPointsChanges'> = {};
-  if (result.pointsProcessed && wireBalanceType) {
-    const balance = options.balance ?? { total: input.pointsAvailable, available: input.pointsAvailable, blocked: 0 };
-    const info: WireBonusPointsInfo = {
-      status: 'Success',
-      availableAmountForCurrentOrder: points(result.pointsAvailableForOrder),
-      spentAmountForCurrentOrder: points(result.pointsSpent),
-      balanceType: wireBalanceType,
-      balance: { total: points(balance.total), available: points(balance.available), blocked: points(balance.blocked) },
-    };
-    pointsNodes = {
-      bonusPointsInfo: [info],
-      totalBonusPointsInfo: info,
-      bonusPointsChanges: [{ balanceType: wireBalanceType, earnedAmount: points(result.pointsEarned), spentAmount: points(result.pointsSpent) }],
-    };
-  }
-  const couponsInfo: WireCouponInfo[] = result.coupons.map((coupon) => ({
-    coupon: {
-      ids: { code: coupon.code },
-      status: coupon.status,
-      ...(coupon.pool === undefined ? {} : { pool: { ids: { externalId: coupon.pool } } }),
-    },
-    discountAmountForCurrentOrder: toDecimal(coupon.discountAmount),
-  }));
-
-  return {
-    totalPrice: toDecimal(result.totalPrice),
-    lines,
-    ...pointsNodes,
-    ...(input.coupons.length > 0 ? { couponsInfo } : {}),
-    placeholders: result.placeholders.map((placeholder) => ({
-      ids: { externalId: placeholder.area },
-      content: [{ type: 'text', message: placeholder.message }],
-    })),
   };
 }

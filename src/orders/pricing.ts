@@ -1,41 +1,19 @@
 // Prices an order: gathers what the pure calculation needs (the guest's rank and segments, the balance,
 // the products' categories, the coupons) and runs `calculateCart`.
-import { resolveProducts, unknownProductNote } from '../catalog/catalog.service.ts';
+import { resolveProducts } from '../catalog/catalog.service.ts';
 import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
-import type { BalanceMinor } from '../loyalty/balances.ts';
-import { calculateCart, formatCartForWire, type CalculationMode, type CartCoupon, type CartInput, type CartResult, type WireOrder } from '../loyalty/calculate.ts';
+import { calculateCart, type CalculationMode, type CartCoupon, type CartInput, type CartResult } from '../loyalty/calculate.ts';
 import { couponStatuses } from '../loyalty/coupons.service.ts';
-import type { BalanceTypeDefinition, IntegrationPointDefinition, OperationDefinition } from '../project/schemas.ts';
-import type { ProjectSnapshot } from '../project/snapshot.ts';
+import type { BalanceTypeDefinition } from '../project/schemas.ts';
 import { segmentsOfCustomer } from '../segments/segments.service.ts';
-import type { OrderInput } from './order-input.ts';
-
-/** What an order operation knows about the call it serves. */
-export interface OrderCallContext {
-  project: ProjectSnapshot;
-  integrationPoint: IntegrationPointDefinition;
-  operation: OperationDefinition;
-  now: Date;
-  transactionId: string | null;
-  /** remarks for the operation log */
-  notes: string[];
-}
+import type { OrderContext, OrderInput } from './order.types.ts';
 
 export interface Pricing {
   input: CartInput;
   result: CartResult;
-}
-
-/**
- * The balance type an operation works with: its `balanceType` setting, or the project's only balance
- * type when the setting is left out; null when there is none (no points at all).
- */
-export function balanceTypeOf(ctx: Pick<OrderCallContext, 'project' | 'operation'>): BalanceTypeDefinition | null {
-  const named = (ctx.operation.settings as { balanceType?: string }).balanceType;
-  if (named) return ctx.project.balanceType(named) ?? null;
-  const all = ctx.project.definition.balanceTypes;
-  return all.length === 1 ? all[0] : null;
+  /** product ids of the order the catalogue does not know: calculated without product promotions */
+  unknownProducts: string[];
 }
 
 /** The product lookup: categories with their ancestors for the products the catalogue knows. */
@@ -58,7 +36,7 @@ export interface PricingOptions {
   exceptOrderId?: number;
 }
 
-export async function priceOrder(db: Db, ctx: OrderCallContext, order: OrderInput, options: PricingOptions): Promise<Pricing> {
+export async function priceOrder(db: Db, ctx: OrderContext, order: OrderInput, options: PricingOptions): Promise<Pricing> {
   const customer = options.mode === 'anonymous' ? null : options.customer;
   const productIds = order.lines.map((line) => line.productId);
   const [categories, segments, coupons] = await Promise.all([
@@ -68,9 +46,6 @@ export async function priceOrder(db: Db, ctx: OrderCallContext, order: OrderInpu
       ? Promise.resolve<CartCoupon[]>([])
       : couponStatuses(db, ctx.project, order.coupons, customer?.id ?? null, { lock: options.lockCoupons, exceptOrderId: options.exceptOrderId }),
   ]);
-  const unknown = productIds.filter((id) => !categories.has(id));
-  const note = unknownProductNote(order.externalSystem, unknown);
-  if (note) ctx.notes.push(note);
 
   const balanceType = customer ? options.balanceType : null;
   const input: CartInput = {
@@ -87,12 +62,11 @@ export async function priceOrder(db: Db, ctx: OrderCallContext, order: OrderInpu
       basePricePerItem: line.basePricePerItem,
       ...(line.minPricePerItem === undefined ? {} : { minPricePerItem: line.minPricePerItem }),
       requestedPromotions: line.requestedPromotions,
-      ...(line.status === undefined ? {} : { status: line.status }),
     })),
     customer: customer
       ? { isPhoneConfirmed: customer.is_mobile_phone_confirmed, segments, customFields: (customer.custom_fields ?? {}) as Record<string, unknown> }
       : null,
-    phoneConfirmationRequired: ctx.integrationPoint.phoneConfirmation,
+    phoneConfirmationRequired: ctx.confirmsPhones,
     balanceType: balanceType
       ? { systemName: balanceType.systemName, name: balanceType.name, fractional: balanceType.fractional, lifetimeDays: balanceType.lifetimeDays }
       : null,
@@ -102,13 +76,5 @@ export async function priceOrder(db: Db, ctx: OrderCallContext, order: OrderInpu
     coupons,
     mode: customer ? options.mode : options.mode === 'offline' ? 'offline' : 'anonymous',
   };
-  return { input, result: calculateCart(input) };
-}
-
-/** The calculation's `order` node, with the guest's balance as it stands. */
-export function wireOrderOf(pricing: Pricing, order: OrderInput, balance: BalanceMinor | null): WireOrder {
-  return formatCartForWire(pricing.result, pricing.input, {
-    externalSystem: order.externalSystem,
-    ...(balance ? { balance: { total: balance.total, available: balance.available, blocked: balance.blocked } } : {}),
-  });
+  return { input, result: calculateCart(input), unknownProducts: productIds.filter((id) => !categories.has(id)) };
 }

@@ -1,22 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { iikoPreset } from '../project/presets/iiko.ts';
-import { projectSchema } from '../project/schemas.ts';
-import { ProjectSnapshot } from '../project/snapshot.ts';
-import type { AppError } from '../shared/errors.ts';
-import { executionTimeOf, parseDateTime, parseOrderInput } from './order-input.ts';
+import { iikoPreset } from '../../../project/presets/iiko.ts';
+import { projectSchema } from '../../../project/schemas.ts';
+import { ProjectSnapshot } from '../../../project/snapshot.ts';
+import type { AppError } from '../../../shared/errors.ts';
+import { parseDateTime } from '../../../orders/field-values.ts';
+import { parseOrderToChange, parseStatusChange } from './order-status.ts';
+import { executionTimeOf, parseOrderInput } from './order.ts';
 
 const project = new ProjectSnapshot(projectSchema.parse(iikoPreset({ phoneConfirmation: true })), 1);
 const OPTIONS = { pointScale: 0 as const, requireTotalPrice: true, requireIdentifier: false };
 
-function locations(body: Record<string, unknown>, options = OPTIONS): string[] {
+function refusedAt(read: () => unknown): string[] {
   try {
-    parseOrderInput(project, body, options);
+    read();
   } catch (error) {
     return (error as AppError).validationMessages.map((message) => message.location ?? '');
   }
   return [];
 }
+
+const locations = (body: Record<string, unknown>, options = OPTIONS) => refusedAt(() => parseOrderInput(project, body, options));
 
 describe('order node', () => {
   it('reads amounts as numbers or numeric strings into minor units', () => {
@@ -105,5 +109,59 @@ describe('order node', () => {
     const now = new Date('2026-03-01T12:00:00Z');
     assert.equal(executionTimeOf({}, now), now);
     assert.throws(() => executionTimeOf({ executionDateTimeUtc: '2026-03-01T12:05:00Z' }, now), /future/);
+  });
+});
+
+describe('status change request', () => {
+  const orderLines = [
+    { lineNumber: 1, lineId: 'L1' },
+    { lineNumber: 2, lineId: 'L2' },
+    { lineNumber: 3, lineId: 'L2' },
+  ];
+  const paid = project.lineStatus('iikoPaid')!;
+  const returned = project.lineStatus('iikoReturn')!;
+
+  it('names the order by its identifier fields or mindboxId', () => {
+    assert.deepEqual(parseOrderToChange(project, { order: { ids: { iikoOrderId: 'A-1', mindboxId: '7' } } }), { ids: { iikoOrderId: 'A-1' }, mindboxId: 7 });
+    assert.deepEqual(refusedAt(() => parseOrderToChange(project, {})), ['/order']);
+    assert.deepEqual(refusedAt(() => parseOrderToChange(project, { order: { ids: {} } })), ['/order/ids']);
+    assert.deepEqual(refusedAt(() => parseOrderToChange(project, { order: { ids: { orderNumber: '1', mindboxId: 'x' } } })), ['/order/ids/orderNumber', '/order/ids/mindboxId']);
+  });
+
+  it('takes one status for the whole order, at the root or in the order, in either form', () => {
+    const ids = { iikoOrderId: 'A-1' };
+    assert.deepEqual(parseStatusChange(project, { order: { ids }, orderLinesStatus: 'iikoPaid' }, orderLines), { lines: { wholeOrder: paid }, customFields: null });
+    assert.deepEqual(parseStatusChange(project, { order: { ids, orderLinesStatus: { ids: { externalId: 'iikoReturn' } } } }, orderLines).lines, { wholeOrder: returned });
+  });
+
+  it("resolves each line against the order's lines: a lineId may name several, a return its quantity in thousandths", () => {
+    const request = parseStatusChange(
+      project,
+      { order: { ids: { iikoOrderId: 'A-1' }, customFields: { Waiter: 'Анна' }, lines: [{ lineNumber: '1', status: 'iikoPaid' }, { lineId: 'L2', quantity: '1.5', status: 'iikoReturn' }] } },
+      orderLines,
+    );
+    assert.deepEqual(request, {
+      lines: {
+        changes: [
+          { index: 0, status: paid, lineNumbers: [1] },
+          { index: 1, status: returned, lineNumbers: [2, 3], quantity: 1500 },
+        ],
+      },
+      customFields: { Waiter: 'Анна' },
+    });
+  });
+
+  it('refuses every line it cannot read or find at once, in the order of the lines', () => {
+    const lines = [{ lineNumber: 1, quantity: 'x', status: { ids: {} } }, { lineNumber: 9, status: 'iikoReturn' }, 'text', { status: 'iikoEaten' }, { lineId: 'L7', status: 'iikoReturn' }];
+    assert.deepEqual(refusedAt(() => parseStatusChange(project, { order: { ids: { iikoOrderId: 'A-1' }, lines } }, orderLines)), [
+      '/order/lines/0/status',
+      '/order/lines/0/quantity',
+      '/order/lines/1/lineNumber',
+      '/order/lines/2',
+      '/order/lines/3/status',
+      '/order/lines/3',
+      '/order/lines/4/lineId',
+    ]);
+    assert.deepEqual(refusedAt(() => parseStatusChange(project, { order: { ids: { iikoOrderId: 'A-1' } } }, orderLines)), ['/order/lines']);
   });
 });

@@ -1,43 +1,15 @@
-// Reads the `order` node of a calculation, create or offline request into checked values in minor units.
-// Every bad value is reported at once, each with the location of the field (`/order/lines/2/quantity`).
-import type { CustomFieldDefinition } from '../project/schemas.ts';
-import type { ProjectSnapshot } from '../project/snapshot.ts';
-import type { RequestedPromotion } from '../loyalty/calculate.ts';
-import { validationError, type ValidationMessage } from '../shared/errors.ts';
-import { parseMinor } from '../shared/money.ts';
-
-export interface OrderLineInput {
-  lineNumber: number;
-  lineId?: string;
-  productId: string;
-  /** thousandths */
-  quantity: number;
-  /** kopecks */
-  basePricePerItem: number;
-  minPricePerItem?: number;
-  /** line status external id, when the request gave one */
-  status?: string;
-  requestedPromotions: RequestedPromotion[];
-  customFields: Record<string, unknown>;
-}
-
-export interface OrderInput {
-  /** order identifier fields (`iikoOrderId`) given in `order.ids` */
-  ids: Record<string, string>;
-  mindboxId?: number;
-  /** kopecks, when given */
-  totalPrice?: number;
-  /** the external system the lines' product ids belong to */
-  externalSystem: string;
-  pointOfContact?: string;
-  cashdesk?: string;
-  /** balance type minor units the POS asks to spend */
-  pointsRequested: number;
-  coupons: string[];
-  payments: { type: string; amount: number }[];
-  customFields: Record<string, unknown>;
-  lines: OrderLineInput[];
-}
+// The Mindbox `order` node of a preorder, a create and an offline order, read into the domain's `OrderInput`
+// with every amount in minor units. Every bad value is reported at once, each with the location of the field
+// (`/order/lines/2/quantity`). Also the node's parts a status change reads: ids, custom fields, statuses and
+// the execution time.
+import type { RequestedPromotion } from '../../../loyalty/calculate.ts';
+import { checkCustomFields, parseDateTime } from '../../../orders/field-values.ts';
+import type { OrderInput, OrderLineInput, OrderRef } from '../../../orders/order.types.ts';
+import type { CustomFieldDefinition } from '../../../project/schemas.ts';
+import type { ProjectSnapshot } from '../../../project/snapshot.ts';
+import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
+import { parseMinor } from '../../../shared/money.ts';
+import { isObject } from './customer.ts';
 
 export interface OrderInputOptions {
   /** the balance type points are asked in (its decimals), when the operation has one */
@@ -47,11 +19,11 @@ export interface OrderInputOptions {
   requireIdentifier: boolean;
 }
 
-export const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
-const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+/** A value the request gives: not missing, null or empty. */
+export const given = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 /** Text of a scalar id (`"123"` or `123`); null for anything else. */
-export function idText(value: unknown): string | null {
+function idText(value: unknown): string | null {
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
@@ -77,12 +49,7 @@ function externalIdOf(value: unknown): string | null {
 }
 
 /** The order's identifiers: identifier fields of the project and `mindboxId`. */
-export function parseOrderIds(
-  project: ProjectSnapshot,
-  node: unknown,
-  location: string,
-  problems: ValidationMessage[],
-): { ids: Record<string, string>; mindboxId?: number } {
+export function parseOrderIds(project: ProjectSnapshot, node: unknown, location: string, problems: ValidationMessage[]): OrderRef {
   const ids: Record<string, string> = {};
   let mindboxId: number | undefined;
   if (node === undefined || node === null) return { ids };
@@ -108,73 +75,17 @@ export function parseOrderIds(
   return { ids, mindboxId };
 }
 
-/** Checks custom field values against their definitions; unknown fields and wrong types are problems. */
-export function parseCustomFields(
-  definitions: CustomFieldDefinition[],
-  node: unknown,
-  location: string,
-  problems: ValidationMessage[],
-): Record<string, unknown> {
+/** A `customFields` node as given: an object of field system names and values (nothing given is none). */
+export function customFieldsNode(node: unknown, location: string, problems: ValidationMessage[]): Record<string, unknown> {
   if (node === undefined || node === null || node === '') return {};
-  if (!isObject(node)) {
-    problems.push({ location, message: 'customFields is an object of field system names and values' });
-    return {};
-  }
-  const byName = new Map(definitions.filter((field) => field.type !== 'ExternalIdentifier').map((field) => [field.systemName, field]));
-  const values: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(node)) {
-    const field = byName.get(name);
-    const at = `${location}/${name}`;
-    if (!field) {
-      problems.push({ location: at, message: `"${name}" is not a custom field here (known: ${[...byName.keys()].join(', ') || 'none'})` });
-      continue;
-    }
-    if (value === null || value === '') {
-      values[name] = null;
-      continue;
-    }
-    const checked = checkFieldValue(field, value);
-    if (checked.ok) values[name] = checked.value;
-    else problems.push({ location: at, message: checked.message });
-  }
-  return values;
+  if (isObject(node)) return node;
+  problems.push({ location, message: 'customFields is an object of field system names and values' });
+  return {};
 }
 
-function checkFieldValue(field: CustomFieldDefinition, value: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
-  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
-  if (text === null) return { ok: false, message: `${field.type} field expects a single value` };
-  switch (field.type) {
-    case 'String':
-      return text.length <= 1000 ? { ok: true, value: text } : { ok: false, message: 'a text of at most 1000 characters' };
-    case 'Integer':
-      return /^-?\d{1,15}$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, message: 'a whole number' };
-    case 'Decimal':
-      return /^-?\d{1,15}([.,]\d{1,6})?$/.test(text) ? { ok: true, value: Number(text.replace(',', '.')) } : { ok: false, message: 'a number' };
-    case 'Boolean':
-      return text === 'true' || text === 'false' ? { ok: true, value: text === 'true' } : { ok: false, message: 'true or false' };
-    case 'Date':
-      return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) ? { ok: true, value: text } : { ok: false, message: 'a date YYYY-MM-DD' };
-    case 'DateTime': {
-      const moment = parseDateTime(text);
-      return moment ? { ok: true, value: moment.toISOString() } : { ok: false, message: 'a date and time, e.g. 2026-01-31T12:00:00Z' };
-    }
-    case 'Enum':
-      return field.enumValues!.includes(text) ? { ok: true, value: text } : { ok: false, message: `one of: ${field.enumValues!.join(', ')}` };
-    case 'ExternalIdentifier':
-      return { ok: true, value: text };
-  }
-}
-
-/** `2026-01-31T12:00:00Z`, `2026-01-31T12:00:00.000`, `2026-01-31 12:00:00.095`: a zone-less time is UTC. */
-export function parseDateTime(text: string): Date | null {
-  const trimmed = text.trim();
-  if (!/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(trimmed)) return null;
-  let iso = trimmed.replace(' ', 'T');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += 'T00:00:00';
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) iso += 'Z';
-  iso = iso.replace(/\.(\d{3})\d+/, '.$1');
-  const moment = new Date(iso);
-  return Number.isNaN(moment.getTime()) ? null : moment;
+/** A `customFields` node, each value checked against its field's definition. */
+function parseCustomFields(definitions: CustomFieldDefinition[], node: unknown, location: string, problems: ValidationMessage[]): Record<string, unknown> {
+  return checkCustomFields(definitions, customFieldsNode(node, location, problems), location, problems);
 }
 
 function amountProblem(location: string, what: string, scale: number): ValidationMessage {
