@@ -9,7 +9,7 @@ import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, revokeSecretKey } from './project/project.service.ts';
 import { queryOperationLog } from './protocol/mindbox/protocol.service.ts';
-import { normalizePhone } from './customers/phone.ts';
+import { phoneForLookup } from './customers/phone.ts';
 import { listMessages } from './messaging/mailings.service.ts';
 import { isAppError } from './shared/errors.ts';
 
@@ -178,8 +178,8 @@ program
   .option('--limit <n>', 'how many', '20')
   .action(async (options: { phone?: string; status?: string; limit: string }) =>
     withApp(async ({ app }) => {
-      const phone = options.phone === undefined ? undefined : normalizePhone(options.phone);
-      if (phone === null) throw new Error('--phone is not a mobile phone number');
+      const phone = options.phone === undefined ? undefined : phoneForLookup(options.phone, app.project.current.settings.defaultCountry);
+      if (phone === null) throw new Error('--phone is not a phone number');
       const statuses = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
       const status = statuses.find((known) => known === options.status);
       if (options.status && !status) throw new Error(`--status must be one of ${statuses.join(', ')}`);

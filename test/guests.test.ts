@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { adjustBalance } from '../src/loyalty/ledger.service.ts';
 import { iikoPreset } from '../src/project/presets/iiko.ts';
 import { applyProject } from '../src/project/project.service.ts';
+import { validateProject } from '../src/project/validate.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 
 const PHONE = '79001234567';
@@ -405,6 +406,41 @@ test('custom fields and identifiers are named in any case in requests and answer
     assert.deepEqual(edited.body.customer.customFields, { vipLevel: 3, rank: 'Silver' });
     const [changed] = await events(t, 'customerChanged');
     assert.deepEqual(changed.data.fields, ['customFields.VIPLevel'], 'events name fields by system name');
+  } finally {
+    await t.close();
+  }
+});
+
+test("phones are checked as mobile numbers, read in the project's country without a country code, and found by the console in any form", async () => {
+  const t = await createTestApp({ phoneConfirmation: false });
+  try {
+    const unreachable = await register(t, { mobilePhone: '+7 000 123-45-67' });
+    assert.deepEqual(unreachable.body.validationMessages.map((m: any) => m.location), ['/customer/mobilePhone']);
+    const landline = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: '+7 495 123-45-67' } });
+    assert.deepEqual(landline.body.validationMessages.map((m: any) => m.location), ['/customer/mobilePhone']);
+    const asNumber = await register(t, { mobilePhone: 79001234567 });
+    assert.equal(asNumber.body.customer.mobilePhone, PHONE);
+
+    const project = iikoPreset({ phoneConfirmation: false });
+    project.settings = { ...project.settings, defaultCountry: 'KZ' };
+    await applyProject(t.app.db, project);
+    await t.app.project.reload();
+    const kazakh = await register(t, { mobilePhone: '8 701 123 45 67' });
+    assert.equal(kazakh.body.customer.mobilePhone, '77011234567');
+    const russian = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: '+7 (900) 123-45-67' } });
+    assert.equal(russian.body.customer.processingStatus, 'Found', 'a number with its country code is the same number anywhere');
+
+    // a guest saved before numbers were checked is still found by the console, by the number as typed
+    await t.app.db.insertInto('customers').values({ mobile_phone: '70001234567', custom_fields: '{}', created_at: t.clock.now, updated_at: t.clock.now }).execute();
+    const legacy = await t.admin('GET', `/api/admin/customers?q=${encodeURIComponent('+7 000 123-45-67')}`);
+    assert.deepEqual(legacy.body.items.map((g: any) => g.mobilePhone), ['70001234567']);
+    const byNationalForm = await t.admin('GET', `/api/admin/customers?q=${encodeURIComponent('701 123 45 67')}`);
+    assert.deepEqual(byNationalForm.body.items.map((g: any) => g.mobilePhone), ['77011234567']);
+    assert.equal((await t.admin('GET', `/api/admin/messages?phone=${encodeURIComponent('8 701 123 45 67')}`)).httpStatus, 200);
+    assert.equal((await t.admin('GET', '/api/admin/messages?phone=12')).httpStatus, 400);
+
+    const wrongCountry = validateProject({ settings: { defaultCountry: 'Russia' } });
+    assert.deepEqual(!wrongCountry.ok && wrongCountry.problems.map((p) => p.path), ['/settings/defaultCountry']);
   } finally {
     await t.close();
   }

@@ -9,7 +9,7 @@ import { customerBalancesMinor, toWireBalance } from '../loyalty/balances.ts';
 import { segmentsOfCustomer } from '../segments/segments.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { getCustomerById, searchCustomers, type CustomerRow } from './customers.service.ts';
-import { normalizePhone } from './phone.ts';
+import { phoneForLookup, type CountryCode } from './phone.ts';
 
 export const customerSearchQuery = z.object({
   q: z.string().trim().max(200).optional().describe('a phone in any format, a discount card number, or the start of a last name (optionally followed by a first name)'),
@@ -48,12 +48,12 @@ function summary(row: CustomerRow) {
   };
 }
 
-/** What a typed search means: a phone, a card number, or a name (last name first). */
-export function interpretSearch(text: string): { phone?: string; discountCard?: string; lastNamePrefix?: string; firstNamePrefix?: string }[] {
+/** What a typed search means: a phone (read as phones are everywhere, in the project's country unless it has a code), a card number, or a name (last name first). */
+export function interpretSearch(text: string, defaultCountry: CountryCode): { phone?: string; discountCard?: string; lastNamePrefix?: string; firstNamePrefix?: string }[] {
   const q = text.trim();
   if (!q) return [{}];
   const ways: ReturnType<typeof interpretSearch> = [];
-  const phone = /^[\d\s()+\-.]+$/.test(q) ? normalizePhone(q) : null;
+  const phone = phoneForLookup(q, defaultCountry);
   if (phone) ways.push({ phone });
   if (/^[\p{L}\p{N}\-\s]+$/u.test(q) && /\d/.test(q)) ways.push({ discountCard: q.replace(/\s+/g, '') });
   if (!/\d/.test(q)) {
@@ -77,7 +77,7 @@ export const customersRoutes: AdminRoutes<AppContext> = (admin, app) => {
       response: z.object({ items: z.array(customerSummary), next: z.string().nullable() }),
     },
     async ({ query }) => {
-      const ways = interpretSearch(query.q ?? '');
+      const ways = interpretSearch(query.q ?? '', app.project.current.settings.defaultCountry);
       const found = new Map<number, CustomerRow>();
       for (const way of ways) {
         for (const row of await searchCustomers(app.db, { ...way, beforeId: query.before, limit: query.limit })) found.set(row.id, row);

@@ -2,7 +2,7 @@
 // first or failed first. Phones are masked unless the list is filtered by phone.
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { normalizePhone } from '../customers/phone.ts';
+import { phoneForLookup } from '../customers/phone.ts';
 import { adminRoute, invalidInput, type AdminRoutes } from '../http/admin-route.ts';
 import { beforeCursor } from '../http/pagination.ts';
 import { pageOfMessages, type MessageCursor } from './mailings.service.ts';
@@ -57,8 +57,8 @@ export const messagesRoutes: AdminRoutes<AppContext> = (admin, app) => {
       response: z.object({ items: z.array(message), next: z.string().nullable() }),
     },
     async ({ query }) => {
-      const phone = query.phone === undefined ? undefined : normalizePhone(query.phone);
-      if (phone === null) throw invalidInput('query', [{ location: '/phone', message: 'not a mobile phone number' }]);
+      const phone = query.phone === undefined ? undefined : phoneForLookup(query.phone, app.project.current.settings.defaultCountry);
+      if (phone === null) throw invalidInput('query', [{ location: '/phone', message: 'not a phone number' }]);
       const page = await pageOfMessages(app.db, app.secrets, {
         phone,
         status: query.status,

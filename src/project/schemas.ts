@@ -1,9 +1,13 @@
 // The project as code: every entity kind of the product, as an operator writes it in a project file.
 // Behaviour of kinds that later modules own (segments, scenarios, promotions) is validated here too,
 // so `regulars apply` refuses a bad file before anything is written.
+import { getCountries, type CountryCode } from 'libphonenumber-js/mobile';
 import { z } from 'zod';
 import { couponPoolSchema, promotionSchema } from '../loyalty/promotions.schemas.ts';
 import { secretField } from './secret-values.ts';
+
+/** The countries whose phone numbers libphonenumber knows (RU, KZ, BY, UZ, KG, AM, GE, …). */
+const PHONE_COUNTRIES = getCountries() as [CountryCode, ...CountryCode[]];
 
 const SYSTEM_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 export const systemName = z
@@ -266,6 +270,8 @@ export const projectSettingsSchema = z
         }
       }, 'must be an IANA time zone, e.g. Europe/Moscow')
       .default('Europe/Moscow'),
+    /** the country of phone numbers given without their country code (phones: src/customers/phone.ts) */
+    defaultCountry: z.enum(PHONE_COUNTRIES, { error: 'must be a country code as in ISO 3166, e.g. RU, KZ, BY, UZ, KG, AM, GE' }).default('RU'),
     codeMaxAttempts: z.number().int().min(1).max(20).default(5),
     codeMinIntervalSeconds: z.number().int().min(0).default(30),
     codesPerPhonePerHour: z.number().int().min(1).default(5),

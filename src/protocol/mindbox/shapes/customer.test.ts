@@ -12,7 +12,7 @@ const field = (type: CustomFieldDefinition['type'], extra: Partial<CustomFieldDe
   ...extra,
 });
 
-const options = { customerFields: [], allowClear: true, today: '2026-11-29' };
+const options = { customerFields: [], allowClear: true, today: '2026-11-29', defaultCountry: 'RU' as const };
 
 test('names take Latin and Cyrillic letters, spaces, hyphens and apostrophes, up to 100 characters', () => {
   for (const name of ['Анна', 'Anna-Maria', "O'Neil", 'Анна Мария', 'Д’Артаньян', 'Ёжиков']) {

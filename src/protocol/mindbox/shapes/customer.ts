@@ -1,7 +1,7 @@
 // The Mindbox `customer` node, both ways: read out of a request into the guest's identifiers and profile
 // changes (every problem at its location in the request), and a guest written as an answer shows it.
 import type { GuestIdentifiers, GuestView, NewGuest } from '../../../customers/customers.service.ts';
-import { normalizePhone } from '../../../customers/phone.ts';
+import { normalizePhone, type CountryCode } from '../../../customers/phone.ts';
 import { checkBirthDate, checkDiscountCard, checkEmail, checkName, parseCustomFieldValue, parseSex, type ProfileChanges } from '../../../customers/profile.ts';
 import type { CustomFieldDefinition } from '../../../project/schemas.ts';
 import type { ProjectSnapshot } from '../../../project/snapshot.ts';
@@ -66,7 +66,7 @@ export function parseGuestIdentifiers(project: ProjectSnapshot, node: unknown, l
     else (identifiers.fields ??= {})[field!.systemName] = String(value).trim();
   }
   if (given(node.mobilePhone)) {
-    const phone = normalizePhone(node.mobilePhone);
+    const phone = normalizePhone(node.mobilePhone, project.settings.defaultCountry);
     if (!phone) problems.push({ location: `${location}/mobilePhone`, message: 'is not a valid mobile phone number' });
     else identifiers.mobilePhone = phone;
   }
@@ -82,6 +82,8 @@ export interface ProfileParseOptions {
   allowClear: boolean;
   /** today's date where the project is, 'YYYY-MM-DD' */
   today: string;
+  /** the country of phones given without a country code */
+  defaultCountry: CountryCode;
   location?: string;
 }
 
@@ -115,9 +117,9 @@ export function parseProfile(node: Record<string, unknown>, options: ProfilePars
   const phone = read(node.mobilePhone, `${at}/mobilePhone`);
   if (phone === null) changes.mobilePhone = null;
   else if (phone !== undefined) {
-    const normalized = normalizePhone(phone);
+    const normalized = normalizePhone(phone, options.defaultCountry);
     if (normalized) changes.mobilePhone = normalized;
-    else problem(`${at}/mobilePhone`, 'is not a valid mobile phone number: give the country code and the number');
+    else problem(`${at}/mobilePhone`, 'is not a valid mobile phone number: give a mobile number, with its country code unless it is of the project\'s country');
   }
   take('email', checkEmail);
   for (const key of ['firstName', 'lastName', 'middleName'] as const) take(key, checkName);
@@ -192,7 +194,12 @@ export function parseProfile(node: Record<string, unknown>, options: ProfilePars
 }
 
 function profileOptions(project: ProjectSnapshot, now: Date, allowClear: boolean): ProfileParseOptions {
-  return { customerFields: project.customFields('Customer'), allowClear, today: localDate(now, project.settings.timeZone) };
+  return {
+    customerFields: project.customFields('Customer'),
+    allowClear,
+    today: localDate(now, project.settings.timeZone),
+    defaultCountry: project.settings.defaultCountry,
+  };
 }
 
 /** Identifier custom fields given in `customer.ids` of a registration. */
