@@ -285,6 +285,14 @@ export interface AdminSessionsTable {
   user_agent: string | null;
 }
 
+/** Failed guesses of a credential or from an address, counted before each check (decision 0502). */
+export interface FailedAttemptsTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: Timestamp;
+}
+
 /** numeric columns with a default: may be left out on insert */
 export type NumericWithDefault = ColumnType<string, string | number | undefined, string | number>;
 
@@ -378,6 +386,7 @@ export interface Database {
   admin_tokens: AdminTokensTable;
   admin_users: AdminUsersTable;
   admin_sessions: AdminSessionsTable;
+  failed_attempts: FailedAttemptsTable;
   protocol_transactions: ProtocolTransactionsTable;
   async_operations: AsyncOperationsTable;
   operation_log: OperationLogTable;

@@ -2,6 +2,7 @@
 import type { JobHandler, PeriodicTask } from './types.ts';
 import { idempotencyRetention, operationLogRetention } from '../protocol/mindbox/retention.ts';
 import { sessionRetention } from '../admin/sessions.retention.ts';
+import { failedAttemptsRetention } from '../shared/failed-attempts.retention.ts';
 import { codeRetention } from '../customers/retention.ts';
 import { messagesRetention } from '../messaging/retention.ts';
 import { scenarioRunRetention } from '../scenarios/retention.ts';
@@ -31,4 +32,5 @@ export const periodicTasks: PeriodicTask[] = [
   codeRetention,
   scenarioRunRetention,
   sessionRetention,
+  failedAttemptsRetention,
 ];

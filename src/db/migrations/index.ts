@@ -16,6 +16,7 @@ import * as adminPendingPhoneIndex from './0504_admin_pending_phone_index.ts';
 import * as adminMessageIndexes from './0505_admin_message_indexes.ts';
 import * as messagesWithoutCodes from './20261205_0100_messages_without_codes.ts';
 import * as retention from './20261205_1332_retention.ts';
+import * as failedAttempts from './20261205_1333_failed_attempts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0505_admin_message_indexes': adminMessageIndexes,
   '20261205_0100_messages_without_codes': messagesWithoutCodes,
   '20261205_1332_retention': retention,
+  '20261205_1333_failed_attempts': failedAttempts,
 };
