@@ -14,6 +14,7 @@ import { unavailableErrorOf } from './db/errors.ts';
 import type { AdminRoutes } from './http/admin-route.ts';
 import { answerJsonError, clientErrorOf } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { loyaltyRoutes } from './loyalty/loyalty.routes.ts';
 import { registerDeliveryReportRoutes } from './messaging/delivery-reports.routes.ts';
 import { messagesRoutes } from './messaging/messages.routes.ts';
@@ -40,6 +41,7 @@ const ADMIN_ROUTES: readonly AdminRoutes<AppContext>[] = [
   messagesRoutes,
   operationLogRoutes,
   projectRoutes,
+  jobsRoutes,
 ];
 
 /** A readiness probe is answered well within the usual probe timeouts even when the database does not answer. */

@@ -7,7 +7,10 @@ import { sql } from 'kysely';
 import type { AppContext } from '../src/app-context.ts';
 import { currentSchema, openDatabase, type DatabaseHandle } from '../src/db/database.ts';
 import { isDatabaseUnavailable } from '../src/db/errors.ts';
+import { z } from 'zod';
+import { handle, JobCatalogue } from '../src/jobs/catalogue.ts';
 import { enqueueJob } from '../src/jobs/outbox.ts';
+import { jobTopic } from '../src/jobs/topic.ts';
 import type { JobHandler } from '../src/jobs/types.ts';
 import { processOutboxBatch } from '../src/jobs/worker.ts';
 import { processNextAsyncOperation } from '../src/protocol/mindbox/async-worker.ts';
@@ -37,27 +40,28 @@ describe('background work through a database outage (PostgreSQL only: the embedd
   });
 
   test('a job the outage interrupted goes back to the queue with the rest of its batch, due at once and charged no attempt, once the database is back', async () => {
-    await enqueueJob(t.app.db, 'test.interrupted', {});
-    await enqueueJob(t.app.db, 'test.after', {});
+    const testTopic = (name: string) => jobTopic({ name, payload: z.object({}), retry: { maxAttempts: 3, firstRetryMs: 1000, maxRetryMs: 1000 }, describe: () => name });
+    const interruptedTopic = testTopic('test.interrupted');
+    const afterTopic = testTopic('test.after');
+    await enqueueJob(t.app.db, interruptedTopic, {});
+    await enqueueJob(t.app.db, afterTopic, {});
     let ran = 0;
-    const handlers: Record<string, JobHandler> = {
-      'test.interrupted': async (worker) => {
-        proxy.refuse();
-        setTimeout(() => proxy.mend(), 800);
-        await sql`select 1`.execute(worker.db);
-      },
-      'test.after': async () => {
-        ran += 1;
-      },
+    const interrupted: JobHandler<object> = async (worker) => {
+      proxy.refuse();
+      setTimeout(() => proxy.mend(), 800);
+      await sql`select 1`.execute(worker.db);
     };
-    await processOutboxBatch(app, handlers, new AbortController().signal);
+    const afterHandled = handle(afterTopic, async () => {
+      ran += 1;
+    });
+    await processOutboxBatch(app, new JobCatalogue([handle(interruptedTopic, interrupted), afterHandled]), new AbortController().signal);
     const jobs = await t.app.db.selectFrom('outbox').select(['topic', 'status', 'attempts', sql<boolean>`available_at <= now()`.as('due')]).orderBy('id').execute();
     assert.deepEqual(jobs, [
       { topic: 'test.interrupted', status: 'pending', attempts: 0, due: true },
       { topic: 'test.after', status: 'pending', attempts: 0, due: true },
     ]);
     assert.equal(ran, 0, 'the rest of the batch waits for the next round');
-    await processOutboxBatch(app, { ...handlers, 'test.interrupted': async () => {} });
+    await processOutboxBatch(app, new JobCatalogue([handle(interruptedTopic, async () => {}), afterHandled]));
     assert.deepEqual((await t.app.db.selectFrom('outbox').select(['status', 'attempts']).orderBy('id').execute()), [
       { status: 'done', attempts: 1 },
       { status: 'done', attempts: 1 },

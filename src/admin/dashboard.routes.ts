@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { countCustomersBefore, customFieldDistribution, newCustomersPerDay } from '../customers/customers.service.ts';
 import { adminRoute, invalidInput, type AdminRoutes } from '../http/admin-route.ts';
+import { countParkedWork } from '../jobs/parked-work.ts';
 import { pointsPerDay } from '../loyalty/ledger.service.ts';
 import { messagesPerDay } from '../messaging/mailings.service.ts';
 import { ordersPerDay, pointsOfContact } from '../orders/orders.service.ts';
@@ -55,6 +56,7 @@ export const dashboardResponse = z.object({
   ranks: z.array(z.object({ rank: z.string().nullable(), guests: count })),
   messages: z.object({ perDay: perDay({ sent: count, delivered: count, failed: count, pending: count }) }),
   narrowedByVenue: z.array(z.enum(VENUE_SERIES)).describe('the series the venue filter narrowed; empty without a venue'),
+  parkedWork: count.describe('jobs and async calls parked now, whatever the dates (GET /api/admin/jobs lists them)'),
 });
 
 export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
@@ -82,7 +84,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
       const balanceType = project.definition.balanceTypes[0];
       const rankField = project.customField('Customer', 'Rank') ? 'Rank' : null;
 
-      const [before, newGuests, orders, venues, points, ranks, messages] = await Promise.all([
+      const [before, newGuests, orders, venues, points, ranks, messages, parkedWork] = await Promise.all([
         countCustomersBefore(app.db, start),
         newCustomersPerDay(app.db, start, end, timeZone),
         ordersPerDay(app.db, { from: start, to: end, timeZone, pointOfContact: query.pointOfContact }),
@@ -90,6 +92,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
         balanceType ? pointsPerDay(app.db, { from: start, to: end, timeZone, balanceType: balanceType.systemName, pointOfContact: query.pointOfContact }) : Promise.resolve(null),
         rankField ? customFieldDistribution(app.db, rankField) : Promise.resolve([]),
         messagesPerDay(app.db, start, end, timeZone),
+        countParkedWork(app.db),
       ]);
 
       let total = before;
@@ -156,6 +159,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
           }),
         },
         narrowedByVenue: query.pointOfContact ? [...VENUE_SERIES] : [],
+        parkedWork,
       };
     },
   );

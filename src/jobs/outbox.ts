@@ -1,8 +1,12 @@
-// The outbox: a business write and the jobs it causes (events, SMS to send, recalculations) commit in the
-// same transaction; workers run them later, at least once, with retries and a visible parking lot.
+// The outbox: a business write and the jobs it causes (events, SMS to send, webhooks) commit in the same
+// transaction; workers run them later, at least once, with retries and a visible parking lot. Every job
+// belongs to a topic of the catalogue, whose schema its payload must match when it is queued.
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import type { ScenarioEvent } from '../project/schemas.ts';
+import { SCENARIO_EVENTS, type ScenarioEvent } from '../project/schemas.ts';
+import { exactParkedAt, parkedAfter, type ParkedBound } from './parked.ts';
+import { checkedPayload, jobTopic, type JobTopic } from './topic.ts';
 
 export interface DomainEvent {
   type: ScenarioEvent;
@@ -17,12 +21,31 @@ export interface DomainEvent {
 
 export const EVENT_TOPIC = 'event';
 
-export async function enqueueJob(db: Db, topic: string, payload: Record<string, unknown>, options: { delayMs?: number } = {}): Promise<void> {
+const domainEvent: z.ZodType<DomainEvent> = z.object({
+  type: z.enum(SCENARIO_EVENTS),
+  customerId: z.number().int().positive(),
+  operation: z.string().nullish(),
+  integrationPoint: z.string().nullish(),
+  at: z.string().min(1),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A domain event: brings the guest's segments up to date, then runs the scenarios it triggers (src/scenarios/jobs.ts). */
+export const eventTopic = jobTopic<DomainEvent>({
+  name: EVENT_TOPIC,
+  payload: domainEvent,
+  retry: { maxAttempts: 10, firstRetryMs: 1000, maxRetryMs: 10 * 60_000 },
+  describe: (event) => `${event.type} of guest #${event.customerId}${event.operation ? ` (from ${event.operation})` : ''}`,
+});
+
+/** Queues a job of `topic` in the caller's transaction; a payload its schema refuses throws JobPayloadError. */
+export async function enqueueJob<P>(db: Db, topic: JobTopic<P>, payload: P, options: { delayMs?: number } = {}): Promise<void> {
+  const checked = checkedPayload(topic, payload);
   await db
     .insertInto('outbox')
     .values({
-      topic,
-      payload: JSON.stringify(payload),
+      topic: topic.name,
+      payload: JSON.stringify(checked),
       available_at: sql`now() + ${`${options.delayMs ?? 0} milliseconds`}::interval`,
     })
     .execute();
@@ -30,7 +53,7 @@ export async function enqueueJob(db: Db, topic: string, payload: Record<string, 
 
 /** Records a domain event in the caller's transaction. */
 export async function emitEvent(db: Db, event: DomainEvent): Promise<void> {
-  await enqueueJob(db, EVENT_TOPIC, event as unknown as Record<string, unknown>);
+  await enqueueJob(db, eventTopic, event);
 }
 
 /**
@@ -38,7 +61,7 @@ export async function emitEvent(db: Db, event: DomainEvent): Promise<void> {
  * (in the same transaction as the write it announces, as emitEvent would, one round trip less).
  */
 export function eventRow(event: DomainEvent): { topic: string; payload: string } {
-  return { topic: EVENT_TOPIC, payload: JSON.stringify(event) };
+  return { topic: EVENT_TOPIC, payload: JSON.stringify(checkedPayload(eventTopic, event)) };
 }
 
 export interface ClaimedJob {
@@ -48,12 +71,16 @@ export interface ClaimedJob {
   attempts: number;
 }
 
-/** Claims due jobs for `leaseMs`; a worker that dies leaves them to be claimed again after the lease. */
-export async function claimJobs(db: Db, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+/**
+ * Claims due jobs of the given topics for `leaseMs`; a worker that dies leaves them to be claimed again after
+ * the lease. Jobs of other topics wait for a worker that handles them.
+ */
+export async function claimJobs(db: Db, topics: readonly string[], limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+  if (topics.length === 0) return [];
   const { rows } = await sql<ClaimedJob>`
     update outbox set attempts = attempts + 1, available_at = now() + ${`${leaseMs} milliseconds`}::interval
     where id in (
-      select id from outbox where status = 'pending' and available_at <= now()
+      select id from outbox where status = 'pending' and available_at <= now() and topic in (${sql.join(topics)})
       order by id limit ${limit} for update skip locked
     )
     returning id, topic, payload, attempts`.execute(db);
@@ -92,19 +119,52 @@ export async function failJob(db: Db, id: number, error: string, retryInMs: numb
     .execute();
 }
 
-export async function listParkedJobs(db: Db, limit = 100) {
-  return db.selectFrom('outbox').selectAll().where('status', '=', 'parked').orderBy('id', 'desc').limit(limit).execute();
+/** How many pending jobs wait under each topic outside `topics` (those no handler of this process knows). */
+export async function pendingJobsOutside(db: Db, topics: readonly string[]): Promise<{ topic: string; jobs: number }[]> {
+  const { rows } = await sql<{ topic: string; jobs: number }>`
+    select topic, count(*)::int as jobs from outbox
+    where status = 'pending' ${topics.length > 0 ? sql`and topic not in (${sql.join(topics)})` : sql``}
+    group by topic order by topic`.execute(db);
+  return rows;
 }
 
-/** Puts a parked job back in the queue (an operator fixed the cause). */
-export async function retryParkedJob(db: Db, id: number): Promise<boolean> {
-  const result = await db
+export interface ParkedJobRow {
+  id: number;
+  topic: string;
+  payload: unknown;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  processed_at: Date;
+  /** processed_at to the microsecond, for the list's cursor */
+  parked_at: string;
+}
+
+/** Parked jobs after `bound`, parked newest first. */
+export async function parkedJobs(db: Db, bound: ParkedBound<number> | undefined, limit: number): Promise<ParkedJobRow[]> {
+  const { rows } = await sql<ParkedJobRow>`
+    select id, topic, payload, attempts, last_error, created_at, processed_at, ${exactParkedAt} as parked_at
+    from outbox
+    where status = 'parked' and ${parkedAfter(bound, 'id', (id) => sql`${id}::bigint`)}
+    order by processed_at desc, id desc
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+export async function countParkedJobs(db: Db): Promise<number> {
+  const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('parked')).where('status', '=', 'parked').executeTakeFirstOrThrow();
+  return Number(row.parked);
+}
+
+/** Puts parked jobs back in the queue, due at once with their attempts anew (an operator fixed the cause); how many were parked. */
+export async function retryParkedJobs(db: Db, which: { id: number } | 'all'): Promise<number> {
+  let update = db
     .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, available_at: sql`now()` })
-    .where('id', '=', id)
-    .where('status', '=', 'parked')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    .set({ status: 'pending', attempts: 0, available_at: sql`now()`, processed_at: null })
+    .where('status', '=', 'parked');
+  if (which !== 'all') update = update.where('id', '=', which.id);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function deleteDoneJobsBefore(db: Db, cutoff: Date): Promise<number> {

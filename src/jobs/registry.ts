@@ -1,5 +1,7 @@
-// Every outbox topic's handler and every periodic task, from all modules.
-import type { JobHandler, PeriodicTask } from './types.ts';
+// The job catalogue (every outbox topic with its handler) and every periodic task, from all modules. A module
+// declares its topic (payload schema, retry policy) beside the code that queues it and adds one line here.
+import type { PeriodicTask } from './types.ts';
+import { handle, JobCatalogue } from './catalogue.ts';
 import { idempotencyRetention, operationLogRetention } from '../protocol/mindbox/retention.ts';
 import { sessionRetention } from '../admin/sessions.retention.ts';
 import { failedAttemptsRetention } from '../shared/failed-attempts.retention.ts';
@@ -7,19 +9,19 @@ import { codeRetention } from '../customers/retention.ts';
 import { messagesRetention } from '../messaging/retention.ts';
 import { scenarioRunRetention } from '../scenarios/retention.ts';
 import { outboxRetention } from './outbox-retention.ts';
-import { SMS_SEND_TOPIC } from '../messaging/mailings.service.ts';
+import { smsSendTopic } from '../messaging/mailings.service.ts';
 import { sendSmsJob } from '../messaging/sms-delivery.ts';
 import { eventJob } from '../scenarios/jobs.ts';
-import { WEBHOOK_TOPIC, webhookJob } from '../scenarios/webhook.ts';
+import { webhookJob, webhookTopic } from '../scenarios/webhook.ts';
 import { segmentRecalculationTask } from '../segments/segments.jobs.ts';
 import { pointsExpiryTask } from '../loyalty/loyalty.jobs.ts';
-import { EVENT_TOPIC } from './outbox.ts';
+import { eventTopic } from './outbox.ts';
 
-export const jobHandlers: Record<string, JobHandler> = {
-  [EVENT_TOPIC]: eventJob,
-  [SMS_SEND_TOPIC]: sendSmsJob,
-  [WEBHOOK_TOPIC]: webhookJob,
-};
+export const jobCatalogue = new JobCatalogue([
+  handle(eventTopic, eventJob),
+  handle(smsSendTopic, sendSmsJob),
+  handle(webhookTopic, webhookJob),
+]);
 
 export const periodicTasks: PeriodicTask[] = [
   operationLogRetention,

@@ -5,13 +5,14 @@ import type { AppContext } from '../app-context.ts';
 import { retryWhileUnavailable } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { processNextAsyncOperation } from '../protocol/mindbox/async-worker.ts';
-import { claimJobs, completeJobs, failJob, releaseJobs } from './outbox.ts';
-import { jobHandlers, periodicTasks } from './registry.ts';
-import { MAX_JOB_ATTEMPTS, ParkJobError, type JobHandler } from './types.ts';
+import type { JobCatalogue } from './catalogue.ts';
+import { claimJobs, completeJobs, failJob, pendingJobsOutside, releaseJobs } from './outbox.ts';
+import { jobCatalogue, periodicTasks } from './registry.ts';
+import { afterFailure, isLastAttempt } from './retry-policy.ts';
+import { failureOf } from './types.ts';
 
 const BATCH = 20;
 const LEASE_MS = 5 * 60_000;
-const jobBackoffMs = (attempts: number) => Math.min(10 * 60_000, 1000 * 2 ** (attempts - 1));
 
 /** What a handler run outside a worker loop is given to watch: nothing stops it. */
 const NEVER_STOPPING = new AbortController().signal;
@@ -20,27 +21,25 @@ const NEVER_STOPPING = new AbortController().signal;
 const DONE_MARK_DELAY_MS = 1000;
 
 /**
- * Claims a batch of due jobs and runs them in order. The jobs that succeeded are marked done together when
+ * Claims a batch of due jobs of the catalogue's topics and runs them in order; a failed job is retried or
+ * parked as its topic's policy says. The jobs that succeeded are marked done together when
  * the batch ends, or once the first of them has waited DONE_MARK_DELAY_MS (one commit, not one per job): a
  * worker that dies before that leaves them to run again after the lease, which at-least-once handlers allow.
  * A job that failed because the database went away goes back to the queue with the rest of the batch, costing
  * none of them an attempt; until `stopping` aborts, that bookkeeping waits for the database to come back.
  */
-export async function processOutboxBatch(app: AppContext, handlers: Record<string, JobHandler> = jobHandlers, stopping?: AbortSignal): Promise<number> {
-  const jobs = await claimJobs(app.db, BATCH, LEASE_MS);
+export async function processOutboxBatch(app: AppContext, catalogue: JobCatalogue = jobCatalogue, stopping?: AbortSignal): Promise<number> {
+  const jobs = await claimJobs(app.db, catalogue.topics, BATCH, LEASE_MS);
   // without a worker loop to stop it (a test, a one-off drain), the bookkeeping is tried once
   const onceReachable = (work: () => Promise<void>) => retryWhileUnavailable(work, { patienceMs: stopping ? Infinity : 0, signal: stopping });
   let done: number[] = [];
   let firstDoneAt = 0;
   try {
     for (const [index, job] of jobs.entries()) {
-      const handler = handlers[job.topic];
-      if (!handler) {
-        await onceReachable(() => failJob(app.db, job.id, `no handler for topic "${job.topic}"`, null));
-        continue;
-      }
+      // claimJobs took only the catalogue's topics
+      const topic = catalogue.entry(job.topic)!;
       try {
-        await handler(app, job.payload, { id: job.id, attempts: job.attempts, stopping: stopping ?? NEVER_STOPPING });
+        await topic.run(app, job.payload, { id: job.id, attempts: job.attempts, lastAttempt: isLastAttempt(topic.retry, job.attempts), stopping: stopping ?? NEVER_STOPPING });
         if (done.length === 0) firstDoneAt = Date.now();
         done.push(job.id);
       } catch (error) {
@@ -49,9 +48,9 @@ export async function processOutboxBatch(app: AppContext, handlers: Record<strin
           break;
         }
         const message = (error as Error).message ?? String(error);
-        const parked = error instanceof ParkJobError || job.attempts >= MAX_JOB_ATTEMPTS;
-        app.logger.warn({ job: job.id, topic: job.topic, attempts: job.attempts, parked, error: message }, 'outbox job failed');
-        await onceReachable(() => failJob(app.db, job.id, message, parked ? null : jobBackoffMs(job.attempts)));
+        const next = afterFailure(topic.retry, job.attempts, failureOf(error));
+        app.logger.warn({ job: job.id, topic: job.topic, attempts: job.attempts, parked: next.park, error: message }, 'outbox job failed');
+        await onceReachable(() => failJob(app.db, job.id, message, next.park ? null : next.retryInMs));
       }
       if (done.length > 0 && Date.now() - firstDoneAt >= DONE_MARK_DELAY_MS) {
         const marking = done;
@@ -83,17 +82,32 @@ export interface Worker {
 /** How long the loop waits at most between tries while the database does not answer (it starts at the poll interval). */
 const OUTAGE_PAUSE_MAX_MS = 1000;
 
-export function startWorker(app: AppContext): Worker {
+/**
+ * Says, once when a worker starts, which pending jobs no handler of its catalogue knows: they are left in the
+ * queue for a worker that handles them, so they would otherwise wait unseen.
+ */
+async function reportUnhandledTopics(app: AppContext, catalogue: JobCatalogue): Promise<void> {
+  const unhandled = await pendingJobsOutside(app.db, catalogue.topics);
+  if (unhandled.length === 0) return;
+  app.logger.error({ topics: unhandled }, `pending jobs of topics no handler of this worker knows (${unhandled.map((row) => `${row.topic}: ${row.jobs}`).join(', ')}): they wait for a worker that handles them`);
+}
+
+export function startWorker(app: AppContext, catalogue: JobCatalogue = jobCatalogue): Worker {
   const stopping = new AbortController();
   let wake: (() => void) | null = null;
   let outagePauseMs = 0;
   const lastRun = new Map<string, number>();
+  let topicsChecked = false;
   const loop = async () => {
     while (!stopping.signal.aborted) {
       try {
+        if (!topicsChecked) {
+          await reportUnhandledTopics(app, catalogue);
+          topicsChecked = true;
+        }
         let busy = false;
         for (let i = 0; i < BATCH && !stopping.signal.aborted && (await processNextAsyncOperation(app)); i++) busy = true;
-        if (!stopping.signal.aborted && (await processOutboxBatch(app, jobHandlers, stopping.signal)) > 0) busy = true;
+        if (!stopping.signal.aborted && (await processOutboxBatch(app, catalogue, stopping.signal)) > 0) busy = true;
         const now = Date.now();
         for (const task of periodicTasks) {
           if (stopping.signal.aborted) break;

@@ -4,10 +4,12 @@
 // once the message has left (decision 0101): the text kept for the SMS log is rendered with the codes
 // masked, and the text with the codes waits, encrypted, only until it is sent or has failed.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
 import type { MessageStatus } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
+import { jobTopic } from '../jobs/topic.ts';
 import { customerBalances } from '../loyalty/balances.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { maskPhone } from '../protocol/mindbox/mask.ts';
@@ -16,7 +18,23 @@ import { wallClockDate } from '../shared/time-zone.ts';
 import * as repository from './messages.repository.ts';
 import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, type CompiledTemplate } from './template/index.ts';
 
-export const SMS_SEND_TOPIC = 'sms.send';
+export interface SmsSendJob {
+  messageId: string;
+  /** for the list of parked work (jobs queued before 0.3 lack it) */
+  mailing?: string | null;
+}
+
+/**
+ * Sending one stored message (src/messaging/sms-delivery.ts). A gateway that is down or throttling is tried again
+ * for about an hour (1 s doubling to 5 min, or later when it asks); then the job is parked and the message waits,
+ * queued, for an operator's retry. A message no longer useful by then fails instead of going out late.
+ */
+export const smsSendTopic = jobTopic<SmsSendJob>({
+  name: 'sms.send',
+  payload: z.object({ messageId: z.uuid(), mailing: z.string().nullish() }),
+  retry: { maxAttempts: 20, firstRetryMs: 1000, maxRetryMs: 5 * 60_000 },
+  describe: ({ messageId, mailing }) => `SMS ${mailing ? `of mailing ${mailing} ` : ''}(message ${messageId})`,
+});
 const DEFAULT_VALIDITY_MS = 24 * 3600_000;
 
 /** The guest a mailing goes to, as the template's `Recipient` sees them. */
@@ -152,7 +170,7 @@ export async function queueMailing(db: Db, deps: MailingDeps, request: MailingRe
     now: request.now,
     validUntil: request.validUntil ?? new Date(request.now.getTime() + DEFAULT_VALIDITY_MS),
   });
-  if (!storedOnly) await enqueueJob(db, SMS_SEND_TOPIC, { messageId: id });
+  if (!storedOnly) await enqueueJob(db, smsSendTopic, { messageId: id, mailing: mailing.systemName });
   return { status: storedOnly ? 'sent' : 'queued', messageId: id };
 }
 

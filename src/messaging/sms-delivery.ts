@@ -2,26 +2,24 @@
 //
 // At most once where the protocol allows it: the message is marked `sending` (with a lease) before it is
 // submitted, and only a `queued` message, or a `sending` one whose lease ran out, is taken. Transient
-// failures put it back to `queued` and schedule a new job with backoff, for as long as the message is
-// useful (a code's lifetime, a day otherwise), so a gateway down for minutes loses nothing.
+// failures put it back to `queued` and the job is tried again as its topic's policy says (`smsSendTopic`),
+// while the message is useful (a code's lifetime, a day otherwise): a gateway down for minutes loses nothing,
+// and one down for longer leaves the job parked and the message queued, sent when an operator retries it.
 // The at-least-once window: if the process dies after the gateway accepted the message and before `sent`
 // is committed, the message is sent again once the lease has passed (the outbox job comes back after its
 // own lease); the guest may then get the same text twice. Nothing can close that window over SMPP. A database
 // that goes away meanwhile does not open it: the gateway's answer is recorded once the database is back.
 import type { AppContext } from '../app-context.ts';
-import { inTransaction, retryWhileUnavailable } from '../db/database.ts';
-import { enqueueJob } from '../jobs/outbox.ts';
-import type { JobHandler } from '../jobs/types.ts';
-import { SMS_SEND_TOPIC } from './mailings.service.ts';
+import { retryWhileUnavailable } from '../db/database.ts';
+import { RetryJobLaterError, type JobHandler } from '../jobs/types.ts';
+import type { SmsSendJob } from './mailings.service.ts';
 import * as repository from './messages.repository.ts';
 import { smsProviderFor } from './sms-connections.ts';
 
 /** Longer than a provider's send timeout (10 s), shorter than the outbox job lease (5 min). */
 export const SENDING_LEASE_MS = 2 * 60_000;
-const retryDelayMs = (attempts: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
 
-export const sendSmsJob: JobHandler = async (app, payload, job) => {
-  const id = String(payload.messageId);
+export const sendSmsJob: JobHandler<SmsSendJob> = async (app, { messageId: id }, job) => {
   const now = app.now();
   const leaseEndsAt = Date.now() + SENDING_LEASE_MS;
   const message = await repository.claimForSending(app.db, id, now, new Date(now.getTime() + SENDING_LEASE_MS));
@@ -52,13 +50,10 @@ export const sendSmsJob: JobHandler = async (app, payload, job) => {
       } else if (outcome.kind === 'failed') {
         await repository.markFailed(app.db, id, outcome.error, done);
       } else {
-        const delayMs = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(message.attempts));
-        await inTransaction(app.db, async (trx) => {
-          await repository.markQueuedAgain(trx, id, outcome.error, done);
-          await enqueueJob(trx, SMS_SEND_TOPIC, { messageId: id }, { delayMs });
-        });
+        await repository.markQueuedAgain(app.db, id, outcome.error, done);
       }
     },
     { patienceMs: leaseEndsAt - Date.now(), signal: job.stopping },
   );
+  if (outcome.kind === 'retry') throw new RetryJobLaterError(outcome.error, outcome.retryAfterMs ?? 0);
 };

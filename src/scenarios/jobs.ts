@@ -2,12 +2,11 @@
 // leaving one is an event of its own, in the outbox), then goes through the scenario engine. The outbox
 // row's id is the event's identity, so a redelivered event finds its runs done.
 import { EVENT_TOPIC, type DomainEvent } from '../jobs/outbox.ts';
-import { MAX_JOB_ATTEMPTS, type JobHandler } from '../jobs/types.ts';
+import type { JobHandler } from '../jobs/types.ts';
 import { evaluateSegmentsForEvent } from '../segments/segments.service.ts';
 import { runScenariosForEvent } from './engine.ts';
 
-export const eventJob: JobHandler = async (app, payload, job) => {
-  const event = payload as unknown as DomainEvent;
+export const eventJob: JobHandler<DomainEvent> = async (app, event, job) => {
   await evaluateSegmentsForEvent(app, event);
-  await runScenariosForEvent(app, event, `${EVENT_TOPIC}:${job.id}`, { attempt: job.attempts, last: job.attempts >= MAX_JOB_ATTEMPTS });
+  await runScenariosForEvent(app, event, `${EVENT_TOPIC}:${job.id}`, { attempt: job.attempts, last: job.lastAttempt });
 };

@@ -2,18 +2,18 @@
 // and the guest as CheckCustomer shows them; `X-Regulars-Signature: sha256=<hex>` is the HMAC-SHA256 of the
 // exact body bytes under the step's secret, so the receiver can check the call came from Regulars. Every
 // attempt of one step carries the same `X-Regulars-Delivery` id (receivers deduplicate by it). A 2xx answer
-// is success; a timeout, a network error, a 5xx, 408 or 429 is retried with the outbox's backoff up to the
+// is success; a timeout, a network error, a 5xx, 408 or 429 is retried with the topic's backoff up to the
 // step's `maxAttempts`; any other answer, or the last failure, parks the job. The run log shows each outcome.
 import { createHmac } from 'node:crypto';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { getCustomerById, guestView } from '../customers/customers.service.ts';
-import type { DomainEvent } from '../jobs/outbox.ts';
+import { eventTopic, type DomainEvent } from '../jobs/outbox.ts';
+import { jobTopic } from '../jobs/topic.ts';
 import { ParkJobError, type JobHandler } from '../jobs/types.ts';
 import type { ScenarioStep } from '../project/schemas.ts';
 import { customerNode } from '../wire/customer.ts';
 import * as repository from './scenarios.repository.ts';
-
-export const WEBHOOK_TOPIC = 'scenarios.webhook';
 
 export interface WebhookJob {
   runId: number;
@@ -23,6 +23,24 @@ export interface WebhookJob {
   eventKey: string;
   event: DomainEvent;
 }
+
+/**
+ * Delivering one "call a webhook" step. The step's own `maxAttempts` (at most 20, the project schema's limit)
+ * parks it earlier; the topic's limit only bounds it. Waits double from 1 s up to 10 min.
+ */
+export const webhookTopic = jobTopic<WebhookJob>({
+  name: 'scenarios.webhook',
+  payload: z.object({
+    runId: z.number().int().positive(),
+    scenario: z.string().min(1),
+    branch: z.number().int().nonnegative(),
+    step: z.number().int().nonnegative(),
+    eventKey: z.string().min(1),
+    event: eventTopic.payload,
+  }),
+  retry: { maxAttempts: 20, firstRetryMs: 1000, maxRetryMs: 10 * 60_000 },
+  describe: (job) => `webhook of scenario ${job.scenario}, branch ${job.branch + 1}, step ${job.step + 1} (run ${job.runId})`,
+});
 
 export const SIGNATURE_HEADER = 'x-regulars-signature';
 
@@ -53,8 +71,7 @@ function stepOf(app: AppContext, job: WebhookJob): Extract<ScenarioStep, { type:
   return step?.type === 'callWebhook' ? step : null;
 }
 
-export const webhookJob: JobHandler = async (app, payload, { attempts }) => {
-  const job = payload as unknown as WebhookJob;
+export const webhookJob: JobHandler<WebhookJob> = async (app, job, { attempts }) => {
   const record = (status: 'done' | 'queued' | 'parked', detail: string) =>
     repository.updateRunStep(app.db, job.runId, job.step, { type: 'callWebhook', status, detail }, status === 'parked' ? 'failed' : undefined);
   const park = async (reason: string): Promise<never> => {

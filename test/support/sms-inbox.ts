@@ -17,6 +17,8 @@ export interface SmsInbox {
   to(phone: string): string[];
   /** the newest code (4 to 8 digits) in the newest SMS to the number */
   lastCode(phone: string): string;
+  /** while set, the gateway answers every SMS with this HTTP status and keeps none (503: down, retried; 400: refused for good) */
+  refuseWith: number | null;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,10 @@ export async function startSmsInbox(): Promise<SmsInbox> {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
+      if (inbox.refuseWith !== null) {
+        response.writeHead(inbox.refuseWith, { 'content-type': 'text/plain' }).end('gateway unavailable');
+        return;
+      }
       const sms = JSON.parse(body) as InboxSms;
       received.push({ to: sms.to, text: sms.text, sender: sms.sender });
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `inbox-${received.length}` }));
@@ -34,7 +40,7 @@ export async function startSmsInbox(): Promise<SmsInbox> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const to = (phone: string) => received.filter((sms) => sms.to === phone).map((sms) => sms.text);
-  return {
+  const inbox: SmsInbox = {
     url: `http://127.0.0.1:${port}/sms`,
     received,
     to,
@@ -44,6 +50,8 @@ export async function startSmsInbox(): Promise<SmsInbox> {
       if (!code) throw new Error(`no code was sent to ${phone}: ${JSON.stringify(to(phone))}`);
       return code;
     },
+    refuseWith: null,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return inbox;
 }

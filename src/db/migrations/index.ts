@@ -17,6 +17,7 @@ import * as adminMessageIndexes from './0505_admin_message_indexes.ts';
 import * as messagesWithoutCodes from './20261205_0100_messages_without_codes.ts';
 import * as retention from './20261205_1332_retention.ts';
 import * as failedAttempts from './20261205_1333_failed_attempts.ts';
+import * as parkedWorkIndexes from './20261205_1344_parked_work_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261205_0100_messages_without_codes': messagesWithoutCodes,
   '20261205_1332_retention': retention,
   '20261205_1333_failed_attempts': failedAttempts,
+  '20261205_1344_parked_work_indexes': parkedWorkIndexes,
 };

@@ -5,14 +5,15 @@
 import type { AppContext } from '../../app-context.ts';
 import { inTransaction } from '../../db/database.ts';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
+import { afterFailure, type RetryPolicy } from '../../jobs/retry-policy.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { BodyFormat } from './codec.ts';
 import { errorEnvelope } from './envelope.ts';
 import { executeOperation, executionContextOf, logCall, type ResolvedCall } from './pipeline.ts';
 import * as repository from './protocol.repository.ts';
 
-const MAX_ATTEMPTS = 8;
-const backoffMs = (attempts: number) => Math.min(60_000, 500 * 2 ** attempts);
+/** An async call that fails unexpectedly is tried 8 times, 1 s doubling to 1 min apart, then parked (decision 0013). */
+export const ASYNC_CALL_RETRY: RetryPolicy = { maxAttempts: 8, firstRetryMs: 1000, maxRetryMs: 60_000 };
 
 interface StoredBody {
   format: BodyFormat;
@@ -68,12 +69,13 @@ export async function processNextAsyncOperation(app: AppContext): Promise<boolea
       await repository.finishAsyncOperation(app.db, row.id, { status: 'failed', result: envelope.body, error: error.message });
     } else {
       const attempts = row.attempts + 1;
-      app.logger.error({ err: error, asyncOperation: row.id, attempts }, 'async operation failed unexpectedly');
+      const next = afterFailure(ASYNC_CALL_RETRY, attempts);
+      app.logger.error({ err: error, asyncOperation: row.id, attempts, parked: next.park }, 'async operation failed unexpectedly');
       await repository.finishAsyncOperation(app.db, row.id, {
-        status: attempts >= MAX_ATTEMPTS ? 'parked' : 'pending',
+        status: next.park ? 'parked' : 'pending',
         result: envelope.body,
         error: (error as Error).message,
-        retryInMs: backoffMs(attempts),
+        retryInMs: next.park ? 0 : next.retryInMs,
       });
     }
     logCall(app, {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { exactParkedAt, parkedAfter, type ParkedBound } from '../../jobs/parked.ts';
 import { forLog } from './mask.ts';
 
 export async function isTransactionKnown(db: Db, transactionId: string): Promise<boolean> {
@@ -100,6 +101,46 @@ export async function finishAsyncOperation(
     })
     .where('id', '=', id)
     .execute();
+}
+
+export interface ParkedAsyncCallRow {
+  id: string;
+  integration_point: string;
+  operation: string;
+  transaction_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  received_at: Date;
+  processed_at: Date;
+  /** processed_at to the microsecond, for the list's cursor */
+  parked_at: string;
+}
+
+/** Parked async calls after `bound`, parked newest first. */
+export async function parkedAsyncCalls(db: Db, bound: ParkedBound<string> | undefined, limit: number): Promise<ParkedAsyncCallRow[]> {
+  const { rows } = await sql<ParkedAsyncCallRow>`
+    select id, integration_point, operation, transaction_id, attempts, last_error, received_at, processed_at, ${exactParkedAt} as parked_at
+    from async_operations
+    where status = 'parked' and ${parkedAfter(bound, 'id', (id) => sql`${id}::uuid`)}
+    order by processed_at desc, id desc
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+export async function countParkedAsyncCalls(db: Db): Promise<number> {
+  const row = await db.selectFrom('async_operations').select((eb) => eb.fn.countAll<number>().as('parked')).where('status', '=', 'parked').executeTakeFirstOrThrow();
+  return Number(row.parked);
+}
+
+/** Puts parked async calls back in the queue, due at once with their attempts anew; how many were parked. */
+export async function retryParkedAsyncCalls(db: Db, which: { id: string } | 'all'): Promise<number> {
+  let update = db
+    .updateTable('async_operations')
+    .set({ status: 'pending', attempts: 0, available_at: sql`now()`, processed_at: null })
+    .where('status', '=', 'parked');
+  if (which !== 'all') update = update.where('id', '=', which.id);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export interface OperationLogEntry {

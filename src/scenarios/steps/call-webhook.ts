@@ -3,7 +3,7 @@
 // keeps failing, parks it; either way it writes the outcome over this step's line of the run log.
 import { enqueueJob } from '../../jobs/outbox.ts';
 import type { StepRunner } from '../types.ts';
-import { WEBHOOK_TOPIC, type WebhookJob } from '../webhook.ts';
+import { webhookTopic, type WebhookJob } from '../webhook.ts';
 
 export const callWebhook: StepRunner<'callWebhook'> = async ({ db, project, scenario, event, eventKey, runId }, step, position) => {
   const job: WebhookJob = {
@@ -14,7 +14,7 @@ export const callWebhook: StepRunner<'callWebhook'> = async ({ db, project, scen
     eventKey,
     event: { ...event, data: withoutSecrets(event.data) },
   };
-  await enqueueJob(db, WEBHOOK_TOPIC, job as unknown as Record<string, unknown>);
+  await enqueueJob(db, webhookTopic, job);
   const url = project.secret(step.url, `scenarios/${scenario.systemName}/branches/${position.branch}/steps/${position.step}/url`);
   return { status: 'queued', detail: `POST ${new URL(url).origin}: queued` };
 };
