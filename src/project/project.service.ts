@@ -9,7 +9,7 @@ import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type CustomFieldDefinit
 import { generateSecret, hashSecret, secretMatchesHash } from './secrets.ts';
 import { secretPathsOf, type SecretValues } from './secret-values.ts';
 import { ProjectSnapshot } from './snapshot.ts';
-import { caseClash, differOnlyInCase, validateProject, type ProjectProblem } from './validate.ts';
+import { caseClash, caseInsensitiveFieldKey, validateProject, type ProjectProblem } from './validate.ts';
 
 const SETTINGS_KIND = 'settings';
 const SETTINGS_KEY = 'project';
@@ -90,10 +90,12 @@ function compareWithStored(
     (project[kind] as Record<string, unknown>[]).forEach((entity, index) => compare(kind, keyOf(entity), index, entity));
   }
   // a file adds to the stored project: its fields must not clash in case with those already there either
-  const storedFields = [...stored].filter(([id]) => id.startsWith('customFields/')).map(([, definition]) => definition as CustomFieldDefinition);
+  const storedFields = new Map(
+    [...stored].filter(([id]) => id.startsWith('customFields/')).map(([, definition]) => [caseInsensitiveFieldKey(definition as CustomFieldDefinition), definition as CustomFieldDefinition]),
+  );
   project.customFields.forEach((field, index) => {
-    const clash = storedFields.find((other) => differOnlyInCase(other, field));
-    if (clash) problems.push({ path: `/customFields/${index}/systemName`, message: caseClash(field, clash, 'in the applied project') });
+    const clash = storedFields.get(caseInsensitiveFieldKey(field));
+    if (clash && clash.systemName !== field.systemName) problems.push({ path: `/customFields/${index}/systemName`, message: caseClash(field, clash, 'in the applied project') });
   });
   return { changes, problems };
 }
