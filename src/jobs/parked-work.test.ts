@@ -115,7 +115,7 @@ describe('one list of parked work: outbox jobs and async calls', () => {
     );
     const call = whole.items[3];
     assert.equal(call.topic, 'Offline.RegisterCustomer');
-    assert.equal(call.what, `async call Offline.RegisterCustomer from iiko (transaction ${callTransaction})`);
+    assert.equal(call.what, `Offline.RegisterCustomer from iiko (transaction ${callTransaction})`);
     assert.equal(call.attempts, 8);
     assert.match(call.lastError, /protocol_transactions/);
     assert.match(whole.items[0].what, /^customerChanged of guest #3$/);

@@ -82,7 +82,7 @@ export async function pageOfParkedWork(
       parkedAt: call.parked_at,
       id: { queue: 'call', id: call.id } as ParkedWorkId,
       topic: call.operation,
-      what: `async call ${call.operation} from ${call.integration_point}${call.transaction_id ? ` (transaction ${call.transaction_id})` : ''}`,
+      what: `${call.operation} from ${call.integration_point}${call.transaction_id ? ` (transaction ${call.transaction_id})` : ''}`,
       lastError: call.last_error,
       attempts: call.attempts,
       queuedAt: call.received_at,

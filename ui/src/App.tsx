@@ -8,6 +8,7 @@ import { GuestPage, GuestsPage } from './pages/Guests.tsx';
 import { MessagesPage } from './pages/Messages.tsx';
 import { OperationLogEntryPage, OperationLogPage } from './pages/OperationLog.tsx';
 import { OrderPage, OrdersPage } from './pages/Orders.tsx';
+import { ParkedWorkPage } from './pages/ParkedWork.tsx';
 import { ProjectPage } from './pages/Project.tsx';
 import { ScenariosPage, SegmentsPage } from './pages/SegmentsScenarios.tsx';
 
@@ -25,6 +26,7 @@ const NAV: { path: string; label: Key }[] = [
   { path: 'project', label: 'project' },
   { path: 'segments', label: 'segments' },
   { path: 'scenarios', label: 'scenarios' },
+  { path: 'jobs', label: 'parkedWork' },
 ];
 
 function SignIn({ onSignedIn }: { onSignedIn: (user: User) => void }) {
@@ -106,6 +108,8 @@ function Page({ user }: { user: User }) {
       return <SegmentsPage {...props} />;
     case 'scenarios':
       return <ScenariosPage {...props} />;
+    case 'jobs':
+      return <ParkedWorkPage {...props} />;
     default:
       return <DashboardPage {...props} />;
   }

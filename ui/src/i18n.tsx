@@ -147,6 +147,17 @@ const ru = {
   pointsSpent: 'Списано баллов',
   pointsEarned: 'Начислено баллов',
   documentation: 'API',
+  parkedWork: 'Работа в очереди',
+  parkedWorkHint: 'Задания и асинхронные вызовы, исчерпавшие попытки: SMS, которые не принял шлюз, шаги сценариев и вебхуки, которые не удались. Устраните причину и повторите.',
+  what: 'Что',
+  why: 'Почему',
+  queuedAt: 'Поставлено в очередь',
+  asyncCall: 'асинхронный вызов',
+  retry: 'Повторить',
+  retryAll: 'Повторить всё',
+  putBack: 'Возвращено в очередь',
+  nothingParked: 'Ничего не отложено: все задания выполнены или ещё выполняются.',
+  parkedWorkCount: 'В очереди отложено',
 } as const;
 
 export type Key = keyof typeof ru;
@@ -297,6 +308,17 @@ const en: Record<Key, string> = {
   pointsSpent: 'Points spent',
   pointsEarned: 'Points earned',
   documentation: 'API',
+  parkedWork: 'Parked work',
+  parkedWorkHint: 'Jobs and async calls that used up their attempts: SMS the gateway would not take, scenario steps and webhooks that kept failing. Fix the cause, then retry.',
+  what: 'What',
+  why: 'Why',
+  queuedAt: 'Queued',
+  asyncCall: 'async call',
+  retry: 'Retry',
+  retryAll: 'Retry all',
+  putBack: 'Put back in the queue',
+  nothingParked: 'Nothing is parked: every job has run or is still being tried.',
+  parkedWorkCount: 'Parked work',
 };
 
 export type Lang = 'ru' | 'en';

@@ -4,7 +4,7 @@ import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { BarChart, HorizontalBars, LineChart } from '../charts.tsx';
 import { useI18n } from '../i18n.tsx';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { ErrorBox, Loading, useLoad } from '../ui.tsx';
 
 interface Dashboard {
@@ -20,6 +20,8 @@ interface Dashboard {
   messages: { perDay: { day: string; sent: number; delivered: number; failed: number }[] } | null;
   /** the series the venue filter narrowed */
   narrowedByVenue: string[];
+  /** jobs and async calls parked now, whatever the dates */
+  parkedWork: number;
 }
 
 const RANK_COLORS: Record<string, string> = { Gold: '#d4a017', Silver: '#9ca3af', Bronze: '#b87333' };
@@ -68,6 +70,12 @@ export function DashboardPage({ params }: PageProps) {
           <>
             {data.narrowedByVenue.length > 0 && <p className="muted venue-note">{t('venueNarrows')}</p>}
             <div className="cards">
+              {data.parkedWork > 0 && (
+                <a className="card parked-work" href={href('/jobs')}>
+                  <span>{t('parkedWorkCount')}</span>
+                  <b className="bad">{number(data.parkedWork)}</b>
+                </a>
+              )}
               <div className="card">
                 <span>{t('guestsTotal')}</span>
                 <b>{number(data.guests.perDay.at(-1)?.total ?? data.guests.before)}</b>
