@@ -18,6 +18,8 @@ import { checkCode, codeRefusal, issueCode, type IssuedCode } from './codes.serv
 import * as repository from './customers.repository.ts';
 import type { GuestFields } from '../wire/customer.ts';
 import type { ProfileChanges } from './profile.ts';
+import { changedSubscriptionFields, changeSubscriptions, guestSubscriptions } from './subscriptions.service.ts';
+import type { SubscriptionSource } from './subscriptions.ts';
 
 export type CustomerRow = repository.CustomerRow;
 
@@ -133,6 +135,10 @@ async function issueConfirmationCode(db: Db, ctx: GuestContext, customerId: numb
   });
 }
 
+function operationSource(ctx: GuestContext): SubscriptionSource {
+  return { kind: 'operation', integrationPoint: ctx.source.integrationPoint, operation: ctx.source.operation };
+}
+
 function eventSource(ctx: GuestContext) {
   return { operation: ctx.source.operation, integrationPoint: ctx.source.integrationPoint, at: ctx.now.toISOString() };
 }
@@ -200,6 +206,7 @@ export async function registerCustomer(db: Db, ctx: GuestContext, guest: NewGues
       updated_at: ctx.now,
     })
     .catch(uniquenessRefusal);
+  await changeSubscriptions(db, customer.id, profile.subscriptions ?? [], operationSource(ctx), ctx.now);
 
   let confirmation: CodeForSms | null = null;
   if (ctx.confirmsPhones && customer.mobile_phone) {
@@ -287,6 +294,8 @@ export async function editCustomer(db: Db, ctx: GuestContext, target: GuestIdent
     }
   }
   if (messages.length) throw validationError(messages);
+  const subscriptions = await changeSubscriptions(db, current.id, changes.subscriptions ?? [], operationSource(ctx), ctx.now);
+  changedFields.push(...changedSubscriptionFields(subscriptions));
   if (changedFields.length === 0) return { status: 'NotChanged', customer: current, changedFields, confirmationSms: null };
 
   const customer = await repository.updateCustomer(db, current.id, { ...update, updated_at: ctx.now }).catch(uniquenessRefusal);
@@ -413,6 +422,12 @@ export async function setCustomerCustomField(db: Db, customerId: number, field: 
 /** The guest's profile as Regulars shows it outside: identifier fields apart from the others. */
 export type GuestView = GuestFields;
 
+/** The guest as an answer that shows the profile shows them: the profile and the subscriptions. */
+export async function loadGuestView(db: Db, customer: CustomerRow, project: ProjectSnapshot): Promise<GuestView> {
+  return { ...guestView(customer, project), subscriptions: await guestSubscriptions(db, customer.id) };
+}
+
+/** The profile alone, without the subscriptions (those take a query: loadGuestView). */
 export function guestView(customer: CustomerRow, project: ProjectSnapshot): GuestView {
   const identifiers = customerIdentifierFields(project);
   const identifierFields: Record<string, unknown> = {};

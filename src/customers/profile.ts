@@ -3,6 +3,7 @@
 // phones or e-mail addresses, and reasons are logged. (Reading them out of a request is the protocol's part.)
 import type { CustomFieldDefinition } from '../project/schemas.ts';
 import { parseMinor, toDecimal } from '../shared/money.ts';
+import type { SubscriptionChange } from './subscriptions.ts';
 
 export type Sex = 'male' | 'female';
 
@@ -18,6 +19,8 @@ export interface ProfileChanges {
   discountCard?: string | null;
   /** custom field values by system name; `null` clears one */
   customFields?: Record<string, unknown>;
+  /** consents given, each a channel (with a brand and topic, when given) once */
+  subscriptions?: SubscriptionChange[];
 }
 
 const EMAIL = /^[^\s@"(),:;<>[\]\\]{1,64}@(?:[A-Za-z0-9\u0400-\u04FF](?:[A-Za-z0-9\u0400-\u04FF-]{0,61}[A-Za-z0-9\u0400-\u04FF])?\.)+[A-Za-z\u0400-\u04FF]{2,63}$/;

@@ -110,6 +110,35 @@ export interface CustomersTable {
   updated_at: Timestamp;
 }
 
+export type SubscriptionChangeSource = 'operation' | 'admin';
+
+/** A guest's consent on one channel, optionally narrowed to a brand and a topic ('' when not). */
+export interface CustomerSubscriptionsTable {
+  customer_id: number;
+  point_of_contact: string;
+  brand: Generated<string>;
+  topic: Generated<string>;
+  is_subscribed: boolean;
+  changed_at: Timestamp;
+}
+
+export interface CustomerSubscriptionChangesTable {
+  id: Generated<number>;
+  customer_id: number;
+  point_of_contact: string;
+  brand: string;
+  topic: string;
+  /** null: no answer was recorded before */
+  was_subscribed: boolean | null;
+  is_subscribed: boolean;
+  source: SubscriptionChangeSource;
+  integration_point: string | null;
+  operation: string | null;
+  actor: string | null;
+  reason: string | null;
+  at: Timestamp;
+}
+
 export interface CatalogCategoriesTable {
   external_system: string;
   id: string;
@@ -393,6 +422,8 @@ export interface Database {
   outbox: OutboxTable;
   customers: CustomersTable;
   customer_codes: CustomerCodesTable;
+  customer_subscriptions: CustomerSubscriptionsTable;
+  customer_subscription_changes: CustomerSubscriptionChangesTable;
   server_secrets: ServerSecretsTable;
   messages: MessagesTable;
   scenario_runs: ScenarioRunsTable;

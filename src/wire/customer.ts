@@ -1,7 +1,7 @@
 // The guest as the Mindbox protocol shows one (the `customer` node of CheckCustomer and the other answers): only
-// filled fields, Regulars' id and the identifier fields under `ids`, custom fields keyed in camel case as Mindbox
-// keys them (`Rank` → `rank`, field-keys.ts). Written by the server's answers and by the body of a scenario's
-// webhook, which shows the guest as CheckCustomer does.
+// filled fields, Regulars' id and the identifier fields under `ids`, the subscriptions, custom fields keyed in
+// camel case as Mindbox keys them (`Rank` → `rank`, field-keys.ts). Written by the server's answers and by the
+// body of a scenario's webhook, which shows the guest as CheckCustomer does.
 import { withAnswerKeys } from './field-keys.ts';
 
 /** A guest's fields as the node needs them. */
@@ -21,6 +21,25 @@ export interface GuestFields {
   birthDate: string | null;
   sex: string | null;
   discountCard: string | null;
+  /** the guest's consents, when the answer shows them */
+  subscriptions?: GuestSubscription[];
+}
+
+/** One consent as the `subscriptions` list shows it. */
+export interface GuestSubscription {
+  pointOfContact: string;
+  brand: string | null;
+  topic: string | null;
+  isSubscribed: boolean;
+}
+
+function subscriptionNode(subscription: GuestSubscription): Record<string, unknown> {
+  return {
+    pointOfContact: subscription.pointOfContact,
+    ...(subscription.brand === null ? {} : { brand: subscription.brand }),
+    ...(subscription.topic === null ? {} : { topic: subscription.topic }),
+    isSubscribed: subscription.isSubscribed,
+  };
 }
 
 export function customerNode(guest: GuestFields): Record<string, unknown> {
@@ -38,6 +57,7 @@ export function customerNode(guest: GuestFields): Record<string, unknown> {
   put('birthDate', guest.birthDate);
   put('sex', guest.sex);
   if (guest.discountCard) node.discountCard = { ids: { number: guest.discountCard } };
+  if (guest.subscriptions?.length) node.subscriptions = guest.subscriptions.map(subscriptionNode);
   node.customFields = withAnswerKeys(guest.customFields);
   return node;
 }

@@ -1,7 +1,7 @@
 // The admin console in a real browser (Debian's headless Chromium driven by playwright-core) against the
 // real server process: sign in, find a guest by a phone typed the way a person types it, read why the
-// balance is what it is, adjust it, and see a viewer refused. Also takes the dashboard screenshot that
-// README shows (written to docs/ when REGULARS_UPDATE_SCREENSHOT=1).
+// balance is what it is, adjust it, unsubscribe the guest from SMS with a reason, and see a viewer refused.
+// Also takes the dashboard screenshot that README shows (written to docs/ when REGULARS_UPDATE_SCREENSHOT=1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -112,7 +112,9 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
     const now = new Date();
     const history = await seedHistory(env, now);
     server = await startServerProcess(env);
-    const anna = await protocol(server, 'Offline.RegisterCustomer', { customer: { mobilePhone: '+7 900 123-45-67', lastName: 'Смирнова', firstName: 'Анна' } });
+    const anna = await protocol(server, 'Offline.RegisterCustomer', {
+      customer: { mobilePhone: '+7 900 123-45-67', lastName: 'Смирнова', firstName: 'Анна', subscriptions: [{ pointOfContact: 'Sms', isSubscribed: true }] },
+    });
     assert.equal(anna.customer?.processingStatus, 'Created', JSON.stringify(anna));
     annaId = anna.customer.ids.mindboxId;
     for (const [phone, name] of [['+7 (902) 000-00-01', 'Пётр'], ['89020000002', 'Мария']]) {
@@ -185,6 +187,7 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
     await page.goto(`${server.url}/#/guests/${annaId}`);
     await page.waitForSelector('table.ledger tbody tr');
     assert.equal(await page.locator('form.adjust').count(), 0);
+    assert.equal(await page.locator('form.consent').count(), 0);
     assert.ok(await page.isVisible('text=только просмотр'));
     const refused = await page.evaluate(async (id) => {
       const session = await (await fetch('/api/auth/session')).json();
@@ -197,6 +200,27 @@ describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROM
     }, annaId);
     assert.equal(refused.status, 403);
     assert.match(refused.body.error, /viewer may not/);
+    await page.close();
+  });
+
+  test("the guest card shows the consent per channel and its history; an owner unsubscribes the guest from SMS, saying why", async () => {
+    const page = await context.newPage();
+    await signIn(page, server.url, 'olga', 'owner-password-1');
+    await page.goto(`${server.url}/#/guests/${annaId}`);
+    await page.waitForSelector('table.consent-history tbody tr');
+    assert.match((await page.textContent('table.consents tr[data-channel=Sms]')) ?? '', /подписан/);
+    assert.match((await page.textContent('table.consents tr[data-channel=Email]')) ?? '', /нет согласия/);
+    assert.match((await page.textContent('table.consent-history')) ?? '', /Offline\.RegisterCustomer/);
+
+    await page.selectOption('form.consent select[name=channel]', 'Sms');
+    await page.selectOption('form.consent select[name=consent]', 'no');
+    await page.fill('form.consent input[name=consentReason]', 'Попросила на кассе не присылать SMS');
+    await page.click('form.consent button[type=submit]');
+    await page.waitForSelector('table.consent-history >> text=Попросила на кассе не присылать SMS');
+    await page.waitForFunction(() => /отписан/.test(document.querySelector('table.consents tr[data-channel=Sms]')?.textContent ?? ''));
+    assert.match((await page.textContent('table.consent-history')) ?? '', /olga/);
+    const answer = await protocol(server, 'Offline.CheckCustomer', { customer: { mobilePhone: '79001234567' } });
+    assert.deepEqual(answer.customer.subscriptions, [{ pointOfContact: 'Sms', isSubscribed: false }]);
     await page.close();
   });
 

@@ -18,6 +18,7 @@ import * as messagesWithoutCodes from './20261205_0100_messages_without_codes.ts
 import * as retention from './20261205_1332_retention.ts';
 import * as failedAttempts from './20261205_1333_failed_attempts.ts';
 import * as parkedWorkIndexes from './20261205_1344_parked_work_indexes.ts';
+import * as customerSubscriptions from './20261205_1350_customer_subscriptions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261205_1332_retention': retention,
   '20261205_1333_failed_attempts': failedAttempts,
   '20261205_1344_parked_work_indexes': parkedWorkIndexes,
+  '20261205_1350_customer_subscriptions': customerSubscriptions,
 };

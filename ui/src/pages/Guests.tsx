@@ -1,5 +1,6 @@
 // Finding a guest and the guest's card: profile, rank, segments, balances, the ledger with a reason for
-// every change, a manual adjustment (owner, marketer), orders, messages and scenario runs.
+// every change, a manual adjustment (owner, marketer), the consent per channel with its history and a change
+// of it with a reason (owner, marketer), orders, messages and scenario runs.
 import { useState, type FormEvent } from 'react';
 import type { PageProps } from '../App.tsx';
 import { get, post, query } from '../api.ts';
@@ -21,6 +22,32 @@ interface GuestSummary {
   createdAt: string;
 }
 
+const CHANNELS = ['Sms', 'Email', 'Viber', 'Mobilepush', 'Webpush'] as const;
+type Channel = (typeof CHANNELS)[number];
+
+interface Subscription {
+  pointOfContact: Channel;
+  brand: string | null;
+  topic: string | null;
+  isSubscribed: boolean;
+  changedAt: string;
+}
+
+interface SubscriptionChange {
+  id: number;
+  pointOfContact: Channel;
+  brand: string | null;
+  topic: string | null;
+  wasSubscribed: boolean | null;
+  isSubscribed: boolean;
+  at: string;
+  source: 'operation' | 'admin';
+  integrationPoint: string | null;
+  operation: string | null;
+  actor: string | null;
+  reason: string | null;
+}
+
 interface GuestCard extends GuestSummary {
   email: string | null;
   birthDate: string | null;
@@ -29,6 +56,7 @@ interface GuestCard extends GuestSummary {
   customFields: Record<string, unknown>;
   segments: { systemName: string; name: string; enteredAt: string | null }[];
   balances: { systemName: string; name: string; total: number; available: number; blocked: number; nearestExpiration?: { total: number; date: string } }[];
+  subscriptions: Subscription[];
 }
 
 export const fullName = (g: Pick<GuestSummary, 'lastName' | 'firstName' | 'middleName'>) => [g.lastName, g.firstName, g.middleName].filter(Boolean).join(' ') || '—';
@@ -159,6 +187,140 @@ function Adjustment({ guestId, balanceTypes, onDone }: { guestId: number; balanc
   );
 }
 
+/** Subscribed, unsubscribed, or no answer (then campaigns do not write either). */
+function ConsentTag({ value }: { value: boolean | null }) {
+  const { t } = useI18n();
+  if (value === null) return <Tag>{t('noAnswer')}</Tag>;
+  return <Tag tone={value ? 'good' : 'bad'}>{value ? t('subscribed') : t('unsubscribed')}</Tag>;
+}
+
+const scopeOf = (s: { brand: string | null; topic: string | null }) => [s.brand, s.topic].filter(Boolean).join(' / ');
+
+/** The consent per channel, narrower consents (a brand, a topic) below their channel. */
+function Consents({ subscriptions }: { subscriptions: Subscription[] }) {
+  const { t, dateTime } = useI18n();
+  const narrower = subscriptions.filter((s) => s.brand !== null || s.topic !== null);
+  return (
+    <table className="consents">
+      <tbody>
+        {CHANNELS.map((channel) => {
+          const own = subscriptions.find((s) => s.pointOfContact === channel && s.brand === null && s.topic === null);
+          return (
+            <tr key={channel} data-channel={channel}>
+              <th>{t(`channel_${channel}`)}</th>
+              <td>
+                <ConsentTag value={own?.isSubscribed ?? null} />
+              </td>
+              <td className="muted small">{own ? dateTime(own.changedAt) : ''}</td>
+            </tr>
+          );
+        })}
+        {narrower.map((s) => (
+          <tr key={`${s.pointOfContact}/${s.brand ?? ''}/${s.topic ?? ''}`}>
+            <th>
+              {t(`channel_${s.pointOfContact}`)} <span className="muted small">{scopeOf(s)}</span>
+            </th>
+            <td>
+              <ConsentTag value={s.isSubscribed} />
+            </td>
+            <td className="muted small">{dateTime(s.changedAt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ConsentForm({ guestId, onDone }: { guestId: number; onDone: () => void }) {
+  const { t } = useI18n();
+  const [channel, setChannel] = useState<Channel>('Sms');
+  const [subscribe, setSubscribe] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<Error | null>(null);
+  const [saved, setSaved] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      await post(`/api/admin/customers/${guestId}/subscriptions`, { pointOfContact: channel, isSubscribed: subscribe, reason });
+      setReason('');
+      setSaved(true);
+      onDone();
+    } catch (failure) {
+      setError(failure as Error);
+    }
+  };
+  return (
+    <form className="consent" onSubmit={submit} aria-label={t('changeConsent')}>
+      <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value as Channel)} aria-label={t('channel')}>
+        {CHANNELS.map((c) => (
+          <option key={c} value={c}>
+            {t(`channel_${c}`)}
+          </option>
+        ))}
+      </select>
+      <select name="consent" value={subscribe ? 'yes' : 'no'} onChange={(e) => setSubscribe(e.target.value === 'yes')} aria-label={t('consent')}>
+        <option value="no">{t('unsubscribe')}</option>
+        <option value="yes">{t('subscribe')}</option>
+      </select>
+      <label className="grow">
+        {t('consentReason')}
+        <input name="consentReason" value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} />
+      </label>
+      <button type="submit">{t('save')}</button>
+      {saved && <span className="good">{t('saved')}</span>}
+      <ErrorBox error={error} />
+    </form>
+  );
+}
+
+function ConsentHistory({ guestId, version }: { guestId: number; version: number }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <PagedList<SubscriptionChange>
+      className="consent-history"
+      deps={[guestId, version]}
+      empty={t('noConsentChanges')}
+      load={(before) => get<Page<SubscriptionChange>>(`/api/admin/customers/${guestId}/subscription-history${query({ before })}`)}
+      rowKey={(entry) => entry.id}
+      columns={[
+        { title: t('when'), cell: (entry) => dateTime(entry.at) },
+        {
+          title: t('channel'),
+          cell: (entry) => (
+            <>
+              {t(`channel_${entry.pointOfContact}`)} <span className="muted small">{scopeOf(entry)}</span>
+            </>
+          ),
+        },
+        {
+          title: t('change'),
+          cell: (entry) => (
+            <>
+              <ConsentTag value={entry.wasSubscribed} /> → <ConsentTag value={entry.isSubscribed} />
+            </>
+          ),
+        },
+        {
+          title: t('source'),
+          cell: (entry) =>
+            entry.source === 'admin' ? (
+              <>
+                {t('source_admin')} {entry.actor}: <span className="reason">{entry.reason}</span>
+              </>
+            ) : (
+              <>
+                {entry.operation} <span className="muted">· {entry.integrationPoint}</span>
+              </>
+            ),
+          className: 'small',
+        },
+      ]}
+    />
+  );
+}
+
 export function GuestPage({ id, user }: PageProps & { id: number }) {
   const { t, dateTime, number } = useI18n();
   const [version, setVersion] = useState(0);
@@ -241,6 +403,20 @@ export function GuestPage({ id, user }: PageProps & { id: number }) {
       <Section title={t('ledger')}>
         <Ledger guestId={guest.id} version={version} />
       </Section>
+      <div className="grid2">
+        <Section title={t('subscriptions')}>
+          <Consents subscriptions={guest.subscriptions} />
+          {canChange && (
+            <>
+              <h3>{t('changeConsent')}</h3>
+              <ConsentForm guestId={guest.id} onDone={() => setVersion((v) => v + 1)} />
+            </>
+          )}
+        </Section>
+        <Section title={t('consentHistory')}>
+          <ConsentHistory guestId={guest.id} version={version} />
+        </Section>
+      </div>
       <Section title={t('orders')}>
         <PagedList<Record<string, any>>
           className="orders"

@@ -1,6 +1,6 @@
 // ConfirmMobilePhone (Offline.ConfirmMobilePhone): root `smsConfirmation.code` → `smsConfirmation.processingStatus`.
 import { typedCode } from '../../../customers/codes.ts';
-import { confirmMobilePhone as confirm, guestView } from '../../../customers/customers.service.ts';
+import { confirmMobilePhone as confirm, loadGuestView } from '../../../customers/customers.service.ts';
 import { validationError } from '../../../shared/errors.ts';
 import { isObject, parseGuestIdentifiers, wireCustomer } from '../shapes/customer.ts';
 import { guestContext } from './guest-context.ts';
@@ -14,6 +14,6 @@ export const confirmMobilePhone: OperationHandler = async (call, deps) => {
   const result = await confirm(deps.db, guestContext(call, deps), target, typedCode(raw));
   const smsConfirmation: Record<string, unknown> = { processingStatus: result.status === 'Ambiguous' ? 'NotFound' : result.status };
   if ('description' in result && result.description) smsConfirmation.statusDescription = result.description;
-  const customer = 'customer' in result ? { processingStatus: 'Found', ...wireCustomer(guestView(result.customer, deps.project)) } : { processingStatus: result.status };
+  const customer = 'customer' in result ? { processingStatus: 'Found', ...wireCustomer(await loadGuestView(deps.db, result.customer, deps.project)) } : { processingStatus: result.status };
   return { body: { customer, smsConfirmation }, recordTransaction: result.status === 'MobilePhoneConfirmed' };
 };

@@ -1,6 +1,6 @@
 // EditCustomer (Offline.EditCustomer): change a guest's profile; a new phone on an integration point that
 // confirms phones waits as pendingMobilePhone and gets a confirmation code by SMS.
-import { editCustomer as edit, guestView } from '../../../customers/customers.service.ts';
+import { editCustomer as edit, loadGuestView } from '../../../customers/customers.service.ts';
 import { parseGuestEdit, wireCustomer } from '../shapes/customer.ts';
 import { noteConfirmationSms } from './confirmation-sms.ts';
 import { codePolicyOf, confirmationMailingOf, guestContext } from './guest-context.ts';
@@ -13,7 +13,7 @@ export const editCustomer: OperationHandler = async (call, deps) => {
   if (!('customer' in result)) return { body: { customer: { processingStatus: result.status } }, recordTransaction: false };
   if (result.confirmationSms) noteConfirmationSms(deps, mailing, result.confirmationSms);
   return {
-    body: { customer: { processingStatus: result.status, ...wireCustomer(guestView(result.customer, deps.project)) } },
+    body: { customer: { processingStatus: result.status, ...wireCustomer(await loadGuestView(deps.db, result.customer, deps.project)) } },
     recordTransaction: result.status === 'Changed',
   };
 };

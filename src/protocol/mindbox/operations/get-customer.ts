@@ -1,6 +1,6 @@
 // GetCustomer (Offline.CheckCustomer): find a guest by phone, card or ids and show their profile and the
 // balances of the balance types chosen in the operation's settings.
-import { findCustomer, guestView } from '../../../customers/customers.service.ts';
+import { findCustomer, loadGuestView } from '../../../customers/customers.service.ts';
 import { customerBalances } from '../../../loyalty/balances.ts';
 import { validationError } from '../../../shared/errors.ts';
 import { parseGuestIdentifiers, wireCustomer } from '../shapes/customer.ts';
@@ -15,6 +15,6 @@ export const getCustomer: OperationHandler = async (call, deps) => {
   const balanceTypes = (call.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
   const balances = await customerBalances(deps.db, deps.project, lookup.customer.id, balanceTypes, deps.now);
   return {
-    body: { customer: { processingStatus: 'Found', ...wireCustomer(guestView(lookup.customer, deps.project)) }, balances },
+    body: { customer: { processingStatus: 'Found', ...wireCustomer(await loadGuestView(deps.db, lookup.customer, deps.project)) }, balances },
   };
 };

@@ -3,6 +3,7 @@
 import type { GuestIdentifiers, GuestView, NewGuest } from '../../../customers/customers.service.ts';
 import { normalizePhone, type CountryCode } from '../../../customers/phone.ts';
 import { checkBirthDate, checkDiscountCard, checkEmail, checkName, parseCustomFieldValue, parseSex, type ProfileChanges } from '../../../customers/profile.ts';
+import { MAX_BRAND_OR_TOPIC, pointOfContactNamed, POINTS_OF_CONTACT, sameSubscription, type SubscriptionChange } from '../../../customers/subscriptions.ts';
 import type { CustomFieldDefinition } from '../../../project/schemas.ts';
 import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
@@ -190,7 +191,55 @@ export function parseProfile(node: Record<string, unknown>, options: ProfilePars
       changes.customFields = values;
     }
   }
+  if (given(node.subscriptions)) {
+    const subscriptions = parseSubscriptions(node.subscriptions, `${at}/subscriptions`, problem);
+    if (subscriptions) changes.subscriptions = subscriptions;
+  }
   return { changes, messages };
+}
+
+/** An optional brand or topic of a subscription: a short text, or null when not given. */
+function subscriptionScope(value: unknown, location: string, problem: (location: string, message: string) => void): string | null | undefined {
+  if (!given(value)) return null;
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+  if (text !== '' && text.length <= MAX_BRAND_OR_TOPIC) return text;
+  problem(location, `must be a text of at most ${MAX_BRAND_OR_TOPIC} characters`);
+  return undefined;
+}
+
+/** `customer.subscriptions`: each item a channel (`pointOfContact`), `isSubscribed`, and optionally `brand` and `topic`. */
+function parseSubscriptions(node: unknown, location: string, problem: (location: string, message: string) => void): SubscriptionChange[] | null {
+  if (!Array.isArray(node)) {
+    problem(location, 'must be a list of subscriptions, e.g. [{"pointOfContact":"Sms","isSubscribed":true}]');
+    return null;
+  }
+  const changes: SubscriptionChange[] = [];
+  let valid = true;
+  node.forEach((item, index) => {
+    const at = `${location}/${index}`;
+    const fail = (where: string, message: string) => {
+      problem(where, message);
+      valid = false;
+    };
+    if (!isObject(item)) return fail(at, 'must be an object with pointOfContact and isSubscribed');
+    const pointOfContact = pointOfContactNamed(item.pointOfContact);
+    if (!pointOfContact) fail(`${at}/pointOfContact`, `must be one of ${POINTS_OF_CONTACT.join(', ')}`);
+    const isSubscribed = parseBoolean(item.isSubscribed);
+    if (isSubscribed === null) fail(`${at}/isSubscribed`, 'must be true or false');
+    const brand = subscriptionScope(item.brand, `${at}/brand`, fail);
+    const topic = subscriptionScope(item.topic, `${at}/topic`, fail);
+    if (!pointOfContact || isSubscribed === null || brand === undefined || topic === undefined) return;
+    const change = { pointOfContact, brand, topic, isSubscribed };
+    if (changes.some((earlier) => sameSubscription(earlier, change))) return fail(at, 'this subscription is given twice: give each channel, brand and topic once');
+    changes.push(change);
+  });
+  return valid ? changes : null;
+}
+
+function parseBoolean(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  return text === 'true' ? true : text === 'false' ? false : null;
 }
 
 function profileOptions(project: ProjectSnapshot, now: Date, allowClear: boolean): ProfileParseOptions {
