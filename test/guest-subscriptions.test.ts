@@ -61,6 +61,19 @@ test('subscriptions given on registration and edits are kept, shown with the pro
   }
 });
 
+test('confirming the phone answers the profile with the subscriptions too', async () => {
+  const t = await createTestApp({ smsInbox: true });
+  try {
+    await t.call('Offline.RegisterCustomer', { customer: { mobilePhone: PHONE, subscriptions: [{ pointOfContact: 'Viber', isSubscribed: true }] } });
+    await t.drain();
+    const confirmed = await t.call('Offline.ConfirmMobilePhone', { customer: { mobilePhone: PHONE }, smsConfirmation: { code: t.sms.lastCode(PHONE) } });
+    assert.equal(confirmed.body.smsConfirmation.processingStatus, 'MobilePhoneConfirmed');
+    assert.deepEqual(confirmed.body.customer.subscriptions, [{ pointOfContact: 'Viber', isSubscribed: true }]);
+  } finally {
+    await t.close();
+  }
+});
+
 test('every bad subscription is refused at its location and nothing of the request is kept', async () => {
   const t = await createTestApp({ phoneConfirmation: false });
   try {
