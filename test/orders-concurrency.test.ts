@@ -1,5 +1,6 @@
 // Correctness under load: many creates spending from one guest's balance at the same moment never
-// overdraw it, and a transactionId sent several times at once spends once. Meant for PostgreSQL
+// overdraw it, and a transactionId sent several times at once spends once, as does one order sent several
+// times at once without a transactionId (its ids serialise the calls, decision 0017). Meant for PostgreSQL
 // (TEST_DATABASE_URL), where the calls really run in parallel; on PGlite they queue on one connection.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -85,6 +86,19 @@ describe('orders under concurrency', () => {
     const replays = answers.filter((answer) => answer.body.status === 'TransactionAlreadyProcessed');
     assert.equal(created.length, 1, JSON.stringify(answers.map((answer) => answer.body.status)));
     assert.equal(replays.length, 9);
+    assert.equal((await balanceOf(phone)).total, 400);
+    assert.deepEqual(await ledgerDiscrepancies(t.app.db), []);
+  });
+
+  it('the same order sent ten times at once without a transactionId is created once and spends once', async () => {
+    const phone = '79170000005';
+    await guestWith(500, phone);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => t.call('Offline.CreateAuthorizedOrder', createBody(phone, 'N-1'))));
+    const statuses = answers.map((answer) => answer.body.order?.processingStatus ?? answer.body.status);
+    assert.equal(statuses.filter((status) => status === 'Created').length, 1, statuses.join(','));
+    assert.equal(statuses.filter((status) => status === 'Updated').length, 9, statuses.join(','));
+    const orders = await t.app.db.selectFrom('order_identifiers').select('order_id').where('value', '=', 'N-1').execute();
+    assert.equal(orders.length, 1);
     assert.equal((await balanceOf(phone)).total, 400);
     assert.deepEqual(await ledgerDiscrepancies(t.app.db), []);
   });

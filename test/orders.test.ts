@@ -222,14 +222,12 @@ describe('authorized orders', () => {
     assert.equal((await balanceOf(guest.phone)).total, 0);
   });
 
-  it('refuses a transactionless create, a missing total, and bad values with their locations', async () => {
+  it('refuses a create with neither a transactionId nor an order id, a missing total, and bad values with their locations', async () => {
     const guest = await registerGuest();
-    const noTransaction = await t.call('Offline.CreateAuthorizedOrder', {
-      customer: { mobilePhone: guest.phone },
-      order: { ids: { iikoOrderId: nextOrderId() }, totalPrice: 390, lines: lines([SOUP]) },
-    });
-    assert.equal(noTransaction.httpStatus, 400);
-    assert.equal(noTransaction.body.status, 'ProtocolError');
+    const unnamed = await t.call('Offline.CreateAuthorizedOrder', { customer: { mobilePhone: guest.phone }, order: { totalPrice: 390, lines: lines([SOUP]) } });
+    assert.equal(unnamed.httpStatus, 200);
+    assert.equal(unnamed.body.status, 'ValidationError');
+    assert.equal(unnamed.body.validationMessages[0].location, '/order/ids');
 
     const bad = await t.call(
       'Offline.CreateAuthorizedOrder',
