@@ -2,6 +2,7 @@
 // root <result>; a JSON array is an XML wrapper element holding singular items (<lines><line/></lines>).
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { protocolError } from '../../shared/errors.ts';
+import { withXmlNames } from './xml-names.ts';
 
 export type BodyFormat = 'json' | 'xml';
 
@@ -111,6 +112,6 @@ function wrapArrays(node: unknown): unknown {
 
 export function encodeAnswer(answer: Record<string, unknown>, format: BodyFormat): { contentType: string; payload: string } {
   if (format === 'json') return { contentType: 'application/json; charset=utf-8', payload: JSON.stringify(answer) };
-  const xml = builder.build({ result: wrapArrays(answer) }) as string;
+  const xml = builder.build({ result: wrapArrays(withXmlNames(answer)) }) as string;
   return { contentType: 'application/xml; charset=utf-8', payload: `<?xml version="1.0" encoding="utf-8"?>${xml}` };
 }
