@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
+import { registerBackupCommands } from './backup/backup.cli.ts';
 import { registerJobsCommand } from './jobs/jobs.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, revokeSecretKey } from './project/project.service.ts';
 import { queryOperationLog } from './protocol/mindbox/protocol.service.ts';
@@ -193,6 +194,7 @@ program
 
 registerUsersCommand(program, withApp);
 registerImportCommand(program, withApp);
+registerBackupCommands(program, config, print);
 registerJobsCommand(program, withApp);
 
 program

@@ -10,6 +10,7 @@ import { OperationLogWriter } from './protocol/mindbox/operation-log-writer.ts';
 import { initProject, sealStoredSecrets, type InitResult } from './project/project.service.ts';
 import { SecretValues } from './project/secret-values.ts';
 import { buildServer } from './server.ts';
+import { claimDataDir } from './backup/backup-socket.ts';
 import { decodeMasterKey, openSecretBox } from './shared/encryption-key.ts';
 import { runShutdownHooks } from './shared/shutdown.ts';
 
@@ -81,8 +82,14 @@ const PROJECT_REFRESH_MS = 5000;
 
 /** Starts the API and/or the worker, as the configured role says. */
 export async function startServer(config: Config, options: OpenOptions = {}): Promise<RunningServer> {
-  const opened = await openApp(config, options);
+  // PGlite locks nothing: the process that opens the embedded database claims it first, and answers `regulars backup` there
+  const claim = !config.databaseUrl && !config.dataDir.includes('://') ? await claimDataDir(config.dataDir, `the Regulars server (pid ${process.pid})`) : null;
+  const opened = await openApp(config, options).catch(async (error: unknown) => {
+    await claim?.release();
+    throw error;
+  });
   const { app } = opened;
+  claim?.serveBackups(app.db, config.keyFile, app.logger);
   const server = config.role === 'worker' ? null : await buildServer(app);
   let url = '';
   if (server) {
@@ -105,6 +112,7 @@ export async function startServer(config: Config, options: OpenOptions = {}): Pr
     await worker?.stop();
     await runShutdownHooks();
     await opened.close();
+    await claim?.release();
   };
   return { ...opened, url, stop, close: stop };
 }

@@ -109,3 +109,14 @@ async function retireLegacyKey(db: Db, legacy: SecretBox, box: SecretBox): Promi
     await deleteServerSecret(trx, LEGACY_KEY);
   });
 }
+
+/** The fingerprint of the key the database's secrets are sealed with, as the database keeps it; null before the first start. */
+export async function storedKeyFingerprint(db: Db): Promise<string | null> {
+  return (await readServerSecret(db, FINGERPRINT)) ?? null;
+}
+
+/** The fingerprint of the key a process with this configuration would use; null when it has none (no key file yet). */
+export function configuredKeyFingerprint(source: KeySource): string | null {
+  const key = source.key ?? (source.keyFile ? readKeyFile(source.keyFile) : null);
+  return key ? new SecretBox(key).fingerprint : null;
+}
