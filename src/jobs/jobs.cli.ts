@@ -33,7 +33,7 @@ export function registerJobsCommand(program: Command, withApp: WithApp): void {
     .description('put parked work back in its queue, due at once with its attempts anew: one (job-<id> or call-<uuid>), or --all')
     .option('--all', 'every parked job and call')
     .action(async (idText: string | undefined, options: { all?: boolean }) => {
-      if (options.all === Boolean(idText)) throw new AppError('bad_request', 'name one parked job or call (regulars jobs list shows them), or --all');
+      if (Boolean(options.all) === Boolean(idText)) throw new AppError('bad_request', 'name one parked job or call (regulars jobs list shows them), or --all');
       await withApp(async ({ app }) => {
         if (options.all) {
           print(`${await retryAllParkedWork(app.db)} put back in the queue`);
