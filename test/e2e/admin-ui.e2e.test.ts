@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -17,9 +17,9 @@ import { accruePoints, changeBalance, spendPoints } from '../../src/loyalty/ledg
 import { openApp } from '../../src/main.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
 import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
+import { browserSkipReason, CHROMIUM } from '../support/browser.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const SECRET_KEY = 'e2e-secret-key-0123456789';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 const DAY_MS = 86_400_000;
@@ -92,7 +92,7 @@ async function signIn(page: Page, url: string, name: string, password: string) {
   await page.waitForSelector('nav.sidebar');
 }
 
-describe('admin console in a browser', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed (apt-get install -y chromium)` }, () => {
+describe('admin console in a browser', { skip: browserSkipReason() }, () => {
   let database: TestDatabase | null = null;
   let server: ServerProcess;
   let context: BrowserContext;

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -15,9 +15,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { addUser } from '../../src/admin/users.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM } from '../support/browser.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const PHONES = ['79005550101', '79005550102'];
 
 /** Runs what is due, then lets the wait before every retry pass at once, `rounds` times. */
@@ -39,7 +39,7 @@ async function signIn(page: Page, url: string, name: string, password: string) {
 }
 
 // Under CI a missing browser fails the test (launching it does); elsewhere the test says what to install.
-describe('parked work in the console', { skip: !existsSync(CHROMIUM) && !process.env.CI && `${CHROMIUM} is not installed (apt-get install -y chromium)` }, () => {
+describe('parked work in the console', { skip: browserSkipReason() }, () => {
   let t: TestApp;
   let url: string;
   let context: BrowserContext;
