@@ -28,6 +28,10 @@ const envSchema = z.object({
   REGULARS_PHONE_CONFIRMATION: flag.default(true),
   REGULARS_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   REGULARS_BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(64),
+  REGULARS_ORDER_BODY_LIMIT_KB: z.coerce.number().positive().max(512 * 1024).default(1024),
+  REGULARS_CALL_BODY_LIMIT_KB: z.coerce.number().positive().max(512 * 1024).default(64),
+  REGULARS_UPLOAD_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(3600).default(120),
+  REGULARS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(64),
   REGULARS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(8000),
   REGULARS_OPERATION_LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   REGULARS_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
@@ -56,7 +60,16 @@ export interface Config {
   readonly smsUrl: string;
   readonly phoneConfirmation: boolean;
   readonly role: 'all' | 'api' | 'worker';
+  /** the catalogue upload's largest body, and the largest of any request (decision 0014) */
   readonly bodyLimitBytes: number;
+  /** the largest body of a bill: preorders, orders, offline orders, status changes, returns */
+  readonly orderBodyLimitBytes: number;
+  /** the largest body of every other protocol call */
+  readonly callBodyLimitBytes: number;
+  /** how long the catalogue upload (and so any request) may take to arrive */
+  readonly uploadTimeoutMs: number;
+  /** sockets one client address may hold open; 0: no cap (behind a reverse proxy the peer is the proxy) */
+  readonly connectionsPerAddress: number;
   readonly rateLimitPerMinute: number;
   readonly operationLogRetentionDays: number;
   /** how long a spent transactionId (and a finished async call) is remembered: a POS may retry after days offline */
@@ -101,6 +114,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     phoneConfirmation: e.REGULARS_PHONE_CONFIRMATION,
     role: e.REGULARS_ROLE,
     bodyLimitBytes: Math.round(e.REGULARS_BODY_LIMIT_MB * 1024 * 1024),
+    orderBodyLimitBytes: Math.round(e.REGULARS_ORDER_BODY_LIMIT_KB * 1024),
+    callBodyLimitBytes: Math.round(e.REGULARS_CALL_BODY_LIMIT_KB * 1024),
+    uploadTimeoutMs: e.REGULARS_UPLOAD_TIMEOUT_SECONDS * 1000,
+    connectionsPerAddress: e.REGULARS_CONNECTIONS_PER_ADDRESS,
     rateLimitPerMinute: e.REGULARS_RATE_LIMIT_PER_MINUTE,
     operationLogRetentionDays: e.REGULARS_OPERATION_LOG_RETENTION_DAYS,
     idempotencyRetentionDays: e.REGULARS_IDEMPOTENCY_RETENTION_DAYS,

@@ -12,6 +12,7 @@ import { customersRoutes } from './customers/customers.routes.ts';
 import { isDatabaseReachable, withDatabaseTimeLimit } from './db/database.ts';
 import { unavailableErrorOf } from './db/errors.ts';
 import type { AdminRoutes } from './http/admin-route.ts';
+import { capConnectionsPerAddress, continueAfterChecks, serverTimeouts } from './http/connections.ts';
 import { answerJsonError, clientErrorOf } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
@@ -23,10 +24,10 @@ import { projectRoutes } from './project/project.routes.ts';
 import { encodeAnswer, answerFormatOf, formatOf } from './protocol/mindbox/codec.ts';
 import { errorEnvelope } from './protocol/mindbox/envelope.ts';
 import { operationLogRoutes } from './protocol/mindbox/operation-log.routes.ts';
-import { handleProtocolCall } from './protocol/mindbox/pipeline.ts';
-import { RateLimiter } from './protocol/mindbox/rate-limit.ts';
+import { registerProtocolRoutes } from './protocol/mindbox/protocol.routes.ts';
 import { scenariosRoutes } from './scenarios/scenarios.routes.ts';
 import { segmentsRoutes } from './segments/segments.routes.ts';
+import { addressGroup } from './shared/failed-attempts.ts';
 
 /** Every module's /api/admin routes: a module adds its `AdminRoutes` here, and nothing else imports this list. */
 const ADMIN_ROUTES: readonly AdminRoutes<AppContext>[] = [
@@ -54,8 +55,12 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // the peer is the one trusted proxy: request.ip is the address it appended to X-Forwarded-For, not what a client wrote there
     trustProxy: app.config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
+    // timeouts that fit a POS, and the catalogue upload's time at most (decision 0014)
+    ...serverTimeouts({ requestTimeoutMs: app.config.uploadTimeoutMs }),
   });
-  const rateLimiter = new RateLimiter();
+  continueAfterChecks(server);
+  // behind the reverse proxy every socket is the proxy's: it caps the sockets per client (README)
+  if (!app.config.trustProxy && app.config.connectionsPerAddress > 0) capConnectionsPerAddress(server, app.config.connectionsPerAddress, addressGroup);
 
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -85,26 +90,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
     return reply.status(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'database unreachable', database: app.databaseKind });
   });
 
-  server.post<{ Params: { mode: string } }>('/v3/operations/:mode', async (request, reply) => {
-    const mode = request.params.mode;
-    if (mode !== 'sync' && mode !== 'async') return reply.status(404).send();
-    const answer = await handleProtocolCall(
-      app,
-      {
-        mode,
-        query: request.query as Record<string, unknown>,
-        authorization: request.headers.authorization,
-        contentType: request.headers['content-type'],
-        accept: request.headers.accept,
-        raw: typeof request.body === 'string' ? request.body : '',
-        requestId: request.id,
-      },
-      rateLimiter,
-    );
-    const { contentType, payload } = encodeAnswer(answer.body, answer.format);
-    if (answer.retryAfterSeconds) reply.header('retry-after', String(answer.retryAfterSeconds));
-    return reply.status(answer.httpStatus).type(contentType).send(payload);
-  });
+  await registerProtocolRoutes(server, app);
 
   registerDeliveryReportRoutes(server, app);
   registerConsole(server, app);

@@ -12,6 +12,8 @@ const CODE_OF_CLIENT_STATUS = new Map<number, ErrorCode>(
 
 /** Fastify's refusal of a request (a 4xx it raised before any route ran) as an AppError; null for anything else. */
 export function clientErrorOf(error: unknown, request: FastifyRequest): AppError | null {
+  // a hook's own refusal (a connection over its address's cap, say) reaches the error handler as it was thrown
+  if (isAppError(error)) return error;
   const { statusCode, code, message } = (typeof error === 'object' && error !== null ? error : {}) as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -13,6 +13,7 @@ test('every code answers the protocol and the admin API from one row', () => {
     forbidden: 'ProtocolError 403 / admin 403',
     not_found: 'ProtocolError 404 / admin 404',
     payload_too_large: 'ProtocolError 413 / admin 413',
+    request_timeout: 'ProtocolError 408 / admin 408',
     rate_limited: 'ProtocolError 429 / admin 429',
     conflict: 'ProtocolError 409 / admin 409',
     unavailable: 'InternalServerError 503 / admin 503',

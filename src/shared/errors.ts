@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'rate_limited'
   | 'conflict'
   | 'unavailable';
@@ -36,6 +37,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorAnswer>> = {
   forbidden: { protocolStatus: 'ProtocolError', protocolHttpStatus: 403, adminHttpStatus: 403 },
   not_found: { protocolStatus: 'ProtocolError', protocolHttpStatus: 404, adminHttpStatus: 404 },
   payload_too_large: { protocolStatus: 'ProtocolError', protocolHttpStatus: 413, adminHttpStatus: 413 },
+  request_timeout: { protocolStatus: 'ProtocolError', protocolHttpStatus: 408, adminHttpStatus: 408 },
   rate_limited: { protocolStatus: 'ProtocolError', protocolHttpStatus: 429, adminHttpStatus: 429 },
   conflict: { protocolStatus: 'ProtocolError', protocolHttpStatus: 409, adminHttpStatus: 409 },
   unavailable: { protocolStatus: 'InternalServerError', protocolHttpStatus: 503, adminHttpStatus: 503 },

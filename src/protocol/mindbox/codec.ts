@@ -2,6 +2,8 @@
 // root <result>; a JSON array is an XML wrapper element holding singular items (<lines><line/></lines>).
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { protocolError } from '../../shared/errors.ts';
+import { MAX_BODY_DEPTH } from './limits.ts';
+import { maskRawText } from './mask.ts';
 import { withXmlNames } from './xml-names.ts';
 
 export type BodyFormat = 'json' | 'xml';
@@ -43,6 +45,18 @@ export function answerFormatOf(accept: string | undefined, requestFormat: BodyFo
   return requestFormat ?? 'json';
 }
 
+/**
+ * Names a body may not use, in JSON or XML: set on a plain object they reach its prototype (`__proto__`) or hide
+ * the methods every object has (`toString`), and no Mindbox field is called so.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
+
+class ReservedName extends Error {
+  constructor(readonly reservedName: string) {
+    super(`reserved name ${reservedName}`);
+  }
+}
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -51,6 +65,12 @@ const parser = new XMLParser({
   trimValues: true,
   processEntities: true,
   htmlEntities: false,
+  // it counts the levels below the root: 64 levels of elements with the root
+  maxNestedTags: MAX_BODY_DEPTH - 1,
+  // the parser refuses __proto__, constructor and prototype itself; the other reserved names it would rename
+  onDangerousProperty: (name) => {
+    throw new ReservedName(name);
+  },
 });
 
 /** Turns wrapper elements back into arrays: {lines: {line: x}} → {lines: [x]}. */
@@ -72,6 +92,51 @@ function rootElementOf(raw: string): string | null {
   return LEADING_ROOT.exec(raw.slice(0, 4096))?.[1] ?? null;
 }
 
+/** U+0000 and a lone surrogate cannot be stored in PostgreSQL text or JSON; nobody types them. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a decoded body that nests deeper than MAX_BODY_DEPTH, uses a reserved name or holds text that cannot be
+ * stored. Walks the body with a stack of its own, so no depth of nesting can overflow the call stack.
+ */
+function checkStructure(body: Record<string, unknown>): void {
+  const pending: { node: object; depth: number }[] = [{ node: body, depth: 1 }];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop()!;
+    if (depth > MAX_BODY_DEPTH) throw protocolError(`the body nests deeper than ${MAX_BODY_DEPTH} levels`);
+    const values = Array.isArray(node) ? node : Object.values(node);
+    if (!Array.isArray(node)) {
+      for (const name of Object.keys(node)) {
+        if (RESERVED_NAMES.has(name)) throw protocolError(`the body uses the reserved name "${name}"`);
+        if (UNSTORABLE.test(name)) throw protocolError('the body has a name with U+0000 or a lone surrogate, which cannot be stored');
+      }
+    }
+    for (const value of values) {
+      if (typeof value === 'string' && UNSTORABLE.test(value)) throw protocolError('the body has a text with U+0000 or a lone surrogate, which cannot be stored');
+      if (value && typeof value === 'object') pending.push({ node: value, depth: depth + 1 });
+    }
+  }
+}
+
+/** Where JSON.parse stopped, without its excerpt of the body (which may hold a phone or a code). */
+function jsonFailure(error: unknown): string {
+  const position = /position (\d+)/.exec((error as Error).message)?.[1];
+  return position === undefined ? 'the body is not valid JSON' : `the body is not valid JSON (at character ${position})`;
+}
+
+function parseXml(raw: string): Record<string, unknown> {
+  try {
+    return parser.parse(raw) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof ReservedName) throw protocolError(`the body uses the reserved name "${error.reservedName}"`);
+    const message = (error as Error).message;
+    if (/nested tags/i.test(message)) throw protocolError(`the body nests deeper than ${MAX_BODY_DEPTH} levels`);
+    const reserved = /Invalid name: "([^"]+)"/.exec(message)?.[1];
+    if (reserved !== undefined && RESERVED_NAMES.has(reserved)) throw protocolError(`the body uses the reserved name "${reserved}"`);
+    throw protocolError(`the body is not valid XML: ${maskRawText(message)}`);
+  }
+}
+
 export function decodeBody(raw: string, format: BodyFormat): DecodedBody {
   if (raw.trim() === '') return { format, body: {}, xmlRoot: null, raw };
   if (format === 'json') {
@@ -79,22 +144,25 @@ export function decodeBody(raw: string, format: BodyFormat): DecodedBody {
     try {
       parsed = JSON.parse(raw);
     } catch (error) {
-      throw protocolError(`the body is not valid JSON: ${(error as Error).message}`);
+      throw protocolError(jsonFailure(error));
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw protocolError('the JSON body must be an object');
+    checkStructure(parsed as Record<string, unknown>);
     return { format, body: parsed as Record<string, unknown>, xmlRoot: null, raw };
   }
   // A YML feed goes to its own parser as it is; reading it as a generic document first would parse it twice.
   if (rootElementOf(raw) === YML_ROOT) return { format, body: {}, xmlRoot: YML_ROOT, raw };
   const valid = XMLValidator.validate(raw);
-  if (valid !== true) throw protocolError(`the body is not valid XML: ${valid.err.msg} (line ${valid.err.line})`);
+  // the validator's message names the tags it met, which the body chose: phones and codes in them are masked
+  if (valid !== true) throw protocolError(`the body is not valid XML: ${maskRawText(valid.err.msg)} (line ${valid.err.line})`);
   if (/<!DOCTYPE/i.test(raw)) throw protocolError('XML bodies with a DOCTYPE are not accepted');
-  const document = parser.parse(raw) as Record<string, unknown>;
+  const document = parseXml(raw);
   const roots = Object.keys(document).filter((name) => !name.startsWith('?'));
   if (roots.length !== 1) throw protocolError('the XML body must have exactly one root element');
   const root = roots[0];
   const content = document[root];
   const body = content && typeof content === 'object' ? (unwrapArrays(content, null) as Record<string, unknown>) : {};
+  checkStructure(body);
   return { format, body, xmlRoot: root, raw };
 }
 

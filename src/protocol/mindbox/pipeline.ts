@@ -1,5 +1,5 @@
-// One protocol call from raw HTTP input to the answer: integration point, secret key, operation,
-// rate limit, body decoding, idempotency, and the handler in one transaction; every call is logged.
+// One protocol call from its body to the answer, once its URL and headers were admitted (admission.ts): body
+// decoding, idempotency, and the handler in one transaction; every call is logged.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.ts';
 import { inTransaction, withDatabaseTimeLimit, type Db } from '../../db/database.ts';
@@ -8,17 +8,16 @@ import { operationHandlers, readOnlyOperationTypes } from './operations/index.ts
 import type { OperationAnswer, OperationCall, OperationDeps } from './operations/types.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../../project/schemas.ts';
 import { AppError, protocolError, validationError } from '../../shared/errors.ts';
-import { answerFormatOf, decodeBody, formatOf, type BodyFormat, type DecodedBody } from './codec.ts';
+import type { AdmittedCall } from './admission.ts';
+import { answerFormatOf, decodeBody, type BodyFormat, type DecodedBody } from './codec.ts';
 import { alreadyProcessedEnvelope, errorEnvelope, successEnvelope, type Envelope } from './envelope.ts';
-import { forLog } from './mask.ts';
+import { forLog, maskRawText } from './mask.ts';
 import * as repository from './protocol.repository.ts';
-import type { RateLimiter } from './rate-limit.ts';
 
 export interface ProtocolCall {
   mode: 'sync' | 'async';
-  query: Record<string, unknown>;
-  authorization: string | undefined;
-  contentType: string | undefined;
+  /** what its URL and headers settled before the body was read */
+  admitted: AdmittedCall;
   accept: string | undefined;
   raw: string;
   requestId: string;
@@ -33,23 +32,7 @@ export interface ProtocolAnswer extends Envelope {
  * How long a call's database work may take: the POS gives up after 3 s, so a database that stops answering is
  * told as 503 before that, with time left for the answer to travel.
  */
-const DATABASE_TIME_OF_A_CALL_MS = 2500;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** `SecretKey <key>` or the legacy `Mindbox secretKey="<key>"`. */
-export function secretKeyFrom(header: string | undefined): string | null {
-  if (!header) return null;
-  const modern = /^SecretKey\s+(\S+)\s*$/i.exec(header.trim());
-  if (modern) return modern[1];
-  const legacy = /^Mindbox\s+secretKey\s*=\s*"([^"]+)"\s*$/i.exec(header.trim());
-  return legacy ? legacy[1] : null;
-}
-
-const queryText = (query: Record<string, unknown>, name: string): string | null => {
-  const value = query[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-};
+export const DATABASE_TIME_OF_A_CALL_MS = 2500;
 
 interface ResolvedCall {
   integrationPoint: IntegrationPointDefinition;
@@ -59,38 +42,18 @@ interface ResolvedCall {
   decoded: DecodedBody;
 }
 
-async function resolveCall(app: AppContext, call: ProtocolCall, rateLimiter: RateLimiter): Promise<ResolvedCall> {
-  const endpointId = queryText(call.query, 'endpointId');
-  const operationName = queryText(call.query, 'operation');
-  if (!endpointId) throw protocolError('the query parameter endpointId (the integration point system name) is required');
-  if (!operationName) throw protocolError('the query parameter operation (the operation system name) is required');
-  const project = app.project.current;
-  const integrationPoint = project.integrationPoint(endpointId);
-  if (!integrationPoint) throw protocolError(`integration point "${endpointId}" is not known`);
-  if (call.authorization === undefined || call.authorization.trim() === '')
-    throw protocolError('the Authorization header with the secret key is missing', 'unauthorized');
-  const key = secretKeyFrom(call.authorization);
-  if (!key) throw protocolError('the Authorization header must be "SecretKey <key>" or "Mindbox secretKey=\\"<key>\\""', 'unauthorized');
-  if (!(await app.project.isLiveKey(endpointId, key)))
-    throw protocolError(`the secret key is not valid for integration point "${endpointId}"`, 'forbidden');
-  const operation = project.operation(operationName);
-  if (!operation) throw protocolError(`operation "${operationName}" is not known`);
-  if (!operation.integrationPoints.includes(endpointId))
-    throw protocolError(`operation "${operationName}" is not allowed on integration point "${endpointId}"`, 'forbidden');
-  if (operation.mode !== 'both' && operation.mode !== call.mode)
-    throw protocolError(`operation "${operationName}" is called through /v3/operations/${operation.mode} only`);
-  const limit = operation.rateLimitPerMinute ?? app.config.rateLimitPerMinute;
-  if (!rateLimiter.allow(`${endpointId}/${operationName}`, limit, app.now().getTime()))
-    throw protocolError(`rate limit of ${limit} calls a minute reached for "${operationName}" on "${endpointId}"`, 'rate_limited');
-  const transactionId = queryText(call.query, 'transactionId');
-  if (transactionId && !GUID.test(transactionId)) throw protocolError('transactionId must be a GUID');
-  const format = formatOf(call.contentType);
-  if (!format) throw protocolError('Content-Type must be application/json or application/xml');
-  const decoded = decodeBody(call.raw, format);
+function resolveCall(call: ProtocolCall): ResolvedCall {
+  const { admitted } = call;
+  const decoded = decodeBody(call.raw, admitted.format);
   if (decoded.format === 'xml' && decoded.xmlRoot !== 'operation' && decoded.xmlRoot !== null && decoded.xmlRoot !== 'yml_catalog')
-    throw protocolError(`the XML root element must be <operation>, not <${decoded.xmlRoot}>`);
-  if (!operationHandlers[operation.type]) throw protocolError(`operation type ${operation.type} is not supported by this server yet`);
-  return { integrationPoint, operation, transactionId, deviceUUID: queryText(call.query, 'deviceUUID'), decoded };
+    throw protocolError(`the XML root element must be <operation>, not <${maskRawText(decoded.xmlRoot)}>`);
+  return {
+    integrationPoint: admitted.integrationPoint,
+    operation: admitted.operation,
+    transactionId: admitted.transactionId,
+    deviceUUID: admitted.deviceUUID,
+    decoded,
+  };
 }
 
 /** What running an operation needs besides the call: the handler's dependencies but its transaction. */
@@ -157,18 +120,17 @@ export async function executeOperation(
   }
 }
 
-export async function handleProtocolCall(app: AppContext, call: ProtocolCall, rateLimiter: RateLimiter): Promise<ProtocolAnswer> {
+export async function handleProtocolCall(app: AppContext, call: ProtocolCall): Promise<ProtocolAnswer> {
   const started = performance.now();
   const at = app.now();
-  const requestFormat = formatOf(call.contentType);
-  const format = answerFormatOf(call.accept, requestFormat);
+  const format = answerFormatOf(call.accept, call.admitted.format);
   const notes: string[] = [];
   let resolved: ResolvedCall | null = null;
   let envelope: Envelope;
   let retryAfterSeconds: number | undefined;
   try {
     envelope = await withDatabaseTimeLimit(DATABASE_TIME_OF_A_CALL_MS, async () => {
-      resolved = await resolveCall(app, call, rateLimiter);
+      resolved = resolveCall(call);
       if (call.mode === 'async') return acceptAsync(app, resolved);
       return executeOperation(app.db, executionContextOf(app), resolved, 'sync', notes);
     });
@@ -177,7 +139,6 @@ export async function handleProtocolCall(app: AppContext, call: ProtocolCall, ra
     const failure = unavailableErrorOf(error) ?? error;
     envelope = errorEnvelope(failure);
     if (failure instanceof AppError) retryAfterSeconds = failure.retryAfterSeconds;
-    if (failure instanceof AppError && failure.code === 'rate_limited') retryAfterSeconds = rateLimiter.retryAfterSeconds(at.getTime());
     if (!(failure instanceof AppError)) {
       app.logger.error({ err: error, requestId: call.requestId, errorId: envelope.errorId }, 'operation failed unexpectedly');
     }
@@ -211,29 +172,58 @@ async function acceptAsync(app: AppContext, resolved: ResolvedCall): Promise<Env
   return successEnvelope({});
 }
 
-export function logCall(
-  app: AppContext,
-  entry: { at: Date; call?: ProtocolCall; resolved: ResolvedCall | null; envelope: Envelope; mode: string; durationMs: number; notes: string[]; requestBody?: unknown; transactionId?: string | null; integrationPoint?: string; operation?: string },
-): void {
-  let request: unknown = entry.requestBody;
-  if (request === undefined) {
-    request = entry.resolved ? entry.resolved.decoded.body : entry.call?.raw.slice(0, 2048) ?? null;
+export interface LogEntry {
+  at: Date;
+  call?: ProtocolCall;
+  resolved: ResolvedCall | null;
+  envelope: Envelope;
+  mode: string;
+  durationMs: number;
+  notes: string[];
+  /** what to keep of the request, when it is not the call's decoded body (or its undecodable text) */
+  requestBody?: unknown;
+  transactionId?: string | null;
+  integrationPoint?: string | null;
+  operation?: string | null;
+  requestId?: string;
+}
+
+/** What the log keeps of the request: the decoded body masked, or the text that could not be decoded, masked. */
+function requestOf(entry: LogEntry): unknown {
+  if (entry.requestBody !== undefined) return entry.requestBody;
+  if (entry.resolved) return entry.resolved.decoded.body;
+  return entry.call ? maskRawText(entry.call.raw) : null;
+}
+
+/**
+ * Adds a call to the operation log. It never throws, so nothing here can turn an answer (a committed success
+ * above all) into an error: an entry that cannot be written whole is written without its bodies.
+ */
+export function logCall(app: AppContext, entry: LogEntry): void {
+  const requestId = entry.call?.requestId ?? entry.requestId ?? randomUUID();
+  try {
+    const summary = {
+      at: entry.at,
+      integrationPoint: entry.resolved?.integrationPoint.systemName ?? entry.call?.admitted.integrationPoint.systemName ?? entry.integrationPoint ?? null,
+      operation: entry.resolved?.operation.systemName ?? entry.call?.admitted.operation.systemName ?? entry.operation ?? null,
+      mode: entry.mode,
+      status: String(entry.envelope.body.status),
+      httpStatus: entry.envelope.httpStatus,
+      durationMs: entry.durationMs,
+      transactionId: entry.resolved?.transactionId ?? entry.call?.admitted.transactionId ?? entry.transactionId ?? null,
+      requestId,
+      errorId: entry.envelope.errorId,
+      notes: entry.notes,
+    };
+    try {
+      app.operationLog.add({ ...summary, request: forLog(requestOf(entry)), response: forLog(entry.envelope.body) });
+    } catch (error) {
+      app.logger.error({ err: error, requestId }, 'a protocol call could not be logged whole; it is logged without its bodies');
+      app.operationLog.add({ ...summary, request: 'null', response: forLog({ status: summary.status }), notes: [...entry.notes, 'logged without its request and answer: they could not be written'] });
+    }
+  } catch (error) {
+    app.logger.error({ err: error, requestId }, 'a protocol call could not be logged');
   }
-  app.operationLog.add({
-    at: entry.at,
-    integrationPoint: entry.resolved?.integrationPoint.systemName ?? entry.integrationPoint ?? (entry.call ? queryText(entry.call.query, 'endpointId') : null),
-    operation: entry.resolved?.operation.systemName ?? entry.operation ?? (entry.call ? queryText(entry.call.query, 'operation') : null),
-    mode: entry.mode,
-    status: String(entry.envelope.body.status),
-    httpStatus: entry.envelope.httpStatus,
-    durationMs: entry.durationMs,
-    transactionId: entry.resolved?.transactionId ?? entry.transactionId ?? null,
-    requestId: entry.call?.requestId ?? randomUUID(),
-    errorId: entry.envelope.errorId,
-    request: forLog(request),
-    response: forLog(entry.envelope.body),
-    notes: entry.notes,
-  });
 }
 
 export type { ResolvedCall };
