@@ -1,4 +1,4 @@
-// `regulars start | init | apply | export | keys | log` — the command line of a Regulars installation.
+// `regulars start | init | apply | export | keys | admin-token | log` — the command line of a Regulars installation.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -9,6 +9,7 @@ import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
 import { registerBackupCommands } from './backup/backup.cli.ts';
 import { registerJobsCommand } from './jobs/jobs.cli.ts';
+import { registerAdminTokenCommand } from './project/admin-token.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, revokeSecretKey } from './project/project.service.ts';
 import { queryOperationLog } from './protocol/mindbox/protocol.service.ts';
 import { phoneForLookup } from './customers/phone.ts';
@@ -41,10 +42,11 @@ async function withApp<T>(work: (opened: Awaited<ReturnType<typeof openApp>>) =>
   }
 }
 
-function printSecrets(init: { applied: unknown; secretKey: string | null; adminToken: string | null }) {
+function printSecrets(init: { applied: unknown; secretKey: string | null; adminToken: string | null; revokedAdminTokens: number }) {
   if (init.applied) print('The iiko preset was applied (integration point "iiko").');
   if (init.secretKey) print(`Secret key of integration point "iiko" (shown once, store it now): ${init.secretKey}`);
   if (init.adminToken) print(`Admin token (shown once, store it now): ${init.adminToken}`);
+  if (init.revokedAdminTokens) print(`REGULARS_ADMIN_TOKEN is new: ${init.revokedAdminTokens} earlier admin token(s) revoked, and the console sessions they opened ended.`);
 }
 
 function readProjectFile(path: string): unknown {
@@ -193,6 +195,7 @@ program
   );
 
 registerUsersCommand(program, withApp);
+registerAdminTokenCommand(program, withApp);
 registerImportCommand(program, withApp);
 registerBackupCommands(program, config, print);
 registerJobsCommand(program, withApp);

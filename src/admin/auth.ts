@@ -2,16 +2,29 @@
 // the console signs people in and keeps an httpOnly SameSite session cookie. With a cookie, every request
 // that changes something must carry the session's CSRF token in `X-CSRF-Token`. Viewers only read:
 // a route needs its configured role (default: GET any signed-in user, everything else owner or marketer).
+// Wrong bearer tokens count as failed attempts of the address they come from (decision 0502).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import type { AdminRole } from '../db/schema.ts';
 import type { AdminPrincipal, AdminRoutes } from '../http/admin-route.ts';
-import { verifyAdminToken } from '../project/project.service.ts';
+import { adminTokenIdOf } from '../project/admin-tokens.ts';
 import { AppError } from '../shared/errors.ts';
+import { addressCounter, addressGroup, checkThenCount, credentialCounter, type Counter } from '../shared/failed-attempts.ts';
 import { csrfTokenMatches, resumeSession, roleAllows } from './users.service.ts';
 
 export const SESSION_COOKIE = 'regulars_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Answers about people and credentials are kept by no cache, and are never read as another type than they say. */
+export const PRIVATE_ANSWER_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+
+/**
+ * Guesses of the admin token: counted per address (with the address's own ceiling), so a guesser elsewhere
+ * cannot stop the scripts that hold the token.
+ */
+export function adminTokenCounters(ip: string): Counter[] {
+  return [addressCounter(ip), credentialCounter(`admin-token@${addressGroup(ip)}`)];
+}
 
 export function readCookie(request: FastifyRequest, name: string): string | null {
   const header = request.headers.cookie;
@@ -29,13 +42,17 @@ export function readCookie(request: FastifyRequest, name: string): string | null
   return null;
 }
 
-/** The caller of an admin request: from a bearer token or a session cookie; null when neither is valid. */
+/**
+ * The caller of an admin request: from a bearer token or a session cookie; null when neither is valid. Throws
+ * `rate_limited` while the address backs off after wrong tokens.
+ */
 export async function authenticate(app: AppContext, request: FastifyRequest): Promise<{ principal: AdminPrincipal; sessionId: string | null } | null> {
   const header = (request.headers.authorization ?? '').trim();
   if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (match && (await verifyAdminToken(app.db, match[1]))) return { principal: { name: 'admin token', role: 'owner', via: 'token' }, sessionId: null };
-    return null;
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (token === undefined) return null;
+    const tokenId = await checkThenCount(app.db, adminTokenCounters(request.ip), app.now(), () => adminTokenIdOf(app.db, token));
+    return tokenId ? { principal: { name: 'admin token', role: 'owner', via: 'token' }, sessionId: null } : null;
   }
   const sessionId = readCookie(request, SESSION_COOKIE);
   if (!sessionId) return null;
@@ -68,6 +85,9 @@ function adminGuard(app: AppContext) {
 /** The admin API: every module's routes in one scope, each request guarded before its route runs. */
 export async function registerAdminApi(server: FastifyInstance, app: AppContext, modules: readonly AdminRoutes<AppContext>[]): Promise<void> {
   await server.register(async (admin) => {
+    admin.addHook('onRequest', async (_request, reply) => {
+      reply.headers(PRIVATE_ANSWER_HEADERS);
+    });
     admin.addHook('onRequest', adminGuard(app));
     for (const routes of modules) await routes(admin, app);
   });

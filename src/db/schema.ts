@@ -302,12 +302,18 @@ export interface AdminUsersTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   disabled_at: Timestamp | null;
+  /** moves on when the password changes or the user is disabled: sessions opened under an older one are over */
+  session_generation: Generated<number>;
 }
 
 export interface AdminSessionsTable {
   id_hash: string;
   /** null: a session opened with the admin token */
   user_id: number | null;
+  /** the user's session_generation when the session was opened (null with the admin token) */
+  user_generation: number | null;
+  /** the admin token that opened the session (null for a user's session) */
+  admin_token_id: string | null;
   created_at: Timestamp;
   last_seen_at: Timestamp;
   expires_at: Timestamp;

@@ -150,7 +150,9 @@ async function fillAsTheLastRelease(release: Kysely<any>) {
     .insertInto('catalog_products')
     .values({ external_system: 'iiko', id: 'borscht', name: 'Borscht', price: '300.00', category_ids: ['soups'], created_at: at, updated_at: at })
     .execute();
-  await release.insertInto('admin_users').values({ name: 'owner', role: 'owner', password_hash: 'scrypt$hash', created_at: at, updated_at: at }).execute();
+  const owner = await release.insertInto('admin_users').values({ name: 'owner', role: 'owner', password_hash: 'scrypt$hash', created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+  const session = { created_at: at, last_seen_at: at, expires_at: minutesLater(720), user_agent: 'Firefox' };
+  await release.insertInto('admin_sessions').values([{ ...session, id_hash: 'owner-session', user_id: owner.id }, { ...session, id_hash: 'admin-token-session', user_id: null }]).execute();
   await release.insertInto('project_entities').values({ kind: 'balanceType', system_name: 'Bonus', definition: { name: 'Bonus points' }, updated_at: at }).execute();
   return { guestId: guest.id as number, orderId: order.id as number, queued, sending, sent, ranAsyncId: ranAsync.id as string };
 }
@@ -187,6 +189,8 @@ test('the database of the last release upgrades with its data intact; messages k
     releaseColumns.set('messages', releaseColumns.get('messages')!.filter((column) => column !== 'text_encrypted'));
     // and an async call that ran drops its request body (20261205_1332_retention)
     releaseColumns.set('async_operations', releaseColumns.get('async_operations')!.filter((column) => column !== 'body'));
+    // and a console session opened with the admin token, which names no token, ends (20261205_1427_session_credentials)
+    releaseColumns.delete('admin_sessions');
     const before = await contents(release, releaseColumns);
 
     assert.deepEqual(await migrateToLatest(database.db), addedSinceLastRelease);
@@ -203,6 +207,9 @@ test('the database of the last release upgrades with its data intact; messages k
       { id: filled.ranAsyncId, status: 'done', body: null },
       { id: asyncBodies[1].id, status: 'pending', body: { order: { ids: { iikoOrderId: 'A-2' } } } },
     ]);
+
+    const sessions = await database.db.selectFrom('admin_sessions').select(['id_hash', 'user_generation', 'admin_token_id']).execute();
+    assert.deepEqual(sessions, [{ id_hash: 'owner-session', user_generation: 1, admin_token_id: null }], "a user's session stays open under the user's first generation");
 
     // today's code reads what the release wrote
     const [guest] = await findByPhone(database.db, '79990000001');

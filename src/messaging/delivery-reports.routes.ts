@@ -7,12 +7,14 @@
 // "error": "UNDELIV"}`. Only a `sent` message moves; the first final report wins and a repeated one is
 // answered 200 with the status kept, so a gateway that retries stops. An unknown id answers 404 (after one
 // second's grace for a report that overtook the commit marking its message sent), bad input 400 naming
-// the field.
+// the field. Wrong secrets count as failed attempts of the address they come from, per connection (decision 0502):
+// after a few, that address waits before its next report is looked at, the right secret included.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { sameSecret } from '../project/secrets.ts';
+import { addressCounter, addressGroup, checkThenCount, credentialCounter } from '../shared/failed-attempts.ts';
 import * as repository from './messages.repository.ts';
 
 export const REPORT_GRACE_MS = 1000;
@@ -52,8 +54,12 @@ export function registerDeliveryReportRoutes(server: FastifyInstance, app: AppCo
         .header('www-authenticate', 'Bearer')
         .send({ error: "a delivery report carries the connection's secret: Authorization: Bearer SECRET (or Basic with the secret as the password)" });
     }
-    if (!sameSecret(secret, project.secret(connection.statusSecret, `smsConnections/${name}/statusSecret`)))
-      return reply.status(403).send({ error: `wrong secret for SMS connection "${name}"` });
+    const statusSecret = connection.statusSecret;
+    const counters = [addressCounter(request.ip), credentialCounter(`delivery-report:${name}@${addressGroup(request.ip)}`)];
+    const accepted = await checkThenCount(app.db, counters, app.now(), async () =>
+      sameSecret(secret, project.secret(statusSecret, `smsConnections/${name}/statusSecret`)) ? true : null,
+    );
+    if (!accepted) return reply.status(403).send({ error: `wrong secret for SMS connection "${name}"` });
 
     const body = parseBody(request.headers['content-type'], typeof request.body === 'string' ? request.body : '');
     if (!body.ok) return badRequest(reply, 'body', body.message);

@@ -1,4 +1,5 @@
-// All SQL of the project module: stored entities, the project version, secret keys and admin tokens.
+// All SQL of the project module: stored entities, the project version, the integration points' secret keys
+// (the admin tokens': admin-tokens.repository.ts).
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
@@ -55,6 +56,20 @@ export async function liveKeyHashes(db: Db, integrationPoint: string): Promise<s
   return rows.map((row) => row.key_hash);
 }
 
+export async function findSecretKeyByHash(db: Db, keyHash: string): Promise<{ integration_point: string; revoked_at: Date | null } | undefined> {
+  return db.selectFrom('integration_point_keys').select(['integration_point', 'revoked_at']).where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+/** How many keys an integration point ever had, revoked ones included. */
+export async function countSecretKeys(db: Db, integrationPoint: string): Promise<number> {
+  const row = await db
+    .selectFrom('integration_point_keys')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('integration_point', '=', integrationPoint)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /** Every live key hash by integration point. */
 export async function allLiveKeyHashes(db: Db): Promise<{ integration_point: string; key_hash: string }[]> {
   return db.selectFrom('integration_point_keys').select(['integration_point', 'key_hash']).where('revoked_at', 'is', null).execute();
@@ -76,13 +91,4 @@ export async function revokeSecretKey(db: Db, id: string): Promise<boolean> {
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-export async function insertAdminToken(db: Db, tokenHash: string, label: string): Promise<void> {
-  await db.insertInto('admin_tokens').values({ id: randomUUID(), token_hash: tokenHash, label }).execute();
-}
-
-export async function liveAdminTokenHashes(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('admin_tokens').select('token_hash').where('revoked_at', 'is', null).execute();
-  return rows.map((row) => row.token_hash);
 }

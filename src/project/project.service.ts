@@ -1,9 +1,11 @@
 // The project as code: apply a file (validated whole, written in one transaction, idempotent),
 // export it back, initialise a database with a preset, and manage the integration points' secret keys.
+import { ConfigError } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
-import { iikoPreset, type IikoPresetOptions } from './presets/iiko.ts';
+import { startAdminToken } from './admin-tokens.ts';
+import { iikoPreset, PRESET_INTEGRATION_POINT, type IikoPresetOptions } from './presets/iiko.ts';
 import * as repository from './project.repository.ts';
 import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type CustomFieldDefinition, type EntityKind, type ProjectDefinition } from './schemas.ts';
 import { generateSecret, hashSecret, secretMatchesHash } from './secrets.ts';
@@ -191,10 +193,33 @@ export interface InitResult {
   /** keys and tokens created now, in clear text: shown once, never stored */
   secretKey: string | null;
   adminToken: string | null;
+  /** admin tokens a new REGULARS_ADMIN_TOKEN replaced */
+  revokedAdminTokens: number;
 }
 
 /**
- * Prepares a database on first start: applies the preset, creates the integration point's secret key and
+ * REGULARS_SECRET_KEY is a key of the preset's integration point: added beside its live keys when new (so the
+ * terminals can move over before the old key is revoked), refused when it was revoked or is another point's.
+ * Without it, the point's first key is generated once; a point added later gets its keys from `regulars keys add`.
+ */
+async function startPresetKey(db: Db, configured: string | null): Promise<string | null> {
+  if (configured) {
+    const stored = await repository.findSecretKeyByHash(db, hashSecret(configured));
+    if (stored?.revoked_at) throw new ConfigError(`REGULARS_SECRET_KEY holds a revoked key of integration point "${stored.integration_point}": set a new key`);
+    if (stored && stored.integration_point !== PRESET_INTEGRATION_POINT) {
+      throw new ConfigError(`REGULARS_SECRET_KEY is the key of integration point "${stored.integration_point}", but it sets the key of "${PRESET_INTEGRATION_POINT}": give each point a key of its own`);
+    }
+    if (!stored) await repository.insertSecretKey(db, PRESET_INTEGRATION_POINT, hashSecret(configured), 'from REGULARS_SECRET_KEY');
+    return null;
+  }
+  if ((await repository.countSecretKeys(db, PRESET_INTEGRATION_POINT)) > 0) return null;
+  const key = generateSecret();
+  await repository.insertSecretKey(db, PRESET_INTEGRATION_POINT, hashSecret(key), 'generated on first start');
+  return key;
+}
+
+/**
+ * Prepares a database on first start: applies the preset, creates the preset's integration point's secret key and
  * the admin token (taken from configuration when given, generated otherwise). A second call changes nothing.
  */
 export async function initProject(
@@ -202,30 +227,10 @@ export async function initProject(
   options: { preset: 'iiko'; presetOptions: IikoPresetOptions; secretKey: string | null; adminToken: string | null },
 ): Promise<InitResult> {
   return inTransaction(db, async (trx) => {
-    const result: InitResult = { applied: null, secretKey: null, adminToken: null };
-    if (!(await isProjectInitialized(trx))) {
-      result.applied = await applyProject(trx, iikoPreset(options.presetOptions), { preset: options.preset });
-    }
-    const project = await loadProject(trx);
-    for (const point of project.definition.integrationPoints) {
-      if ((await repository.liveKeyHashes(trx, point.systemName)).length > 0) {
-        // a key set in the configuration later is added as one more live key (rotation), never silently ignored
-        if (options.secretKey && !(await verifySecretKey(trx, point.systemName, options.secretKey)))
-          await repository.insertSecretKey(trx, point.systemName, hashSecret(options.secretKey), 'from REGULARS_SECRET_KEY');
-        continue;
-      }
-      const key = options.secretKey ?? generateSecret();
-      await repository.insertSecretKey(trx, point.systemName, hashSecret(key), options.secretKey ? 'from REGULARS_SECRET_KEY' : 'generated on first start');
-      result.secretKey = options.secretKey ? null : key;
-    }
-    if ((await repository.liveAdminTokenHashes(trx)).length === 0) {
-      const token = options.adminToken ?? generateSecret();
-      await repository.insertAdminToken(trx, hashSecret(token), options.adminToken ? 'from REGULARS_ADMIN_TOKEN' : 'generated on first start');
-      result.adminToken = options.adminToken ? null : token;
-    } else if (options.adminToken && !(await verifyAdminToken(trx, options.adminToken))) {
-      await repository.insertAdminToken(trx, hashSecret(options.adminToken), 'from REGULARS_ADMIN_TOKEN');
-    }
-    return result;
+    const applied = (await isProjectInitialized(trx)) ? null : await applyProject(trx, iikoPreset(options.presetOptions), { preset: options.preset });
+    const secretKey = await startPresetKey(trx, options.secretKey);
+    const adminToken = await startAdminToken(trx, options.adminToken);
+    return { applied, secretKey, adminToken: adminToken.generated, revokedAdminTokens: adminToken.revoked };
   });
 }
 
@@ -233,13 +238,6 @@ export async function verifySecretKey(db: Db, integrationPoint: string, key: str
   const hashes = await repository.liveKeyHashes(db, integrationPoint);
   let matched = false;
   for (const hash of hashes) matched = secretMatchesHash(key, hash) || matched;
-  return matched;
-}
-
-export async function verifyAdminToken(db: Db, token: string): Promise<boolean> {
-  const hashes = await repository.liveAdminTokenHashes(db);
-  let matched = false;
-  for (const hash of hashes) matched = secretMatchesHash(token, hash) || matched;
   return matched;
 }
 

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase } from '../../test/support/db.ts';
 import { iikoPreset } from './presets/iiko.ts';
-import { applyProject, exportProject, initProject, loadProject, verifyAdminToken, verifySecretKey } from './project.service.ts';
+import { adminTokenIdOf } from './admin-tokens.ts';
+import { addSecretKey, applyProject, exportProject, initProject, loadProject, revokeSecretKey, verifySecretKey } from './project.service.ts';
 import { validateProject } from './validate.ts';
 import { SecretValues } from './secret-values.ts';
 import { isAppError } from '../shared/errors.ts';
@@ -157,12 +158,12 @@ describe('first start', () => {
       assert.ok(first.applied && first.secretKey && first.adminToken);
       assert.equal(await verifySecretKey(db.db, 'iiko', first.secretKey), true);
       assert.equal(await verifySecretKey(db.db, 'iiko', 'guess'), false);
-      assert.equal(await verifyAdminToken(db.db, first.adminToken), true);
+      assert.ok(await adminTokenIdOf(db.db, first.adminToken));
       const stored = await db.db.selectFrom('integration_point_keys').select('key_hash').execute();
       assert.equal(stored.length, 1);
       assert.notEqual(stored[0].key_hash, first.secretKey);
       const second = await initProject(db.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey: null, adminToken: null });
-      assert.deepEqual(second, { applied: null, secretKey: null, adminToken: null });
+      assert.deepEqual(second, { applied: null, secretKey: null, adminToken: null, revokedAdminTokens: 0 });
     } finally {
       await db.close();
     }
@@ -175,6 +176,40 @@ describe('first start', () => {
       assert.equal(result.secretKey, null);
       assert.equal(result.adminToken, null);
       assert.equal(await verifySecretKey(db.db, 'iiko', 'configured-secret-key-123'), true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("REGULARS_SECRET_KEY is the preset's integration point's key only: a second point gets none, and the start goes on", async () => {
+    const db = await createTestDatabase();
+    const start = (secretKey: string | null) => initProject(db.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey, adminToken: null });
+    try {
+      await start('configured-secret-key-123');
+      await applyProject(db.db, { integrationPoints: [{ systemName: 'web', name: 'Сайт', preset: 'Other' }] });
+      const again = await start('configured-secret-key-123');
+      assert.equal(again.secretKey, null);
+      assert.equal(await verifySecretKey(db.db, 'iiko', 'configured-secret-key-123'), true);
+      assert.equal(await verifySecretKey(db.db, 'web', 'configured-secret-key-123'), false, 'one key does not open every point');
+      assert.equal((await start(null)).secretKey, null, 'a point added later gets its keys from regulars keys add');
+      const webKey = await addSecretKey(db.db, 'web', 'the site');
+      assert.equal(await verifySecretKey(db.db, 'web', webKey), true);
+      await assert.rejects(start(webKey), /REGULARS_SECRET_KEY is the key of integration point "web", but it sets the key of "iiko"/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('a revoked key stays revoked: set again in REGULARS_SECRET_KEY it refuses the start, and no start generates another', async () => {
+    const db = await createTestDatabase();
+    const start = (secretKey: string | null) => initProject(db.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey, adminToken: null });
+    try {
+      const first = await start(null);
+      const [key] = await db.db.selectFrom('integration_point_keys').select('id').execute();
+      assert.equal(await revokeSecretKey(db.db, key.id), true);
+      assert.equal((await start(null)).secretKey, null);
+      assert.equal(await verifySecretKey(db.db, 'iiko', first.secretKey!), false);
+      await assert.rejects(start(first.secretKey), /REGULARS_SECRET_KEY holds a revoked key of integration point "iiko"/);
     } finally {
       await db.close();
     }

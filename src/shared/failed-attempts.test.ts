@@ -25,17 +25,17 @@ describe('failed attempts', () => {
   });
   after(async () => database.close());
 
-  test('five failures of a credential, then a wait of 1 s that doubles with every further failure', async () => {
+  test('five failures of a credential, then a wait of 30 s that doubles with every further failure, up to 15 minutes', async () => {
     const counters = [addressCounter('192.0.2.1'), credentialCounter('account:olga')];
     const wrong = (now: Date) => outcome(countThenCheck(database.db, counters, now, async () => null));
     for (let i = 0; i < 5; i += 1) assert.equal(await wrong(at(i)), null);
-    assert.deepEqual(await wrong(at(10)), { retryAfter: 1 });
-    assert.equal(await wrong(at(1004)), null, 'the sixth is checked after a second');
-    assert.deepEqual(await wrong(at(1010)), { retryAfter: 2 });
-    assert.equal(await wrong(at(3004)), null);
-    assert.deepEqual(await wrong(at(3010)), { retryAfter: 4 });
-    let now = 3004;
-    for (let failure = 8; failure <= 20; failure += 1) {
+    assert.deepEqual(await wrong(at(10)), { retryAfter: 30 });
+    assert.equal(await wrong(at(30_004)), null, 'the sixth is checked after 30 s');
+    assert.deepEqual(await wrong(at(30_010)), { retryAfter: 60 });
+    assert.equal(await wrong(at(90_004)), null);
+    assert.deepEqual(await wrong(at(90_010)), { retryAfter: 120 });
+    let now = 90_004;
+    for (let failure = 8; failure <= 12; failure += 1) {
       now += 16 * 60_000;
       assert.equal(await wrong(at(now)), null);
     }
@@ -69,13 +69,13 @@ describe('failed attempts', () => {
     for (let i = 0; i < 4; i += 1) await countThenCheck(database.db, olga, at(i), async () => null);
     for (let i = 0; i < 3; i += 1) assert.equal(await countThenCheck(database.db, vera, at(10 + i), async () => 'signed in'), 'signed in');
     assert.equal(await outcome(countThenCheck(database.db, olga, at(20), async () => null)), null, "vera's sign-ins left olga's four failures: this is the fifth");
-    assert.deepEqual(await outcome(countThenCheck(database.db, olga, at(30), async () => 'signed in')), { retryAfter: 1 });
+    assert.deepEqual(await outcome(countThenCheck(database.db, olga, at(30), async () => 'signed in')), { retryAfter: 30 });
     const stored = await database.db.selectFrom('failed_attempts').select(['key', 'failures']).where('key', 'like', '%3').orderBy('key').execute();
     assert.deepEqual(stored, [
       { key: 'address:192.0.2.3', failures: 5 },
       { key: 'credential:account:olga-3', failures: 5 },
     ]);
-    assert.equal(await countThenCheck(database.db, olga, at(1100), async () => 'signed in'), 'signed in');
+    assert.equal(await countThenCheck(database.db, olga, at(30_100), async () => 'signed in'), 'signed in');
     assert.equal((await database.db.selectFrom('failed_attempts').select('key').where('key', '=', 'credential:account:olga-3').execute()).length, 0);
   });
 
@@ -84,7 +84,7 @@ describe('failed attempts', () => {
     for (let i = 0; i < 50; i += 1) {
       assert.equal(await outcome(countThenCheck(database.db, [addressCounter(address), credentialCounter(`account:guess-${i}`)], at(i), async () => null)), null);
     }
-    assert.deepEqual(await outcome(countThenCheck(database.db, [addressCounter(address), credentialCounter('account:fresh')], at(60), async () => 'signed in')), { retryAfter: 1 });
+    assert.deepEqual(await outcome(countThenCheck(database.db, [addressCounter(address), credentialCounter('account:fresh')], at(60), async () => 'signed in')), { retryAfter: 30 });
     const fresh = await database.db.selectFrom('failed_attempts').select('key').where('key', '=', 'credential:account:fresh').execute();
     assert.deepEqual(fresh, [], 'the refused attempt counted nothing on the credential');
     assert.equal(await countThenCheck(database.db, [addressCounter('192.0.2.5'), credentialCounter('account:fresh')], at(60), async () => 'signed in'), 'signed in');
@@ -96,10 +96,10 @@ describe('failed attempts', () => {
     assert.ok(answers.every((answer) => answer === 'token'));
     const wrongs = await Promise.all(Array.from({ length: 30 }, () => outcome(checkThenCount(database.db, counters, at(1), async () => null))));
     assert.equal(wrongs.filter((answer) => answer === null).length, 5, 'five failures are answered as such');
-    assert.ok(wrongs.filter((answer) => answer !== null).every((answer) => (answer as { retryAfter: number }).retryAfter === 1));
-    assert.deepEqual(await outcome(checkThenCount(database.db, counters, at(2), async () => 'token')), { retryAfter: 1 });
-    assert.equal(await checkThenCount(database.db, counters, at(1100), async () => 'token'), 'token');
-    assert.equal(await outcome(checkThenCount(database.db, counters, at(1101), async () => null)), null, 'the success cleared the credential');
+    assert.ok(wrongs.filter((answer) => answer !== null).every((answer) => (answer as { retryAfter: number }).retryAfter === 30));
+    assert.deepEqual(await outcome(checkThenCount(database.db, counters, at(2), async () => 'token')), { retryAfter: 30 });
+    assert.equal(await checkThenCount(database.db, counters, at(30_100), async () => 'token'), 'token');
+    assert.equal(await outcome(checkThenCount(database.db, counters, at(30_101), async () => null)), null, 'the success cleared the credential');
   });
 
   test('old counters are removed', async () => {

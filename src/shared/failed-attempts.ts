@@ -13,8 +13,8 @@ import { AppError } from './errors.ts';
 import * as repository from './failed-attempts.repository.ts';
 import type { CounterRule } from './failed-attempts.repository.ts';
 
-const BACK_OFF = { firstDelayMs: 1000, maxDelayMs: 15 * 60_000, forgetAfterMs: 24 * 3_600_000 } as const;
-/** A credential: a few failures, then one second's wait, doubling with every further failure up to 15 minutes. */
+const BACK_OFF = { firstDelayMs: 30_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 24 * 3_600_000 } as const;
+/** A credential: five failures, then a wait of 30 s, doubling with every further failure up to 15 minutes. */
 export const CREDENTIAL_RULE: CounterRule = { freeFailures: 5, ...BACK_OFF };
 /** An address: ten times a credential's allowance, so a venue behind one address is not stopped by one person's typos. */
 export const ADDRESS_RULE: CounterRule = { freeFailures: 50, ...BACK_OFF };

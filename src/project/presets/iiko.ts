@@ -7,6 +7,8 @@ export interface IikoPresetOptions {
 }
 
 const IIKO = 'iiko';
+/** the integration point the preset defines, whose key REGULARS_SECRET_KEY sets */
+export const PRESET_INTEGRATION_POINT = IIKO;
 
 const OPERATIONS: Array<[string, OperationType, Record<string, unknown>]> = [
   ['Offline.RegisterCustomer', 'RegisterCustomer', {}],
