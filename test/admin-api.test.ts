@@ -256,11 +256,13 @@ describe('admin API', () => {
       assert.equal(t.app.project.current.settings.codeMaxAttempts, 4);
     });
 
-    test('a viewer may read every page and run a dry-run plan, but not change anything', async () => {
+    test('a viewer may read every page, but not change anything, nor plan a change', async () => {
       for (const url of ['/api/admin/customers', `/api/admin/customers/${annaId}`, '/api/admin/dashboard', '/api/admin/operation-log', '/api/admin/project', '/api/admin/segments', '/api/admin/scenarios']) {
         assert.equal((await as(viewer, 'GET', url)).status, 200, url);
       }
-      assert.equal((await as(viewer, 'POST', '/api/admin/project/plan', file())).status, 200);
+      assert.equal((await as(viewer, 'POST', '/api/admin/project/plan', file())).status, 403);
+      assert.equal((await as(marketer, 'POST', '/api/admin/project/plan', file())).status, 403, 'a plan is for those who may apply');
+      assert.equal((await as(owner, 'POST', '/api/admin/project/plan', file())).status, 200);
       assert.equal((await as(viewer, 'GET', '/api/admin/users')).status, 403);
     });
   });
@@ -462,7 +464,7 @@ describe('admin API', () => {
       const exported = await as(viewer, 'GET', '/api/admin/project/export');
       assert.equal(exported.status, 200);
       assert.match(String(exported.headers['content-disposition']), /regulars-project\.yaml/);
-      const plan = await as(viewer, 'POST', '/api/admin/project/plan', { content: exported.body });
+      const plan = await as(owner, 'POST', '/api/admin/project/plan', { content: exported.body });
       assert.equal(plan.body.ok, true);
       assert.deepEqual(plan.body.created, []);
       assert.deepEqual(plan.body.changed, []);
@@ -474,7 +476,7 @@ describe('admin API', () => {
       const bonus = { ...project.balanceTypes[0], lifetimeDays: 180 };
       const content = JSON.stringify({ balanceTypes: [bonus, { systemName: 'Stars', name: 'Звёзды' }] });
       const versionBefore = t.app.project.current.version;
-      const plan = await as(viewer, 'POST', '/api/admin/project/plan', { content });
+      const plan = await as(owner, 'POST', '/api/admin/project/plan', { content });
       assert.deepEqual(plan.body.created, ['balanceTypes/Stars']);
       assert.deepEqual(plan.body.changed, ['settings/project', 'balanceTypes/Bonus'].filter((id) => plan.body.changed.includes(id)));
       const change = plan.body.changes.find((c: { id: string }) => c.id === 'balanceTypes/Bonus');
@@ -487,7 +489,7 @@ describe('admin API', () => {
 
     test('a file with problems is reported, and applying it changes nothing', async () => {
       const content = YAML.stringify({ operations: [{ systemName: 'Broken', type: 'Nope', integrationPoints: [] }] });
-      const plan = await as(viewer, 'POST', '/api/admin/project/plan', { content });
+      const plan = await as(owner, 'POST', '/api/admin/project/plan', { content });
       assert.equal(plan.body.ok, false);
       assert.ok(plan.body.problems.length > 0);
       const apply = await as(owner, 'POST', '/api/admin/project/apply', { content });

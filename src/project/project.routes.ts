@@ -1,24 +1,20 @@
 // Admin API for the project configuration: read every entity, export it as a file, see what a new
-// file would change (a dry run), apply it (owners only). (Segments with their sizes and scenarios with their
+// file would change (a dry run), apply it. (Segments with their sizes and scenarios with their
 // runs: the segments and scenarios modules' routes.)
 import { z } from 'zod';
 import YAML from 'yaml';
 import type { AppContext } from '../app-context.ts';
+import type { AdminRole } from '../db/schema.ts';
 import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
-import { AppError } from '../shared/errors.ts';
+import { PROJECT_FILE_LIMIT_BYTES, readProjectFile } from './project-file.ts';
 import { applyProject, exportProject, planProject } from './project.service.ts';
 
-export const projectFileBody = z
-  .object({ content: z.string().min(1).max(5_000_000).describe('the project file as text: YAML or JSON') })
-  .strict();
+/** Who may change the project, and so plan a change (reading a file is the heavy part of either). */
+const PROJECT_CHANGE_ROLE: AdminRole = 'owner';
 
-function parseProjectFile(content: string): unknown {
-  try {
-    return YAML.parse(content);
-  } catch (error) {
-    throw new AppError('bad_request', `the file is neither YAML nor JSON: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
+export const projectFileBody = z
+  .object({ content: z.string().min(1).describe(`the project file as text: YAML or JSON, at most ${PROJECT_FILE_LIMIT_BYTES / 1024 / 1024} MB`) })
+  .strict();
 
 const problemList = z.array(z.object({ path: z.string(), message: z.string() }));
 
@@ -62,9 +58,9 @@ export const projectRoutes: AdminRoutes<AppContext> = (admin, app) => {
       url: '/api/admin/project/plan',
       tag: 'Project',
       summary: 'What applying a project file would change (dry run)',
-      description: 'Nothing is written. Entities the file does not mention stay as they are.',
+      description: 'Nothing is written. Entities the file does not mention stay as they are. 413 for a file over 1 MB.',
       body: projectFileBody,
-      role: 'viewer',
+      role: PROJECT_CHANGE_ROLE,
       response: z.union([
         z.object({
           ok: z.literal(true),
@@ -76,7 +72,7 @@ export const projectRoutes: AdminRoutes<AppContext> = (admin, app) => {
         z.object({ ok: z.literal(false), problems: problemList }),
       ]),
     },
-    async ({ body }) => planProject(app.db, parseProjectFile(body.content), { secrets: app.project.secrets }),
+    async ({ body }) => planProject(app.db, await readProjectFile(body.content), { secrets: app.project.secrets }),
   );
 
   adminRoute(
@@ -86,13 +82,13 @@ export const projectRoutes: AdminRoutes<AppContext> = (admin, app) => {
       url: '/api/admin/project/apply',
       tag: 'Project',
       summary: 'Apply a project file',
-      description: 'Validated whole, then written in one transaction; a file with problems changes nothing (400 with the problems).',
+      description: 'Validated whole, then written in one transaction; a file with problems changes nothing (400 with the problems). 413 for a file over 1 MB.',
       body: projectFileBody,
-      role: 'owner',
+      role: PROJECT_CHANGE_ROLE,
       response: z.object({ created: z.array(z.string()), changed: z.array(z.string()), unchanged: z.array(z.string()), version: z.number() }),
     },
     async ({ body, principal, request }) => {
-      const report = await applyProject(app.db, parseProjectFile(body.content), { secrets: app.project.secrets });
+      const report = await applyProject(app.db, await readProjectFile(body.content), { secrets: app.project.secrets });
       await app.project.reload();
       request.log.info({ by: principal.name, created: report.created, changed: report.changed, version: report.version }, 'project applied from the admin console');
       return report;

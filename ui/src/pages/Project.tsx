@@ -1,5 +1,5 @@
 // The project configuration: every entity readable by kind, export, and a safe change: upload a file,
-// see what would be created and changed (a dry run), then apply (owners only).
+// see what would be created and changed (a dry run), then apply (both for owners only).
 import { useState, type ChangeEvent } from 'react';
 import type { PageProps } from '../App.tsx';
 import { get, post } from '../api.ts';
@@ -21,7 +21,7 @@ type Plan = { ok: true; created: string[]; changed: string[]; unchanged: string[
 
 const entityName = (entity: Record<string, unknown>) => String(entity.systemName ?? entity.externalId ?? '');
 
-function Upload({ canApply, onApplied }: { canApply: boolean; onApplied: () => void }) {
+function Upload({ onApplied }: { onApplied: () => void }) {
   const { t } = useI18n();
   const [content, setContent] = useState<string | null>(null);
   const [fileName, setFileName] = useState('');
@@ -111,13 +111,9 @@ function Upload({ canApply, onApplied }: { canApply: boolean; onApplied: () => v
               </div>
             </details>
           ))}
-          {canApply ? (
-            <button type="button" onClick={apply} disabled={pending.length === 0}>
-              {t('applyProject')}
-            </button>
-          ) : (
-            <p className="muted">{t('ownerOnly')}</p>
-          )}
+          <button type="button" onClick={apply} disabled={pending.length === 0}>
+            {t('applyProject')}
+          </button>
         </div>
       )}
     </Section>
@@ -140,7 +136,7 @@ export function ProjectPage({ user, params }: PageProps) {
           {t('exportJson')}
         </a>
       </p>
-      <Upload canApply={user.role === 'owner'} onApplied={reload} />
+      {user.role === 'owner' ? <Upload onApplied={reload} /> : <p className="muted">{t('ownerOnly')}</p>}
       <ErrorBox error={error} />
       <Loading when={!data && !error}>
         {data && (
