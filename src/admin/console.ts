@@ -1,7 +1,7 @@
 // What a browser meets: the admin console's built files at `/`, sign-in routes, and the admin API's
 // OpenAPI document at /api/docs (HTML) and /api/docs/openapi.json.
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { openApiDocument, type ApiInfo } from '../http/openapi.ts';
@@ -70,8 +70,10 @@ function docsPage(document: ReturnType<typeof openApiDocument>): string {
 export function registerConsole(server: FastifyInstance, app: AppContext): void {
   registerSessionRoutes(server, app);
 
-  server.get('/api/docs/openapi.json', async () => openApiDocument(server.openApi, API_INFO));
-  server.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage(openApiDocument(server.openApi, API_INFO))));
+  server.get('/api/docs/openapi.json', async (_request, reply) => reply.headers(CONSOLE_HEADERS).send(openApiDocument(server.openApi, API_INFO)));
+  server.get('/api/docs', async (_request, reply) =>
+    reply.headers(CONSOLE_HEADERS).type('text/html; charset=utf-8').send(docsPage(openApiDocument(server.openApi, API_INFO))),
+  );
 
   server.get('/', async (_request, reply) => {
     const index = join(UI_DIST, 'index.html');
@@ -79,10 +81,11 @@ export function registerConsole(server: FastifyInstance, app: AppContext): void 
     return reply.send(existsSync(index) ? readFileSync(index) : NOT_BUILT);
   });
 
+  const assets = join(UI_DIST, 'assets');
   server.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
-    const relative = normalize(request.params['*']).replace(/^(\.\.(\/|\\|$))+/, '');
-    const file = join(UI_DIST, 'assets', relative);
-    if (!file.startsWith(join(UI_DIST, 'assets')) || !existsSync(file)) return reply.status(404).send({ error: 'no such file' });
+    const file = resolve(assets, request.params['*']);
+    // only a file inside the assets folder: not the folder itself, not what lies above it
+    if (!file.startsWith(assets + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return reply.status(404).send({ error: 'no such file' });
     return reply
       .headers(CONSOLE_HEADERS)
       .header('cache-control', 'public, max-age=31536000, immutable')
