@@ -9,7 +9,7 @@ import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { emitEvent } from '../jobs/outbox.ts';
 import { sealMailingSecrets } from '../messaging/mailing-secrets.ts';
-import { mailingRecipient, queueMailing } from '../messaging/mailings.service.ts';
+import { queueMailing, type MailingRecipient } from '../messaging/mailings.service.ts';
 import type { CODE_LIFETIMES } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../shared/errors.ts';
@@ -22,6 +22,19 @@ import { changedSubscriptionFields, changeSubscriptions, guestSubscriptions } fr
 import type { SubscriptionSource } from './subscriptions.ts';
 
 export type CustomerRow = repository.CustomerRow;
+
+/** A guest as a mailing's template sees them (`Recipient`). */
+export function mailingRecipient(customer: CustomerRow): MailingRecipient {
+  return {
+    id: customer.id,
+    firstName: customer.first_name,
+    lastName: customer.last_name,
+    middleName: customer.middle_name,
+    email: customer.email,
+    mobilePhone: customer.mobile_phone,
+    birthDate: customer.birth_date,
+  };
+}
 
 /** How a caller names a guest; every identifier given must name the same guest. */
 export interface GuestIdentifiers {

@@ -4,8 +4,10 @@
 // The first migrations were named by module number and ran unordered: each ran when the code that added it
 // first started, so an installation made before `0002_operation_log_json` existed ran it after
 // `0505_admin_message_indexes`. Every later migration is named by time and runs in name order only.
-import { DEFAULT_MIGRATION_TABLE, sql } from 'kysely';
-import type { Db } from './database.ts';
+import { DEFAULT_MIGRATION_TABLE, sql, type QueryExecutorProvider } from 'kysely';
+
+/** Any connection: the record is Kysely's own table, read with plain SQL, so the schema's types do not matter. */
+type Connection = QueryExecutorProvider;
 
 /** The migrations named by module number, in name order. The list is closed: new migrations are named by time. */
 export const moduleNumberedMigrationNames: readonly string[] = [
@@ -32,7 +34,7 @@ interface MigrationRecord {
   timestamp: string;
 }
 
-async function migrationRecords(db: Db, schema: string): Promise<MigrationRecord[]> {
+async function migrationRecords(db: Connection, schema: string): Promise<MigrationRecord[]> {
   const { rows: tables } = await sql<{ present: boolean }>`
     select exists (select 1 from information_schema.tables where table_schema = ${schema} and table_name = ${DEFAULT_MIGRATION_TABLE}) as present
   `.execute(db);
@@ -49,7 +51,7 @@ function inKyselyOrder(records: MigrationRecord[]): MigrationRecord[] {
 }
 
 /** The names of the migrations the installation ran, in the order Kysely checks against the names' order. */
-export async function recordedMigrationNames(db: Db, schema: string): Promise<string[]> {
+export async function recordedMigrationNames(db: Connection, schema: string): Promise<string[]> {
   return inKyselyOrder(await migrationRecords(db, schema)).map((record) => record.name);
 }
 
@@ -70,7 +72,7 @@ export function recordsModuleNumberedOutOfOrder(recorded: readonly string[]): bo
  * name, so it reads them in name order, and before every time-named one (those ran after all of them, since
  * the code that brought the first time-named migration ran every module-numbered one before it).
  */
-export async function recordModuleNumberedInNameOrder(db: Db, schema: string): Promise<void> {
+export async function recordModuleNumberedInNameOrder(db: Connection, schema: string): Promise<void> {
   const [earliest] = inKyselyOrder((await migrationRecords(db, schema)).filter((record) => moduleNumberedMigrationNames.includes(record.name)));
   if (!earliest) return;
   await sql`

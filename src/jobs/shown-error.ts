@@ -1,7 +1,7 @@
 // The last error of a parked job as the console and the command line show it. Errors come from gateways,
 // receivers and the database, whose texts may quote what they were sent: a phone number, or the text of an SMS
 // with a one-time code in it. Whatever looks like either is masked.
-import { maskPhone } from '../protocol/mindbox/mask.ts';
+import { maskPhone } from '../shared/mask-phone.ts';
 
 /** Ten or more digits, possibly written with spaces, dashes, dots or brackets between them, as phones are. */
 const PHONE_LIKE = /(?<![\w-])\+?\d(?:[\s().-]*\d){9,}(?![\w-])/g;

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { getCustomerById } from '../customers/customers.service.ts';
+import { getCustomerById, mailingRecipient } from '../customers/customers.service.ts';
 import { iikoPreset } from '../project/presets/iiko.ts';
 import { applyProject } from '../project/project.service.ts';
 import type { ProjectInput } from '../project/schemas.ts';
-import { mailingRecipient, queueMailing } from './mailings.service.ts';
+import { queueMailing } from './mailings.service.ts';
 
 const PHONE = '79005550101';
 const mailingDeps = (t: TestApp) => ({ project: t.app.project.current, defaultSmsUrl: t.app.config.smsUrl, secrets: t.app.secrets });

@@ -5,14 +5,13 @@
 // masked, and the text with the codes waits, encrypted, only until it is sent or has failed.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
 import type { MessageStatus } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import { jobTopic } from '../jobs/topic.ts';
 import { customerBalances } from '../loyalty/balances.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
-import { maskPhone } from '../protocol/mindbox/mask.ts';
+import { maskPhone } from '../shared/mask-phone.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
 import { wallClockDate } from '../shared/time-zone.ts';
 import * as repository from './messages.repository.ts';
@@ -47,19 +46,6 @@ export interface MailingRecipient {
   mobilePhone: string | null;
   /** 'YYYY-MM-DD' */
   birthDate: string | null;
-}
-
-/** A guest as the template's `Recipient`. */
-export function mailingRecipient(customer: CustomerRow): MailingRecipient {
-  return {
-    id: customer.id,
-    firstName: customer.first_name,
-    lastName: customer.last_name,
-    middleName: customer.middle_name,
-    email: customer.email,
-    mobilePhone: customer.mobile_phone,
-    birthDate: customer.birth_date,
-  };
 }
 
 export interface MailingRequest {

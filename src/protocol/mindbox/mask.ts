@@ -2,6 +2,8 @@
 // secrets dropped, very large bodies cut down to a summary. A decoded body is written as JSON text by a walk with
 // a stack of its own, so no nesting overflows the call stack, and nothing here throws after a call committed. A
 // body that could not be decoded is kept as its first characters with every long number and e-mail masked.
+import { maskPhone } from '../../shared/mask-phone.ts';
+
 const PHONE_KEY = /phone/i;
 const CODE_KEY = /^(code|authentificationCode|authenticationCode|password|secretKey|secret|token)$/i;
 const EMAIL_KEY = /e-?mail/i;
@@ -12,12 +14,6 @@ const MAX_LOGGED_CHARS = 64 * 1024;
 const EXCERPT_CHARS = 2048;
 /** Deeper than this the log shows a marker: the decoder refuses such bodies, so only an answer could get there. */
 const MAX_LOGGED_DEPTH = 64;
-
-export function maskPhone(value: unknown): string {
-  const digits = String(value ?? '').replace(/\D/g, '');
-  if (digits.length <= 4) return '***';
-  return `${digits.slice(0, 1)}******${digits.slice(-2)}`;
-}
 
 /** A card number or another identifier: its first character and last two. */
 function maskIdentifier(value: string): string {

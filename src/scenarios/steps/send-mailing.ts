@@ -1,7 +1,8 @@
 // Step "send a mailing": renders the mailing for the event's guest and stores the SMS for delivery. Codes
 // the event carries (sealed) fill the template and choose the number (a pending phone gets its own code).
 import { openMailingSecrets } from '../../messaging/mailing-secrets.ts';
-import { mailingRecipient, queueMailing } from '../../messaging/mailings.service.ts';
+import { mailingRecipient } from '../../customers/customers.service.ts';
+import { queueMailing } from '../../messaging/mailings.service.ts';
 import type { StepRunner } from '../types.ts';
 
 export const sendMailing: StepRunner<'sendMailing'> = async ({ db, project, secrets, defaultSmsUrl, scenario, event, customer, now }, step) => {
