@@ -2,7 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, get, post, setCsrfToken, whenSignedOut, type User } from './api.ts';
 import { useI18n, type Key } from './i18n.tsx';
-import { useRoute } from './router.ts';
+import { useRoute, type PageProps } from './router.ts';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { GuestPage, GuestsPage } from './pages/Guests.tsx';
 import { MessagesPage } from './pages/Messages.tsx';
@@ -11,11 +11,6 @@ import { OrderPage, OrdersPage } from './pages/Orders.tsx';
 import { ParkedWorkPage } from './pages/ParkedWork.tsx';
 import { ProjectPage } from './pages/Project.tsx';
 import { ScenariosPage, SegmentsPage } from './pages/SegmentsScenarios.tsx';
-
-export interface PageProps {
-  user: User;
-  params: URLSearchParams;
-}
 
 const NAV: { path: string; label: Key }[] = [
   { path: 'dashboard', label: 'dashboard' },

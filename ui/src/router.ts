@@ -1,8 +1,15 @@
 // Hash routes (#/guests/42?tab=ledger): the server serves one page, and a reload keeps the place.
 import { useEffect, useState } from 'react';
+import type { User } from './api.ts';
 
 export interface Route {
   parts: string[];
+  params: URLSearchParams;
+}
+
+/** What a page is given: who is signed in and the parameters of its address. */
+export interface PageProps {
+  user: User;
   params: URLSearchParams;
 }
 

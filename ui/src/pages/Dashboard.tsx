@@ -1,10 +1,9 @@
 // How the program performs: guests, orders, points, ranks and SMS per day, for a date range and a venue.
 import { useState, type FormEvent } from 'react';
-import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { BarChart, HorizontalBars, LineChart } from '../charts.tsx';
 import { useI18n } from '../i18n.tsx';
-import { href, navigate } from '../router.ts';
+import { href, navigate, type PageProps } from '../router.ts';
 import { ErrorBox, Loading, useLoad } from '../ui.tsx';
 
 interface Dashboard {

@@ -2,10 +2,9 @@
 // every change, a manual adjustment (owner, marketer), the consent per channel with its history and a change
 // of it with a reason (owner, marketer), orders, messages and scenario runs.
 import { useState, type FormEvent } from 'react';
-import type { PageProps } from '../App.tsx';
 import { get, post, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { href, navigate } from '../router.ts';
+import { href, navigate, type PageProps } from '../router.ts';
 import { ErrorBox, Loading, PagedList, Section, statusTone, Tag, useLoad, type Page } from '../ui.tsx';
 import { loadMessages, type Message } from './Messages.tsx';
 

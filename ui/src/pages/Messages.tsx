@@ -1,8 +1,7 @@
 // The SMS log: failed messages first, then the rest, newest first, with attempts and errors; paged on the server.
-import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { href, navigate } from '../router.ts';
+import { href, navigate, type PageProps } from '../router.ts';
 import { PagedList, statusTone, Tag, type Page } from '../ui.tsx';
 
 export interface Message {

@@ -1,10 +1,9 @@
 // The operations log: why a cashier's request failed. Filters by operation, status, integration point
 // and time; a call opens with its request and answer (phones and codes were masked when stored).
 import { useState, type FormEvent } from 'react';
-import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { href, navigate } from '../router.ts';
+import { href, navigate, type PageProps } from '../router.ts';
 import { ErrorBox, Json, Loading, PagedList, Section, statusTone, Tag, useLoad, type Page } from '../ui.tsx';
 
 interface Entry {

@@ -1,10 +1,9 @@
 // Orders: a filtered list (venue, dates, line status, guest) and an order with its lines, statuses and
 // their history, promotions applied, points spent and earned.
 import { useState, type FormEvent } from 'react';
-import type { PageProps } from '../App.tsx';
 import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { href, navigate } from '../router.ts';
+import { href, navigate, type PageProps } from '../router.ts';
 import { ErrorBox, Json, Loading, PagedList, Section, Table, Tag, useLoad, type Page } from '../ui.tsx';
 
 interface OrderRow {

@@ -2,7 +2,7 @@
 // step or a webhook that kept failing), newest parked first, with what, why, how often and when; an owner or a
 // marketer puts them back in the queue once the cause is fixed, one by one or all at once.
 import { useState } from 'react';
-import type { PageProps } from '../App.tsx';
+import type { PageProps } from '../router.ts';
 import { get, post, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { ErrorBox, PagedList, Tag, type Page } from '../ui.tsx';

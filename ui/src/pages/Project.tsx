@@ -1,7 +1,7 @@
 // The project configuration: every entity readable by kind, export, and a safe change: upload a file,
 // see what would be created and changed (a dry run), then apply (both for owners only).
 import { useState, type ChangeEvent } from 'react';
-import type { PageProps } from '../App.tsx';
+import type { PageProps } from '../router.ts';
 import { get, post } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { ErrorBox, Json, Loading, Section, Tag, useLoad } from '../ui.tsx';

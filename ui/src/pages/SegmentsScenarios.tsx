@@ -1,8 +1,7 @@
 // Segments with their sizes; scenarios with their trigger, branches and recent runs.
-import type { PageProps } from '../App.tsx';
 import { get } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { href } from '../router.ts';
+import { href, type PageProps } from '../router.ts';
 import { ErrorBox, Json, Loading, Section, statusTone, Table, Tag, useLoad } from '../ui.tsx';
 
 interface SegmentList {
