@@ -349,9 +349,12 @@ export interface OrdersTable {
   subtotal: Numeric;
   discount_total: Numeric;
   total_price: Numeric;
+  /** when the POS rang the order up (an offline order's own time) */
   executed_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** when an offline order reached the server; null for an order created online */
+  received_at: Timestamp | null;
 }
 
 export interface OrderIdentifiersTable {
@@ -392,6 +395,17 @@ export interface OrderLineHistoryTable {
   line_number: number;
   status: string;
   quantity: Numeric;
+  operation: string;
+  transaction_id: string | null;
+  at: Timestamp;
+}
+
+/** Money a POS gave back with a return or a status change (`order.returnedPayments`). */
+export interface OrderReturnedPaymentsTable {
+  id: Generated<number>;
+  order_id: number;
+  type: string;
+  amount: Numeric;
   operation: string;
   transaction_id: string | null;
   at: Timestamp;
@@ -445,6 +459,7 @@ export interface Database {
   order_identifiers: OrderIdentifiersTable;
   order_lines: OrderLinesTable;
   order_line_history: OrderLineHistoryTable;
+  order_returned_payments: OrderReturnedPaymentsTable;
   coupons: CouponsTable;
   coupon_uses: CouponUsesTable;
 }

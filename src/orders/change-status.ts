@@ -1,6 +1,6 @@
 // Line statuses of a saved order: paying credits the earned points (blocked for the activation delay); a return
 // takes them back and gives back the spent ones in proportion to the quantity returned. Every requested change
-// is checked first; one illegal change refuses the whole request.
+// is checked first; one illegal change refuses the whole request. Money the POS gave back is kept with the change.
 import type { Db } from '../db/database.ts';
 import { releaseCoupons } from '../loyalty/coupons.service.ts';
 import type { OrderLineStatusDefinition } from '../project/schemas.ts';
@@ -135,6 +135,12 @@ export async function changeOrderStatus(db: Db, ctx: OrderContext, target: Order
         };
       }),
     historyRows(ctx, moved, at),
+    {
+      payments: request.returnedPayments.map((payment) => ({ type: payment.type, amount: toNumericString(payment.amount) })),
+      operation: ctx.source.operation,
+      transactionId: ctx.transactionId,
+      at,
+    },
     customFields
       ? { updatedAt: ctx.now, customFields: { ...(order.custom_fields ?? {}), ...customFields } }
       : moved.length > 0

@@ -38,9 +38,17 @@ export interface OrderInput extends OrderRef {
   /** balance type minor units the POS asks to spend */
   pointsRequested: number;
   coupons: string[];
-  payments: { type: string; amount: number }[];
+  payments: OrderPayment[];
   customFields: Record<string, unknown>;
   lines: OrderLineInput[];
+}
+
+/** A payment of an order, or money given back with a return. */
+export interface OrderPayment {
+  /** the POS's payment type: "cash", "card", … */
+  type: string;
+  /** kopecks */
+  amount: number;
 }
 
 /** A status asked for some lines of a saved order. */
@@ -60,6 +68,8 @@ export interface StatusChangeRequest {
   lines: { wholeOrder: OrderLineStatusDefinition } | { changes: LineStatusChange[] };
   /** custom field values to set on the order, as given (checked against the project's order fields with the changes), or none */
   customFields: Record<string, unknown> | null;
+  /** money the POS gave back with this change (`order.returnedPayments`), kept with the order's history */
+  returnedPayments: OrderPayment[];
 }
 
 /** Where an order call comes from and what it may use besides the transaction. */

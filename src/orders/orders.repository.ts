@@ -2,11 +2,12 @@
 import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { eventRow, type DomainEvent } from '../jobs/outbox.ts';
-import type { OrderLineHistoryTable, OrderLinesTable, OrdersTable } from '../db/schema.ts';
+import type { OrderLineHistoryTable, OrderLinesTable, OrderReturnedPaymentsTable, OrdersTable } from '../db/schema.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineRow = Selectable<OrderLinesTable>;
 export type OrderLineHistoryRow = Selectable<OrderLineHistoryTable>;
+export type ReturnedPaymentRow = Selectable<OrderReturnedPaymentsTable>;
 
 /**
  * Serialises work on one order identity until the transaction ends, even before the order exists (two
@@ -211,15 +212,24 @@ export interface LineProgress {
   paidAt: Date | null;
 }
 
+/** Money given back with one status change: every payment shares the change's operation, key and time. */
+export interface ReturnedPayments {
+  payments: { type: string; amount: string }[];
+  operation: string;
+  transactionId: string | null;
+  at: Date;
+}
+
 /**
- * Writes a status change in one statement: the new state of the changed lines, their history rows, the
- * order's own changes and the events announcing them.
+ * Writes a status change in one statement: the new state of the changed lines, their history rows, the money
+ * given back, the order's own changes and the events announcing them.
  */
 export async function saveLineChanges(
   db: Db,
   orderId: number,
   lines: LineProgress[],
   history: NewHistory[],
+  returned: ReturnedPayments,
   order: { updatedAt: Date; customFields?: Record<string, unknown> } | null,
   events: DomainEvent[],
 ): Promise<void> {
@@ -246,6 +256,15 @@ export async function saveLineChanges(
       : [
           sql`history as (${insertRows('order_line_history', sql`${orderId}::bigint`, HISTORY_COLUMNS, history)})`,
         ]),
+    ...(returned.payments.length === 0
+      ? []
+      : [
+          sql`returned_payments as (
+      insert into order_returned_payments (order_id, type, amount, operation, transaction_id, at)
+      select ${orderId}::bigint, v.type, v.amount, ${returned.operation}::text, ${returned.transactionId}::text, ${returned.at.toISOString()}::timestamptz
+      from unnest(${returned.payments.map((payment) => payment.type)}::text[], ${returned.payments.map((payment) => payment.amount)}::numeric[]) with ordinality as v(type, amount, position)
+      order by v.position)`,
+        ]),
     ...(order === null
       ? []
       : [
@@ -261,6 +280,10 @@ export async function saveLineChanges(
 
 export async function historyOf(db: Db, orderId: number): Promise<OrderLineHistoryRow[]> {
   return db.selectFrom('order_line_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+export async function returnedPaymentsOf(db: Db, orderId: number): Promise<ReturnedPaymentRow[]> {
+  return db.selectFrom('order_returned_payments').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }
 
 /** Kopecks a guest paid in settled lines (paid in the window), less what was returned of them. */
@@ -292,7 +315,7 @@ export interface OrderListQuery {
 export async function listOrders(db: Db, query: OrderListQuery) {
   let select = db
     .selectFrom('orders as o')
-    .select(['o.id', 'o.kind', 'o.customer_id', 'o.point_of_contact', 'o.total_price', 'o.executed_at'])
+    .select(['o.id', 'o.kind', 'o.customer_id', 'o.point_of_contact', 'o.total_price', 'o.executed_at', 'o.received_at'])
     .select(sql<string[]>`(select array_agg(distinct l.status) from order_lines l where l.order_id = o.id)`.as('statuses'))
     .select(sql<Record<string, string>>`(select coalesce(jsonb_object_agg(i.field, i.value), '{}'::jsonb) from order_identifiers i where i.order_id = o.id)`.as('ids'))
     .orderBy('o.executed_at', 'desc')

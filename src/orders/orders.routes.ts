@@ -38,7 +38,8 @@ const orderRow = z.object({
   pointOfContact: z.string().nullable(),
   totalPrice: z.number(),
   statuses: z.array(z.string()),
-  executedAt: z.string(),
+  executedAt: z.string().describe('when the order was rung up'),
+  receivedAt: z.string().nullable().describe('when an offline order reached the server; null for an order created online'),
 });
 
 export const ordersRoutes: AdminRoutes<AppContext> = (admin, app) => {
@@ -73,6 +74,7 @@ export const ordersRoutes: AdminRoutes<AppContext> = (admin, app) => {
         totalPrice: toDecimal(fromNumeric(row.total_price)),
         statuses: row.statuses ?? [],
         executedAt: row.executed_at.toISOString(),
+        receivedAt: row.received_at?.toISOString() ?? null,
       }));
       return { items, next: nextCursor(rows, query.limit, (last) => `${last.executed_at.toISOString()}~${last.id}`) };
     },

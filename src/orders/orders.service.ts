@@ -15,11 +15,16 @@ export async function customerPaidTotal(db: Db, customerId: number, from: Date, 
   return fromNumeric(await repository.paidTotal(db, customerId, from, to));
 }
 
-/** An order with its lines, every status change and what it did to points, for the admin API. */
+/** An order with its lines, every status change and what it did to points, the money given back, for the admin API. */
 export async function orderDetails(db: Db, project: ProjectSnapshot, orderId: number): Promise<Record<string, unknown> | null> {
   const order = await repository.getOrder(db, orderId);
   if (!order) return null;
-  const [ids, lines, history] = await Promise.all([repository.identifiersOf(db, orderId), repository.linesOf(db, orderId), repository.historyOf(db, orderId)]);
+  const [ids, lines, history, returnedPayments] = await Promise.all([
+    repository.identifiersOf(db, orderId),
+    repository.linesOf(db, orderId),
+    repository.historyOf(db, orderId),
+    repository.returnedPaymentsOf(db, orderId),
+  ]);
   const scale = pointScaleOf(order.balance_type ? project.balanceType(order.balance_type) : null);
   const points = (value: string) => toDecimal(fromNumeric(value, scale), scale);
   const money = (value: string) => toDecimal(fromNumeric(value));
@@ -43,6 +48,7 @@ export async function orderDetails(db: Db, project: ProjectSnapshot, orderId: nu
     executedAt: order.executed_at.toISOString(),
     createdAt: order.created_at.toISOString(),
     updatedAt: order.updated_at.toISOString(),
+    receivedAt: order.received_at?.toISOString() ?? null,
     lines: lines.map((line) => ({
       lineNumber: line.line_number,
       lineId: line.line_id,
@@ -69,6 +75,13 @@ export async function orderDetails(db: Db, project: ProjectSnapshot, orderId: nu
       operation: entry.operation,
       transactionId: entry.transaction_id,
       at: entry.at.toISOString(),
+    })),
+    returnedPayments: returnedPayments.map((payment) => ({
+      type: payment.type,
+      amount: money(payment.amount),
+      operation: payment.operation,
+      transactionId: payment.transaction_id,
+      at: payment.at.toISOString(),
     })),
   };
 }

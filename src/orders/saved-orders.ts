@@ -113,6 +113,8 @@ export async function saveOrder(
     total_price: toNumericString(pricing.result.totalPrice),
     executed_at: input.at,
     updated_at: ctx.now,
+    // an offline order is dated when it was rung up; when it reached us is kept beside that
+    received_at: input.kind === 'offline' ? ctx.now : null,
   };
   if (input.existing) {
     await repository.updateOrder(db, input.existing.id, values);

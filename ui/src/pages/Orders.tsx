@@ -1,5 +1,6 @@
 // Orders: a filtered list (venue, dates, line status, guest) and an order with its lines, statuses and
-// their history, promotions applied, points spent and earned.
+// their history, the money given back, promotions applied, points spent and earned. An offline order is dated
+// when it was rung up, with when it reached the server beside it.
 import { useState, type FormEvent } from 'react';
 import { get, query } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
@@ -15,6 +16,7 @@ interface OrderRow {
   totalPrice: number;
   statuses: string[];
   executedAt: string;
+  receivedAt: string | null;
 }
 
 export function OrdersPage({ params }: PageProps) {
@@ -72,7 +74,15 @@ export function OrdersPage({ params }: PageProps) {
               </>
             ),
           },
-          { title: t('date'), cell: (order) => dateTime(order.executedAt) },
+          {
+            title: t('date'),
+            cell: (order) => (
+              <>
+                {dateTime(order.executedAt)}
+                {order.receivedAt ? <div className="muted small">{`${t('receivedOffline')} ${dateTime(order.receivedAt)}`}</div> : null}
+              </>
+            ),
+          },
           { title: t('venue'), cell: (order) => order.pointOfContact ?? '—' },
           {
             title: t('guest'),
@@ -102,7 +112,10 @@ export function OrderPage({ id }: PageProps & { id: string }) {
       </h1>
       <dl className="facts">
         <dt>{t('date')}</dt>
-        <dd>{dateTime(data.executedAt)}</dd>
+        <dd>
+          {dateTime(data.executedAt)}
+          {data.receivedAt ? <span className="muted small">{` · ${t('receivedOffline')} ${dateTime(data.receivedAt)}`}</span> : null}
+        </dd>
         <dt>{t('guest')}</dt>
         <dd>{data.customerId ? <a href={href(`/guests/${data.customerId}`)}>#{data.customerId}</a> : t('anonymous')}</dd>
         <dt>{t('venue')}</dt>
@@ -168,6 +181,22 @@ export function OrderPage({ id }: PageProps & { id: string }) {
             { cell: (entry) => entry.operation },
           ]}
         />
+        {data.returnedPayments?.length ? (
+          <>
+            <h3>{t('returnedPayments')}</h3>
+            <Table<Record<string, any>>
+              className="returned-payments"
+              rows={data.returnedPayments.map((payment: Record<string, any>, index: number) => ({ ...payment, index }))}
+              rowKey={(payment) => payment.index}
+              columns={[
+                { cell: (payment) => dateTime(payment.at) },
+                { cell: (payment) => payment.type },
+                { cell: (payment) => `${number(payment.amount)} ₽`, className: 'num' },
+                { cell: (payment) => payment.operation },
+              ]}
+            />
+          </>
+        ) : null}
       </Section>
     </div>
   );

@@ -1,17 +1,18 @@
-// SaveOfflineOrder (Offline.SaveOfflineOrder): an order taken while the POS could not reach the server.
+// SaveOfflineOrder (Offline.SaveOfflineOrder): an order taken while the POS could not reach the server, dated
+// when it was rung up (`order.createdDateTimeUtc` or `executionDateTimeUtc`), not when it arrived.
 import { saveOfflineOrder as saveOffline } from '../../../orders/offline-order.ts';
 import { newLineStatuses, pointScaleOf } from '../../../orders/order-lines.ts';
 import { orderRefOf } from '../../../orders/saved-orders.ts';
 import { toDecimal } from '../../../shared/money.ts';
 import { isObject, parseGuestIdentifiers } from '../shapes/customer.ts';
 import { wireOrderIds } from '../shapes/order-answer.ts';
-import { executionTimeOf, parseOrderInput } from '../shapes/order.ts';
+import { offlineOrderTimeOf, parseOrderInput } from '../shapes/order.ts';
 import { balanceTypeOf, defaultLineStatusOf, noteUnknownProducts, orderContext } from './order-context.ts';
 import type { OperationHandler } from './types.ts';
 
 export const saveOfflineOrder: OperationHandler = async (call, deps) => {
   const { project } = deps;
-  const executedAt = executionTimeOf(call.body, deps.now);
+  const executedAt = offlineOrderTimeOf(call.body, deps.now);
   const balanceType = balanceTypeOf(call, project);
   const order = parseOrderInput(project, call.body, { pointScale: pointScaleOf(balanceType), requireTotalPrice: false, requireIdentifier: true });
   // refused in this order, as a POS has always seen it: the order, its lines' statuses, then the guest

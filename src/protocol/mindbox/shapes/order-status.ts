@@ -1,14 +1,15 @@
 // What Offline.ChangeStatus and Offline.Return ask: the order (`order.ids`), then one status for the whole order
 // (`orderLinesStatus`, at the root or in `order`) or a status per line (`order.lines[]`, each named by
-// `lineNumber` or `lineId`, a return with its `quantity`), and custom fields to set on the order (whose values
-// the orders domain checks together with the changes, so both are refused in one answer).
+// `lineNumber` or `lineId`, a return with its `quantity`), custom fields to set on the order (whose values
+// the orders domain checks together with the changes, so both are refused in one answer), and the money given back
+// (`order.returnedPayments[{type, amount}]`).
 import type { LineStatusChange, OrderRef, StatusChangeRequest } from '../../../orders/order.types.ts';
 import type { OrderLineStatusDefinition } from '../../../project/schemas.ts';
 import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
 import { parseMinor } from '../../../shared/money.ts';
 import { isObject } from './customer.ts';
-import { customFieldsNode, given, listOf, parseOrderIds, statusText } from './order.ts';
+import { customFieldsNode, given, listOf, parseOrderIds, parsePayments, statusText } from './order.ts';
 
 /** The order a status change names. */
 export function parseOrderToChange(project: ProjectSnapshot, body: Record<string, unknown>): OrderRef {
@@ -81,6 +82,7 @@ export function parseStatusChange(
     lines = { changes };
   }
   const customFields = order.customFields === undefined ? null : customFieldsNode(order.customFields, '/order/customFields', problems);
+  const returnedPayments = parsePayments(order.returnedPayments, '/order/returnedPayments', problems);
   if (problems.length > 0) throw validationError(problems);
-  return { lines, customFields };
+  return { lines, customFields, returnedPayments };
 }

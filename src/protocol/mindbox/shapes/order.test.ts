@@ -6,7 +6,7 @@ import { ProjectSnapshot } from '../../../project/snapshot.ts';
 import type { AppError } from '../../../shared/errors.ts';
 import { parseDateTime } from '../../../orders/field-values.ts';
 import { parseOrderToChange, parseStatusChange } from './order-status.ts';
-import { executionTimeOf, parseOrderInput } from './order.ts';
+import { executionTimeOf, offlineOrderTimeOf, parseOrderInput } from './order.ts';
 
 const project = new ProjectSnapshot(projectSchema.parse(iikoPreset({ phoneConfirmation: true })), 1);
 const OPTIONS = { pointScale: 0 as const, requireTotalPrice: true, requireIdentifier: false };
@@ -101,7 +101,7 @@ describe('order node', () => {
     assert.deepEqual(locations({}), ['/order']);
   });
 
-  it('takes back-dated times in the forms POS plugins send and refuses the future', () => {
+  it('takes back-dated times in the forms POS plugins send and refuses the future and what is more than a year ago', () => {
     assert.equal(parseDateTime('2018-12-19 20:01:58.095')?.toISOString(), '2018-12-19T20:01:58.095Z');
     assert.equal(parseDateTime('2017-11-14T09:31:41.33Z')?.toISOString(), '2017-11-14T09:31:41.330Z');
     assert.equal(parseDateTime('2026-01-31T15:00:00+03:00')?.toISOString(), '2026-01-31T12:00:00.000Z');
@@ -109,6 +109,18 @@ describe('order node', () => {
     const now = new Date('2026-03-01T12:00:00Z');
     assert.equal(executionTimeOf({}, now), now);
     assert.throws(() => executionTimeOf({ executionDateTimeUtc: '2026-03-01T12:05:00Z' }, now), /future/);
+    assert.equal(executionTimeOf({ executionDateTimeUtc: '2025-03-02T12:00:00Z' }, now).toISOString(), '2025-03-02T12:00:00.000Z');
+    assert.deepEqual(refusedAt(() => executionTimeOf({ executionDateTimeUtc: '2025-03-01T11:59:00Z' }, now)), ['/executionDateTimeUtc']);
+  });
+
+  it("dates an offline order by its own createdDateTimeUtc, else the execution time, else now, checking both", () => {
+    const now = new Date('2026-03-04T07:00:00Z');
+    const order = (createdDateTimeUtc?: string) => ({ ids: { iikoOrderId: 'A-1' }, ...(createdDateTimeUtc ? { createdDateTimeUtc } : {}) });
+    assert.equal(offlineOrderTimeOf({ executionDateTimeUtc: '2026-03-04T06:00:00Z', order: order('2026-03-02 17:30:00') }, now).toISOString(), '2026-03-02T17:30:00.000Z');
+    assert.equal(offlineOrderTimeOf({ executionDateTimeUtc: '2026-03-04T06:00:00Z', order: order() }, now).toISOString(), '2026-03-04T06:00:00.000Z');
+    assert.equal(offlineOrderTimeOf({ order: order() }, now), now);
+    assert.deepEqual(refusedAt(() => offlineOrderTimeOf({ order: order('2026-03-05T00:00:00Z') }, now)), ['/order/createdDateTimeUtc']);
+    assert.deepEqual(refusedAt(() => offlineOrderTimeOf({ executionDateTimeUtc: 'soon', order: order('2026-03-02 17:30:00') }, now)), ['/executionDateTimeUtc']);
   });
 });
 
@@ -130,7 +142,7 @@ describe('status change request', () => {
 
   it('takes one status for the whole order, at the root or in the order, in either form', () => {
     const ids = { iikoOrderId: 'A-1' };
-    assert.deepEqual(parseStatusChange(project, { order: { ids }, orderLinesStatus: 'iikoPaid' }, orderLines), { lines: { wholeOrder: paid }, customFields: null });
+    assert.deepEqual(parseStatusChange(project, { order: { ids }, orderLinesStatus: 'iikoPaid' }, orderLines), { lines: { wholeOrder: paid }, customFields: null, returnedPayments: [] });
     assert.deepEqual(parseStatusChange(project, { order: { ids, orderLinesStatus: { ids: { externalId: 'iikoReturn' } } } }, orderLines).lines, { wholeOrder: returned });
   });
 
@@ -148,7 +160,21 @@ describe('status change request', () => {
         ],
       },
       customFields: { Waiter: 'Анна' },
+      returnedPayments: [],
     });
+  });
+
+  it('reads the money given back, in kopecks, and refuses a payment without its type or with a bad amount', () => {
+    const body = (returnedPayments: unknown) => ({ order: { ids: { iikoOrderId: 'A-1' }, returnedPayments }, orderLinesStatus: 'iikoReturn' });
+    assert.deepEqual(parseStatusChange(project, body([{ type: 'card', amount: 250 }, { type: 'cash', amount: '0.5' }]), orderLines).returnedPayments, [
+      { type: 'card', amount: 25_000 },
+      { type: 'cash', amount: 50 },
+    ]);
+    assert.deepEqual(refusedAt(() => parseStatusChange(project, body([{ amount: 1 }, { type: 'card', amount: '1.005' }]), orderLines)), [
+      '/order/returnedPayments/0/type',
+      '/order/returnedPayments/1/amount',
+    ]);
+    assert.deepEqual(refusedAt(() => parseStatusChange(project, body({ type: 'card' }), orderLines)), ['/order/returnedPayments']);
   });
 
   it('refuses every line it cannot read or find at once, in the order of the lines', () => {

@@ -4,7 +4,7 @@
 // the execution time.
 import type { RequestedPromotion } from '../../../loyalty/calculate.ts';
 import { checkCustomFields, parseDateTime } from '../../../orders/field-values.ts';
-import type { OrderInput, OrderLineInput, OrderRef } from '../../../orders/order.types.ts';
+import type { OrderInput, OrderLineInput, OrderPayment, OrderRef } from '../../../orders/order.types.ts';
 import type { CustomFieldDefinition } from '../../../project/schemas.ts';
 import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
@@ -90,6 +90,24 @@ function parseCustomFields(definitions: CustomFieldDefinition[], node: unknown, 
 
 function amountProblem(location: string, what: string, scale: number): ValidationMessage {
   return { location, message: `${what} is a non-negative number with at most ${scale} decimals` };
+}
+
+/** A list of payments (`payments`, `returnedPayments`): each names its type and amount, in kopecks. */
+export function parsePayments(node: unknown, location: string, problems: ValidationMessage[]): OrderPayment[] {
+  const payments: OrderPayment[] = [];
+  const list = listOf(node);
+  if (list === null) {
+    problems.push({ location, message: `${location.slice(location.lastIndexOf('/') + 1)} is a list: [{"type": "cash", "amount": 500}]` });
+    return payments;
+  }
+  list.forEach((item, index) => {
+    const type = isObject(item) ? idText(item.type) : null;
+    const amount = isObject(item) ? parseMinor(item.amount, 2) : null;
+    if (type === null) problems.push({ location: `${location}/${index}/type`, message: 'a payment names its type' });
+    if (amount === null || amount < 0) problems.push(amountProblem(`${location}/${index}/amount`, 'amount', 2));
+    if (type !== null && amount !== null && amount >= 0) payments.push({ type, amount });
+  });
+  return payments;
 }
 
 function parseLine(
@@ -240,18 +258,7 @@ export function parseOrderInput(project: ProjectSnapshot, body: Record<string, u
     });
   }
 
-  const payments: { type: string; amount: number }[] = [];
-  const paymentList = listOf(order.payments);
-  if (paymentList === null) problems.push({ location: '/order/payments', message: 'payments is a list: [{"type": "cash", "amount": 500}]' });
-  else {
-    paymentList.forEach((item, index) => {
-      const type = isObject(item) ? idText(item.type) : null;
-      const amount = isObject(item) ? parseMinor(item.amount, 2) : null;
-      if (type === null) problems.push({ location: `/order/payments/${index}/type`, message: 'a payment names its type' });
-      if (amount === null || amount < 0) problems.push(amountProblem(`/order/payments/${index}/amount`, 'amount', 2));
-      if (type !== null && amount !== null && amount >= 0) payments.push({ type, amount });
-    });
-  }
+  const payments = parsePayments(order.payments, '/order/payments', problems);
 
   const customFields = parseCustomFields(project.customFields('Order'), order.customFields, '/order/customFields', problems);
 
@@ -295,15 +302,42 @@ export function parseOrderInput(project: ProjectSnapshot, body: Record<string, u
   };
 }
 
-/** The root `executionDateTimeUtc`, or `now`; a time in the future (beyond a minute of clock skew) is refused. */
-export function executionTimeOf(body: Record<string, unknown>, now: Date): Date {
-  if (!given(body.executionDateTimeUtc)) return now;
-  const moment = typeof body.executionDateTimeUtc === 'string' ? parseDateTime(body.executionDateTimeUtc) : null;
-  if (!moment) {
-    throw validationError({ location: '/executionDateTimeUtc', message: 'executionDateTimeUtc is a UTC date and time, e.g. 2026-01-31T12:00:00Z' });
-  }
+/**
+ * How far back an order's time may go. A POS holds its offline queue for days, not years; a time older than this
+ * is a clock reset (to 2000, to 1970) and would date the sale, its points and its rank there, so it is refused.
+ */
+export const OLDEST_TIME_DAYS = 365;
+
+const DAY_MS = 86_400_000;
+
+/** A time the request gives at `location`, or null when it gives none; refused when malformed, ahead or too old. */
+function timeAt(value: unknown, location: string, now: Date): Date | null {
+  if (!given(value)) return null;
+  const name = location.slice(location.lastIndexOf('/') + 1);
+  const moment = typeof value === 'string' ? parseDateTime(value) : null;
+  if (!moment) throw validationError({ location, message: `${name} is a UTC date and time, e.g. 2026-01-31T12:00:00Z` });
+  // a minute of clock skew between the POS and the server is allowed
   if (moment.getTime() > now.getTime() + 60_000) {
-    throw validationError({ location: '/executionDateTimeUtc', message: 'executionDateTimeUtc is in the future; send the time the order was taken' });
+    throw validationError({ location, message: `${name} is in the future; send the time the order was taken` });
+  }
+  if (moment.getTime() < now.getTime() - OLDEST_TIME_DAYS * DAY_MS) {
+    throw validationError({ location, message: `${name} is more than ${OLDEST_TIME_DAYS} days ago; check the clock of the POS` });
   }
   return moment;
+}
+
+/** The root `executionDateTimeUtc`, or `now`; a time in the future or more than OLDEST_TIME_DAYS ago is refused. */
+export function executionTimeOf(body: Record<string, unknown>, now: Date): Date {
+  return timeAt(body.executionDateTimeUtc, '/executionDateTimeUtc', now) ?? now;
+}
+
+/**
+ * When an offline order was rung up: its own `order.createdDateTimeUtc`, else the root `executionDateTimeUtc`,
+ * else `now` (the order is recorded when it arrives). Both are checked when both are given; the order's own time
+ * wins, since a client may set the execution time to when it sent the queued order.
+ */
+export function offlineOrderTimeOf(body: Record<string, unknown>, now: Date): Date {
+  const execution = timeAt(body.executionDateTimeUtc, '/executionDateTimeUtc', now);
+  const created = isObject(body.order) ? timeAt(body.order.createdDateTimeUtc, '/order/createdDateTimeUtc', now) : null;
+  return created ?? execution ?? now;
 }
