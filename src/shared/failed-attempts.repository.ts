@@ -15,22 +15,22 @@ export interface CounterRule {
 
 /**
  * Counts one failure unless the counter is backing off. Returns null when counted, or until when it backs off
- * (nothing is counted then).
+ * (nothing is counted then). Within the free failures the counter's `blocked_until` stays in the past: set to the
+ * attempt's own time, it would refuse a parallel attempt whose clock was read a moment earlier.
  */
 export async function countFailure(db: Db, key: string, rule: CounterRule, now: Date): Promise<Date | null> {
   const forgetBefore = new Date(now.getTime() - rule.forgetAfterMs);
   const failures = sql<number>`case when f.last_failure_at < ${forgetBefore} then 1 else f.failures + 1 end`;
-  const delayOf = (count: unknown) =>
-    sql`case when ${count} < ${sql.lit(rule.freeFailures)} then 0
-      else least(${sql.lit(rule.firstDelayMs)} * power(2, least(${count} - ${sql.lit(rule.freeFailures)}, 40)), ${sql.lit(rule.maxDelayMs)}) end
-      * interval '1 millisecond'`;
+  const blockedAfter = (count: unknown, otherwise: unknown) =>
+    sql`case when ${count} < ${sql.lit(rule.freeFailures)} then ${otherwise}
+      else ${now}::timestamptz + least(${sql.lit(rule.firstDelayMs)} * power(2, least(${count} - ${sql.lit(rule.freeFailures)}, 40)), ${sql.lit(rule.maxDelayMs)}) * interval '1 millisecond' end`;
   const counted = await sql<{ failures: number }>`
     insert into failed_attempts as f (key, failures, last_failure_at, blocked_until)
-    values (${key}, 1, ${now}, ${now}::timestamptz + ${delayOf(sql.lit(1))})
+    values (${key}, 1, ${now}, ${blockedAfter(sql.lit(1), sql`'epoch'::timestamptz`)})
     on conflict (key) do update set
       failures = ${failures},
       last_failure_at = ${now},
-      blocked_until = ${now}::timestamptz + ${delayOf(failures)}
+      blocked_until = ${blockedAfter(failures, sql`f.blocked_until`)}
     where f.blocked_until <= ${now}
     returning failures
   `.execute(db);

@@ -62,6 +62,13 @@ describe('failed attempts', () => {
     assert.equal(answers.filter((answer) => answer === null).length, 5);
   });
 
+  test('attempts reaching the database in another order than their clocks were read are all counted within the allowance', async () => {
+    const counters = [credentialCounter('account:skewed')];
+    for (const ms of [40, 30, 20, 10]) assert.equal(await outcome(countThenCheck(database.db, counters, at(ms), async () => null)), null);
+    assert.equal(await outcome(countThenCheck(database.db, counters, at(0), async () => null)), null, 'the fifth, whose clock was read first of all');
+    assert.deepEqual(await outcome(countThenCheck(database.db, counters, at(50), async () => null)), { retryAfter: 30 });
+  });
+
   test("a success clears its own credential's failures and no one else's; the address keeps the others'", async () => {
     const address = '192.0.2.3';
     const olga = [addressCounter(address), credentialCounter('account:olga-3')];
