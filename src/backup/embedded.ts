@@ -5,10 +5,12 @@
 // names, so it comes up as one consistent state at least as new as the backup's start. Other work waits only
 // for the two calls. The key file is never in the backup (decision 0006).
 import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
@@ -22,6 +24,7 @@ export const SOCKET_NAME = 'regulars.sock';
 /** Where the copy is gathered inside the data directory before it is archived (same file system, so a fast copy). */
 const STAGING_NAME = '.backup-staging';
 const WAL_DIR = 'pg_wal';
+const WAL_SEGMENT = /^[0-9A-F]{24}$/;
 
 export interface BackupManifest {
   format: 'regulars-embedded-backup';
@@ -104,8 +107,9 @@ async function copyOnline(db: Db, files: FileWorker, dataDir: string, copy: stri
     pausedMs += performance.now() - held;
     stopped = true;
     await writeFile(join(copy, 'backup_label'), ended[0].labelfile);
-    // the log written while the files were copied, up to and beyond the backup's end
-    await files.run({ kind: 'copy', from: join(dataDir, WAL_DIR), to: join(copy, WAL_DIR), skipPaths: [], skipPrefixes: [] });
+    // the log written since the backup's start (up to and beyond its end); older segments are not replayed
+    const olderSegments = (await readdir(join(dataDir, WAL_DIR))).filter((name) => WAL_SEGMENT.test(name) && name < started[0].wal);
+    await files.run({ kind: 'copy', from: join(dataDir, WAL_DIR), to: join(copy, WAL_DIR), skipPaths: olderSegments, skipPrefixes: [] });
     await assertWalPresent(db, join(copy, WAL_DIR), started[0].wal, ended[0].wal);
   } finally {
     // a failed copy must not leave the database in backup mode: the next backup could not start
@@ -126,8 +130,9 @@ class FileWorker {
   constructor() {
     // tsx runs the worker's TypeScript: a worker thread does not inherit the loader the process was started with
     const entry = new URL('./file-work.worker.ts', import.meta.url).href;
-    const loader = import.meta.resolve('tsx/esm/api');
-    this.#worker = new Worker(`import(${JSON.stringify(loader)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`, { eval: true });
+    const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const start = `import(${JSON.stringify(loader)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
+    this.#worker = new Worker(start, { eval: true, execArgv: [] });
     this.#worker.on('message', (result: FileWorkResult) => this.#waiting.shift()?.(result));
     this.#worker.on('error', (error) => {
       this.#failure = error;
