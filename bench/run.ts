@@ -1,18 +1,19 @@
 // `npm run bench`: seeds a database, starts the real server process on it and measures the scenarios
 // over HTTP on loopback, on PGlite and (when a URL is given) on PostgreSQL; a bare Fastify server gives
 // the scale. Add a scenario in bench/<name>.ts and list it in SCENARIOS.
-//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog,segments] [--concurrency 32] [--requests 3000] [--seconds 30]
+//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog,segments,backup] [--concurrency 32] [--requests 3000] [--seconds 30] [--backup-guests 10000]
 // TEST_DATABASE_URL is used for PostgreSQL when --postgres is not given.
 import { parseArgs } from 'node:util';
 import { helloWorldBaseline } from './hello.ts';
 import { ordersScenario } from './orders.ts';
 import { catalogScenario } from './catalog.ts';
 import { rankDelayScenario } from './segments.ts';
+import { backupScenario } from './backup.ts';
 import { printTable, type ReportRow } from './lib/report.ts';
 import type { BenchLimits, BenchScenario } from './lib/scenario.ts';
 import { prepareTarget, startBenchServer, type TargetKind } from './lib/target.ts';
 
-const SCENARIOS: BenchScenario[] = [ordersScenario, catalogScenario, rankDelayScenario];
+const SCENARIOS: BenchScenario[] = [ordersScenario, catalogScenario, rankDelayScenario, backupScenario];
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     requests: { type: 'string', default: '3000' },
     seconds: { type: 'string', default: '30' },
+    'backup-guests': { type: 'string' },
   },
 });
 

@@ -27,6 +27,8 @@ export interface BenchTarget {
 
 export interface BenchServer {
   kind: TargetKind;
+  /** the server's environment, for `regulars` commands run beside it */
+  env: Record<string, string>;
   url: string;
   secretKey: string;
   adminToken: string;
@@ -70,7 +72,7 @@ export async function startBenchServer(target: BenchTarget): Promise<BenchServer
     // BENCH_PROFILE_DIR=dir writes the server's CPU profile there when it stops (open it in Chrome DevTools)
     process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
   );
-  return { kind: target.kind, url: child.url, secretKey: BENCH_SECRET_KEY, adminToken: BENCH_ADMIN_TOKEN, process: child };
+  return { kind: target.kind, env: target.serverEnv, url: child.url, secretKey: BENCH_SECRET_KEY, adminToken: BENCH_ADMIN_TOKEN, process: child };
 }
 
 /** A protocol call as a load request. */
