@@ -70,10 +70,6 @@ export async function latestCodeForUpdate(db: Db, customerId: number, purpose: C
     .executeTakeFirst();
 }
 
-export async function getCode(db: Db, id: number): Promise<CodeRow | undefined> {
-  return db.selectFrom('customer_codes').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function recordWrongAttempt(db: Db, id: number, voidNow: boolean, now: Date): Promise<void> {
   await db
     .updateTable('customer_codes')

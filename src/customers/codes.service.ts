@@ -97,11 +97,6 @@ export async function checkCode(
   return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, attemptsLeft) };
 }
 
-/** The phone a live confirmation code was issued for, if any. */
-export async function codePhone(db: Db, codeId: number): Promise<string | null> {
-  return (await repository.getCode(db, codeId))?.phone ?? null;
-}
-
 /** What to tell the person at the till about a failed check. */
 export function codeRefusal(check: Exclude<CodeCheck, { ok: true }>): string {
   switch (check.reason) {

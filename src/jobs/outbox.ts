@@ -166,8 +166,3 @@ export async function retryParkedJobs(db: Db, which: { id: number } | 'all'): Pr
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
-
-export async function deleteDoneJobsBefore(db: Db, cutoff: Date): Promise<number> {
-  const result = await db.deleteFrom('outbox').where('status', '=', 'done').where('processed_at', '<', cutoff).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

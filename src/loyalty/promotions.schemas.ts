@@ -134,7 +134,6 @@ export const promotionSchema = z
   });
 
 export type PromotionDefinition = z.infer<typeof promotionSchema>;
-export type PromotionKind = PromotionDefinition['kind'];
 
 /** The promotions section of a project file: system names are unique. */
 export const promotionListSchema = z.array(promotionSchema).superRefine((promotions, ctx) => {
@@ -159,5 +158,3 @@ export const couponPoolSchema = z
     message: 'limitPerCustomer applies only to usage "perCustomer"',
     path: ['limitPerCustomer'],
   });
-
-export type CouponPoolDefinition = z.infer<typeof couponPoolSchema>;

@@ -11,12 +11,17 @@ import { toDecimal } from '../wire/money.ts';
 import { OPERATIONS } from '../wire/operations.ts';
 import type {
   ChangeStatusRequest,
+  CheckAuthorizationCodeRequest,
+  ConfirmMobilePhoneRequest,
   CustomerKey,
   CustomerProfile,
+  CustomerRequest,
+  EditCustomerRequest,
   OfflineOrderRequest,
   OrderLineRequest,
   OrderRequest,
   ProductCatalogRequest,
+  RegisterCustomerRequest,
   ReturnLineRequest,
   ReturnRequest,
 } from '../wire/requests.ts';
@@ -32,12 +37,12 @@ import type { CallOutcome, MindboxClient } from './client.ts';
 import type { PosConfig } from './config.ts';
 import type { OfflineQueue, QueuedItem } from './offline-queue.ts';
 
-export type { Balance, Calculation, CalculatedLine, Guest, PointsInfo } from './answers.ts';
+export type { Balance, Calculation, Guest } from './answers.ts';
 
 export const LINE_STATUS = { checkedOut: 'iikoCheckedOut', paid: 'iikoPaid', returned: 'iikoReturn' } as const;
 
 /** The order custom field (ExternalIdentifier) that carries iiko's order guid. */
-export const ORDER_ID_FIELD = 'iikoOrderId';
+const ORDER_ID_FIELD = 'iikoOrderId';
 
 export interface Offline {
   kind: 'offline';
@@ -238,7 +243,7 @@ export class Cashier {
   async findGuest(query: { phone: string } | { card: string }): Promise<FindGuestOutcome> {
     const byPhone = 'phone' in query;
     const customer: CustomerKey = byPhone ? { mobilePhone: query.phone } : { discountCard: { ids: { number: query.card } } };
-    const outcome = await this.call(OPERATIONS.checkCustomer, { customer });
+    const outcome = await this.call(OPERATIONS.checkCustomer, { customer } satisfies CustomerRequest);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (!isSuccess(outcome)) return refused(outcome);
     const status = outcome.body.customer?.processingStatus;
@@ -258,7 +263,7 @@ export class Cashier {
 
   /** `Offline.RegisterCustomer`; a server that confirms phones then sends the confirmation SMS. */
   async register(profile: NewGuest): Promise<RegisterOutcome> {
-    const outcome = await this.call(OPERATIONS.register, { customer: customerProfile(profile) });
+    const outcome = await this.call(OPERATIONS.register, { customer: customerProfile(profile) } satisfies RegisterCustomerRequest);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (!isSuccess(outcome)) return refused(outcome);
     const id = outcome.body.customer?.ids?.mindboxId;
@@ -267,7 +272,7 @@ export class Cashier {
 
   /** `Offline.ConfirmMobilePhone` with the code from the confirmation SMS. */
   async confirmPhone(phone: string, code: string): Promise<ConfirmPhoneOutcome> {
-    const outcome = await this.call(OPERATIONS.confirmPhone, { customer: { mobilePhone: phone }, smsConfirmation: { code: code.trim() } });
+    const outcome = await this.call(OPERATIONS.confirmPhone, { customer: { mobilePhone: phone }, smsConfirmation: { code: code.trim() } } satisfies ConfirmMobilePhoneRequest);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (outcome.body?.status === 'ValidationError' && isCodeLocation(outcome.body)) {
       return { kind: 'wrongCode' };
@@ -291,7 +296,7 @@ export class Cashier {
 
   /** `Offline.ResendMobilePhoneConfirmationCode`. */
   async resendConfirmationCode(phone: string): Promise<ResendCodeOutcome> {
-    const outcome = await this.call(OPERATIONS.resendConfirmation, { customer: { mobilePhone: phone } });
+    const outcome = await this.call(OPERATIONS.resendConfirmation, { customer: { mobilePhone: phone } } satisfies CustomerRequest);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (!isSuccess(outcome)) return refused(outcome);
     const statuses = [
@@ -307,7 +312,7 @@ export class Cashier {
   /** `Offline.EditCustomer`: the guest is named by their id, so the phone itself can change. */
   async editGuest(guest: Guest, changes: GuestChanges): Promise<EditGuestOutcome> {
     const customer = { ...(guest.mindboxId ? { ids: { mindboxId: guest.mindboxId } } : customerKey(guest)), ...customerProfile(changes) };
-    const outcome = await this.call(OPERATIONS.edit, { customer });
+    const outcome = await this.call(OPERATIONS.edit, { customer } satisfies EditCustomerRequest);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (!isSuccess(outcome)) return refused(outcome);
     const status = outcome.body.customer?.processingStatus;
@@ -342,7 +347,7 @@ export class Cashier {
   /** `Offline.SendMobilePhoneAuthorizationCode`: the guest gets an SMS with the code. */
   async requestSpendCode(sale: Sale): Promise<SpendCodeOutcome> {
     if (!sale.guest) throw new Error('the sale has no guest');
-    const outcome = await this.call(OPERATIONS.sendAuthorizationCode, { customer: customerKey(sale.guest) });
+    const outcome = await this.call(OPERATIONS.sendAuthorizationCode, { customer: customerKey(sale.guest) } satisfies CustomerRequest);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (!isSuccess(outcome)) return refused(outcome);
     if (outcome.body.customer?.processingStatus === 'NotFound') return { kind: 'notFound' };
@@ -352,7 +357,7 @@ export class Cashier {
   /** `Offline.CheckMobilePhoneAuthorizationCode` (root `authentificationCode`): a right code allows the points. */
   async checkSpendCode(sale: Sale, code: string): Promise<CheckSpendCodeOutcome> {
     if (!sale.guest) throw new Error('the sale has no guest');
-    const outcome = await this.call(OPERATIONS.checkAuthorizationCode, { customer: customerKey(sale.guest), authentificationCode: code.trim() });
+    const outcome = await this.call(OPERATIONS.checkAuthorizationCode, { customer: customerKey(sale.guest), authentificationCode: code.trim() } satisfies CheckAuthorizationCodeRequest);
     if (outcome.kind === 'unreachable') return offline(outcome);
     if (outcome.body?.status === 'ValidationError') return { kind: 'wrongCode', messages: refusalMessages(outcome.body) };
     if (!isSuccess(outcome)) return refused(outcome);

@@ -84,10 +84,6 @@ export async function updateRunStep(
     .execute();
 }
 
-export async function getRun(db: Db, id: number): Promise<ScenarioRunRow | undefined> {
-  return db.selectFrom('scenario_runs').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function finishRun(db: Db, id: number, result: Pick<ScenarioRunRow, 'status' | 'branch' | 'steps'>): Promise<void> {
   await db
     .updateTable('scenario_runs')

@@ -42,7 +42,7 @@ export const webhookTopic = jobTopic<WebhookJob>({
   describe: (job) => `webhook of scenario ${job.scenario}, branch ${job.branch + 1}, step ${job.step + 1} (run ${job.runId})`,
 });
 
-export const SIGNATURE_HEADER = 'x-regulars-signature';
+const SIGNATURE_HEADER = 'x-regulars-signature';
 
 /** `sha256=<hex HMAC-SHA256 of the body under the secret>` */
 export function signatureOf(body: string, secret: string): string {

@@ -12,8 +12,6 @@ import { localDate, localTime } from '../shared/time-zone.ts';
 import * as repository from './segments.repository.ts';
 import { dailyRecalculationDay, definitionsHash } from './schedule.ts';
 
-export type { MembershipChange } from './segments.repository.ts';
-
 type ConditionType = SegmentDefinition['conditions'][number]['type'];
 
 /**
