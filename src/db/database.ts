@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import { DatabaseUnavailableError, isDatabaseUnavailable, isLostConnection, isMissingSchema } from './errors.ts';
+import { DatabaseUnavailableError, isDatabaseUnavailable, isLostConnection } from './errors.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { migrations } from './migrations/index.ts';
 import {
@@ -134,24 +134,44 @@ export async function runMigrations(
   options: { allowUnorderedMigrations: boolean },
 ): Promise<string[]> {
   const migrator = new Migrator({
-    db,
+    db: withIntrospectionOf(db, schema),
     provider: { getMigrations: async () => available },
     allowUnorderedMigrations: options.allowUnorderedMigrations,
     migrationTableSchema: schema,
   });
-  for (let attempt = 1; ; attempt += 1) {
-    const { error, results } = await migrator.migrateToLatest();
-    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    // Kysely's check for its bookkeeping tables reads the tables of every schema; a schema dropped by someone
-    // else meanwhile (another installation or test sharing the database) fails it with "schema … does not
-    // exist". Nothing was applied then (each run is one transaction): look again.
-    if (attempt < 5 && isAnotherSchemaGone(error, schema)) continue;
-    throw error;
-  }
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-function isAnotherSchemaGone(error: unknown, ownSchema: string): boolean {
-  return isMissingSchema(error) && !error.message.includes(`"${ownSchema}"`);
+/**
+ * The connection as Kysely's migrator sees it: its check for the bookkeeping tables looks only at our own
+ * schema. Kysely's own introspection reads every table of every schema of the database, so a schema dropped or
+ * a table renamed at that moment by someone else sharing the database (another installation, a test) failed our
+ * migration with "schema … does not exist" or "relation … does not exist".
+ */
+function withIntrospectionOf(db: Db, schema: string): Db {
+  const introspection = {
+    async getSchemas() {
+      const found = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+      return found.rows;
+    },
+    async getTables() {
+      const found = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(db);
+      return found.rows.map((row) => ({ name: row.name, schema, isView: false, columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await this.getTables() };
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value = Reflect.get(target, property);
+      // Kysely keeps its state in private fields, which only the real instance can read
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Until when the queries of the work running now must be answered (performance.now() time); none outside withDatabaseTimeLimit. */

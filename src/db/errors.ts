@@ -8,8 +8,6 @@ import { AppError } from '../shared/errors.ts';
 export const SQLSTATE = {
   /** a unique index refused the row */
   uniqueViolation: '23505',
-  /** a schema named in the statement does not exist */
-  invalidSchemaName: '3F000',
   /** class 08, connection exception: the connection failed or broke (08000, 08003, 08006 …) */
   connectionExceptionClass: '08',
   /** a write reached a server that is read-only now: a primary demoted by a failover, a standby */
@@ -88,12 +86,6 @@ function databaseErrorOf(error: unknown): DatabaseError {
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const { code, constraint: refusedBy } = databaseErrorOf(error);
   return code === SQLSTATE.uniqueViolation && (constraint === undefined || refusedBy === constraint);
-}
-
-/** The statement named a schema that does not exist (another installation may have dropped it meanwhile). */
-export function isMissingSchema(error: unknown): error is { message: string } {
-  const { code, message } = databaseErrorOf(error);
-  return code === SQLSTATE.invalidSchemaName && typeof message === 'string';
 }
 
 /** The work failed because the database cannot be reached now (see DatabaseUnavailableError). */
