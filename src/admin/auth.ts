@@ -83,8 +83,14 @@ function adminGuard(app: AppContext) {
 }
 
 /** The admin API: every module's routes in one scope, each request guarded before its route runs. */
+const ADMIN_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
 export async function registerAdminApi(server: FastifyInstance, app: AppContext, modules: readonly AdminRoutes<AppContext>[]): Promise<void> {
   await server.register(async (admin) => {
+    // the largest admin body is a project file (1 MB as YAML text inside JSON); the server-wide limit is the menu upload's
+    admin.addHook('onRoute', (route) => {
+      route.bodyLimit ??= ADMIN_BODY_LIMIT_BYTES;
+    });
     admin.addHook('onRequest', async (_request, reply) => {
       reply.headers(PRIVATE_ANSWER_HEADERS);
     });

@@ -12,6 +12,9 @@ import { addressCounter, countThenCheck } from '../shared/failed-attempts.ts';
 import { adminTokenCounters, authenticate, PRIVATE_ANSWER_HEADERS, SESSION_COOKIE } from './auth.ts';
 import { accountCounter, csrfTokenMatches, csrfTokenOf, SESSION_LIFETIME_MS, signInWithPassword, signInWithToken, signOut, type OpenedSession } from './users.service.ts';
 
+/** A name and a password, or a token: a few hundred bytes; nobody's sign-in needs more, and it is read unauthenticated. */
+const SIGN_IN_BODY_LIMIT_BYTES = 16 * 1024;
+
 export const loginBody = z.union([
   z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1000) }).strict(),
   z.object({ token: z.string().min(1).max(1000) }).strict(),
@@ -75,7 +78,7 @@ export function registerSessionRoutes(server: FastifyInstance, app: AppContext):
   describeRoute(server, { method: 'GET', url: '/api/auth/session', tag: 'Sign-in', summary: 'Who is signed in, with the CSRF token of the session', response: sessionAnswerSchema, role: 'viewer' });
   describeRoute(server, { method: 'POST', url: '/api/auth/logout', tag: 'Sign-in', summary: 'Sign out: ends the session and clears the cookie', role: 'viewer' });
 
-  server.post('/api/auth/login', { onRequest: privateAnswer }, async (request, reply) => {
+  server.post('/api/auth/login', { onRequest: privateAnswer, bodyLimit: SIGN_IN_BODY_LIMIT_BYTES }, async (request, reply) => {
     const now = app.now();
     refuseForeignSignIn(request);
     const parsed = loginBody.safeParse(jsonBody(request));

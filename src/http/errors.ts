@@ -17,7 +17,7 @@ export function clientErrorOf(error: unknown, request: FastifyRequest): AppError
   const { statusCode, code, message } = (typeof error === 'object' && error !== null ? error : {}) as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new AppError('payload_too_large', `the body is larger than ${request.routeOptions.bodyLimit} bytes; the server's REGULARS_BODY_LIMIT_MB sets the limit`);
+    return new AppError('payload_too_large', `the body is larger than the ${request.routeOptions.bodyLimit} bytes this route takes`);
   }
   return new AppError(CODE_OF_CLIENT_STATUS.get(statusCode) ?? 'bad_request', typeof message === 'string' ? message : 'bad request');
 }

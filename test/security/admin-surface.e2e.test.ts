@@ -101,6 +101,14 @@ describe('the admin surface', () => {
     assert.ok(slowest < 1000, `/health waited ${Math.round(slowest)} ms`);
   });
 
+  test('a sign-in body over 16 KB and an admin body over 4 MB are refused with 413, not read into memory', async () => {
+    const bigSignIn = await request(url, '/api/auth/login', { body: { name: 'vera', password: 'x'.repeat(20 * 1024) } });
+    assert.equal(bigSignIn.status, 413);
+    const bigPlan = await plan(sessions.owner, 'x'.repeat(5 * MB));
+    assert.equal(bigPlan.status, 413);
+    assert.equal((await request(url, '/api/auth/login', { body: { name: 'vera', password: 'vera-password-1' } })).status, 200, 'an ordinary sign-in still works');
+  });
+
   test('paths into the assets folder that are not a file in it answer 404', async () => {
     for (const path of ['/assets/', '/assets/.', '/assets/..', '/assets/%2e%2e', '/assets/..%2f..%2fpackage.json', '/assets/%2e%2e%2f%2e%2e%2fpackage.json', '/assets/nothing.js']) {
       assert.equal(await rawGet(url, path), 404, path);
