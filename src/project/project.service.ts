@@ -251,6 +251,11 @@ export async function addSecretKey(db: Db, integrationPoint: string, label: stri
 }
 
 export const listSecretKeys = repository.listSecretKeys;
-export const revokeSecretKey = repository.revokeSecretKey;
+const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Revokes a live key by its id (as `regulars keys list` shows it); false when there is no live key with that id. */
+export async function revokeSecretKey(db: Db, id: string): Promise<boolean> {
+  return KEY_ID.test(id) && repository.revokeSecretKey(db, id);
+}
 
 export type { EntityKind };
