@@ -872,7 +872,7 @@ function jsonCatalog(nomenclature: unknown) {
         ...ids(item.id),
         name: item.name,
         ...(item.description ? { description: item.description } : {}),
-        price: toDecimal(item.price!),
+        price: toDecimal(item.priceMinor!),
         ...(EXAMPLE_OLD_PRICES[item.name] ? { oldPrice: EXAMPLE_OLD_PRICES[item.name] } : {}),
         isAvailable: item.isAvailable,
         categories: keepCategories(item).map(ids),
@@ -907,7 +907,7 @@ function ymlCatalog(nomenclature: unknown): string {
     '    <offers>',
     ...products.flatMap((item) => [
       `      <offer id="${escapeXml(item.id)}" available="${item.isAvailable}">`,
-      `        <price>${toDecimal(item.price!)}</price>`,
+      `        <price>${toDecimal(item.priceMinor!)}</price>`,
       ...(EXAMPLE_OLD_PRICES[item.name] ? [`        <oldprice>${EXAMPLE_OLD_PRICES[item.name]}</oldprice>`] : []),
       '        <currencyId>RUR</currencyId>',
       ...keepCategories(item).map((id) => `        <categoryId>${escapeXml(id)}</categoryId>`),

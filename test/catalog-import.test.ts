@@ -63,7 +63,7 @@ describe('Offline.SendProductCatalog', () => {
     );
     assert.deepEqual(cheesecakes, {
       name: 'Сырники со сметаной',
-      price: 42000,
+      priceMinor: 42000,
       isAvailable: true,
       categoryIds: ['3c3023f6-b938-414f-b701-ea438fafef10'],
     });
@@ -101,7 +101,7 @@ describe('availability across uploads', () => {
     assert.deepEqual(counts.categories, { received: 1, created: 0, changed: 1, unchanged: 0, madeUnavailable: 1, rejected: 0 });
     assert.deepEqual(await availability(t, ['latte', 'tea', 'cocoa']), { latte: true, tea: false, cocoa: true });
     const tea = (await resolveProducts(t.app.db, 'iiko', ['tea'])).get('tea')!;
-    assert.equal(tea.price, 15000, 'an unavailable product keeps its price for orders that still carry it');
+    assert.equal(tea.priceMinor, 15000, 'an unavailable product keeps its price for orders that still carry it');
     assert.deepEqual(tea.categoryIds, ['drinks']);
     assert.deepEqual((await resolveProducts(t.app.db, 'iiko', ['latte'])).get('latte')!.categoryIds, ['coffee'], 'coffee moved to the top level');
 
@@ -191,7 +191,7 @@ describe('partial errors', () => {
       pie: false,
       nameless: 'absent',
     });
-    assert.equal((await resolveProducts(t.app.db, 'iiko', ['borsch'])).get('borsch')!.price, 39000);
+    assert.equal((await resolveProducts(t.app.db, 'iiko', ['borsch'])).get('borsch')!.priceMinor, 39000);
     assert.deepEqual((await resolveProducts(t.app.db, 'iiko', ['shchi'])).get('shchi')!.categoryIds, ['soups']);
   });
 
@@ -222,7 +222,7 @@ describe('XML and YML bodies', () => {
     assert.match(answer.text, /<received>20<\/received><created>20<\/created>/);
     assert.match(answer.text, /<errors>0<\/errors>/);
     const latte = await resolveProducts(t.app.db, 'iiko', ['064dbaac-33a0-4cd6-93a2-9da8775bee47']);
-    assert.equal(latte.get('064dbaac-33a0-4cd6-93a2-9da8775bee47')?.price, 42000);
+    assert.equal(latte.get('064dbaac-33a0-4cd6-93a2-9da8775bee47')?.priceMinor, 42000);
   });
 
   test('the JSON catalogue in an <operation> XML body and the YML feed give the same catalogue', async () => {
@@ -242,7 +242,7 @@ describe('XML and YML bodies', () => {
     assert.match(answer.text, /<madeUnavailable>19<\/madeUnavailable><rejected>1<\/rejected><categories>.*<madeUnavailable>6<\/madeUnavailable>/);
     assert.match(answer.text, /<validationMessage><location>\/productCatalog\/products\/1\/price<\/location><message>[^<]*must not be negative/);
     const kvass = (await resolveProducts(t.app.db, 'iiko', ['xml-1'])).get('xml-1');
-    assert.deepEqual(kvass, { name: 'Квас', price: 9950, isAvailable: true, categoryIds: ['cat-1'] });
+    assert.deepEqual(kvass, { name: 'Квас', priceMinor: 9950, isAvailable: true, categoryIds: ['cat-1'] });
   });
 
   test('an XML body with another root than a catalogue is a ValidationError', async () => {

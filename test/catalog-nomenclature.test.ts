@@ -45,13 +45,13 @@ describe('iiko nomenclature through the service', () => {
     assert.ok(result.products.received > 200);
 
     const products = await resolveProducts(database.db, 'iiko', [WINE_GLASS, DELETED_DISH, BANQUET_CANAPES, SUMMER_OKROSHKA, `${MARGHERITA}:${SIZE_30}`]);
-    assert.deepEqual(products.get(WINE_GLASS), { name: 'Кьянти, бокал', price: 55000, isAvailable: true, categoryIds: [WINE, ALCOHOL, DRINKS] });
+    assert.deepEqual(products.get(WINE_GLASS), { name: 'Кьянти, бокал', priceMinor: 55000, isAvailable: true, categoryIds: [WINE, ALCOHOL, DRINKS] });
     assert.equal(products.get(DELETED_DISH)?.isAvailable, false, 'deleted in iiko');
     assert.equal(products.get(BANQUET_CANAPES)?.isAvailable, false, 'in a group hidden from the menu');
     assert.deepEqual(products.get(SUMMER_OKROSHKA)?.isAvailable, false, 'in a deleted group');
     assert.deepEqual(products.get(SUMMER_OKROSHKA)?.categoryIds, [], 'a deleted group is no category');
     assert.deepEqual(
-      [products.get(`${MARGHERITA}:${SIZE_30}`)?.name, products.get(`${MARGHERITA}:${SIZE_30}`)?.price],
+      [products.get(`${MARGHERITA}:${SIZE_30}`)?.name, products.get(`${MARGHERITA}:${SIZE_30}`)?.priceMinor],
       ['Маргарита (30 см)', 69000],
       'one product per size',
     );
@@ -109,7 +109,7 @@ describe('regulars import iiko-nomenclature', () => {
     const opened = await openAfterwards();
     try {
       const wine = (await resolveProducts(opened.db, 'iiko', ['00163'])).get('00163');
-      assert.deepEqual(wine, { name: 'Кьянти, бокал', price: 55000, isAvailable: true, categoryIds: [WINE, ALCOHOL, DRINKS] });
+      assert.deepEqual(wine, { name: 'Кьянти, бокал', priceMinor: 55000, isAvailable: true, categoryIds: [WINE, ALCOHOL, DRINKS] });
     } finally {
       await opened.close();
     }

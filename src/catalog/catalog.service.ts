@@ -12,7 +12,7 @@ import { checkProductCustomFields, customFieldLocation } from './product-fields.
 export interface ResolvedProduct {
   name: string;
   /** kopecks; null when the catalogue has no price for it */
-  price: number | null;
+  priceMinor: number | null;
   isAvailable: boolean;
   /** the product's categories together with all their ancestors (own categories first) */
   categoryIds: string[];
@@ -63,7 +63,7 @@ export async function resolveProducts(
         row.id,
         {
           name: row.name,
-          price: row.price === null ? null : fromNumeric(row.price),
+          priceMinor: row.price === null ? null : fromNumeric(row.price),
           isAvailable: row.is_available,
           categoryIds: withAncestors(row.category_ids ?? [], tree),
         },
@@ -150,8 +150,8 @@ function toProductRow(product: CatalogProduct, customFields: Record<string, unkn
     id: product.id,
     name: product.name,
     description: product.description,
-    price: product.price === null ? null : toNumericString(product.price),
-    oldPrice: product.oldPrice === null ? null : toNumericString(product.oldPrice),
+    price: product.priceMinor === null ? null : toNumericString(product.priceMinor),
+    oldPrice: product.oldPriceMinor === null ? null : toNumericString(product.oldPriceMinor),
     isAvailable: product.isAvailable,
     categoryIds: product.categoryIds,
     customFields,

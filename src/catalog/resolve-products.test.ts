@@ -34,11 +34,11 @@ test('resolveProducts gives each known product its categories with every ancesto
   assert.deepEqual([...resolved.keys()].sort(), ['latte', 'old-tea']);
   assert.deepEqual(resolved.get('latte'), {
     name: 'Latte',
-    price: 25000,
+    priceMinor: 25000,
     isAvailable: true,
     categoryIds: ['milk-coffee', 'breakfast', 'coffee', 'drinks'],
   });
-  assert.deepEqual(resolved.get('old-tea'), { name: 'Old tea', price: null, isAvailable: false, categoryIds: [] });
+  assert.deepEqual(resolved.get('old-tea'), { name: 'Old tea', priceMinor: null, isAvailable: false, categoryIds: [] });
 });
 
 test('resolveProducts follows a category tree that changed since the last lookup', async () => {

@@ -92,8 +92,8 @@ const guest: Guest = {
   balance: { available: 30000, blocked: 2000, total: 32000 },
 };
 
-const latte: MenuItem = { productId: 'guid-latte', name: 'Латте', price: 25000, category: 'Кофе' };
-const syrniki: MenuItem = { productId: 'guid-syrniki', name: 'Сырники', price: 42000, category: 'Завтраки' };
+const latte: MenuItem = { productId: 'guid-latte', name: 'Латте', priceMinor: 25000, category: 'Кофе' };
+const syrniki: MenuItem = { productId: 'guid-syrniki', name: 'Сырники', priceMinor: 42000, category: 'Завтраки' };
 
 /** A preorder/create answer: 1 point = 1 rouble, points cover the first line, 5 % earned on what is paid in money. */
 function calculated(body: any, options: { processingStatus?: string; spentCap?: number } = {}) {

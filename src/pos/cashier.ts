@@ -86,8 +86,8 @@ export interface MenuItem {
   /** the product id under `product.ids[product_id]`: iiko guid or article, as `send_product_id` says */
   productId: string;
   name: string;
-  /** kopecks */
-  price: number;
+  /** kopecks; the menu upload sends roubles as `price` */
+  priceMinor: number;
   category: string | null;
 }
 
@@ -95,7 +95,7 @@ export interface SaleLine {
   productId: string;
   name: string;
   /** kopecks per piece */
-  price: number;
+  priceMinor: number;
   quantity: number;
 }
 
@@ -129,7 +129,7 @@ export class Sale {
 
   /** kopecks: the lines at their prices */
   get subtotal(): number {
-    return this.saleLines.reduce((sum, line) => sum + line.price * line.quantity, 0);
+    return this.saleLines.reduce((sum, line) => sum + line.priceMinor * line.quantity, 0);
   }
 
   setGuest(guest: Guest | null): void {
@@ -141,9 +141,9 @@ export class Sale {
 
   add(item: MenuItem, quantity = 1): void {
     if (!Number.isSafeInteger(quantity) || quantity < 1) throw new RangeError('quantity must be a whole number of pieces, at least 1');
-    const same = this.saleLines.find((line) => line.productId === item.productId && line.price === item.price);
+    const same = this.saleLines.find((line) => line.productId === item.productId && line.priceMinor === item.priceMinor);
     if (same) same.quantity += quantity;
-    else this.saleLines.push({ productId: item.productId, name: item.name, price: item.price, quantity });
+    else this.saleLines.push({ productId: item.productId, name: item.name, priceMinor: item.priceMinor, quantity });
     this.calculation = null;
   }
 
@@ -173,6 +173,7 @@ export interface SaleRecord {
   /** online: the server took the order; offline: sold without loyalty, queued for SaveOfflineOrder */
   mode: 'online' | 'offline';
   guest: { mobilePhone: string | null; discountCard: string | null; rank: string | null } | null;
+  /** `price` per piece and `paid` for the line, in kopecks */
   lines: Array<{ lineNumber: number; productId: string; name: string; quantity: number; price: number; paid: number }>;
   /** kopecks: lines at their prices */
   subtotal: number;
@@ -491,7 +492,7 @@ export class Cashier {
     const lines = sale.lines.map((line, index): OrderLineRequest => ({
       lineNumber: index + 1,
       quantity: line.quantity,
-      basePricePerItem: toDecimal(line.price),
+      basePricePerItem: toDecimal(line.priceMinor),
       product: { ids: { [this.config.productId]: line.productId } },
       status: { ids: { externalId: LINE_STATUS.paid } },
     }));
@@ -514,8 +515,8 @@ export class Cashier {
         productId: line.productId,
         name: line.name,
         quantity: line.quantity,
-        price: line.price,
-        paid: calculated ? calculated.discountedPriceOfLine : line.price * line.quantity,
+        price: line.priceMinor,
+        paid: calculated ? calculated.discountedPriceOfLine : line.priceMinor * line.quantity,
       };
     });
     return {
@@ -551,7 +552,7 @@ export class Cashier {
       : sale.lines.map((line, index): OrderLineRequest => ({
           lineNumber: index + 1,
           quantity: line.quantity,
-          basePricePerItem: toDecimal(line.price),
+          basePricePerItem: toDecimal(line.priceMinor),
           product: { ids: { [this.config.productId]: line.productId } },
         }));
     const status = options.status;

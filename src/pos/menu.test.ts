@@ -9,7 +9,7 @@ test('the sample nomenclature gives the dishes a cashier can sell, with ids by g
   const byGuid = loadMenu(SAMPLE, true);
   const byArticle = loadMenu(SAMPLE, false);
   assert.ok(byGuid.items.length > 150);
-  assert.ok(byGuid.items.every((item) => item.price > 0));
+  assert.ok(byGuid.items.every((item) => item.priceMinor > 0));
   const latte = byGuid.items.find((item) => item.name.startsWith('Латте'))!;
   assert.match(latte.productId, /^[0-9a-f-]{36}(:[0-9a-f-]{36})?$/);
   assert.equal(latte.category, 'Кофе');

@@ -26,11 +26,11 @@ export function menuFromNomenclature(document: unknown, sendProductId: boolean):
   const upload = parseIikoNomenclature(document, { ids: sendProductId ? 'guid' : 'article' });
   const categoryNames = new Map(upload.categories.map((category) => [category.id, category.name]));
   const items = upload.products
-    .filter((product) => product.isAvailable && product.price !== null)
+    .filter((product) => product.isAvailable && product.priceMinor !== null)
     .map((product) => ({
       productId: product.id,
       name: product.name,
-      price: product.price!,
+      priceMinor: product.priceMinor!,
       category: categoryNames.get(product.categoryIds[0] ?? '') ?? null,
     }));
   return { upload, items };
@@ -50,8 +50,8 @@ export function productCatalogBody(upload: CatalogUpload, externalSystem: string
         ids: ids(product.id),
         name: product.name,
         ...(product.description === null ? {} : { description: product.description }),
-        ...(product.price === null ? {} : { price: toDecimal(product.price) }),
-        ...(product.oldPrice === null ? {} : { oldPrice: toDecimal(product.oldPrice) }),
+        ...(product.priceMinor === null ? {} : { price: toDecimal(product.priceMinor) }),
+        ...(product.oldPriceMinor === null ? {} : { oldPrice: toDecimal(product.oldPriceMinor) }),
         isAvailable: product.isAvailable,
         categories: product.categoryIds.map((id) => ({ ids: ids(id) })),
         ...(Object.keys(product.customFields).length === 0 ? {} : { customFields: product.customFields }),

@@ -9,13 +9,13 @@ import type { Menu } from './menu.ts';
 import { Pos, type QueueEvent } from './pos.ts';
 import { ScriptedServer } from '../../test/support/pos/scripted-server.ts';
 
-const latte: MenuItem = { productId: 'guid-latte', name: 'Латте', price: 25000, category: 'Кофе' };
+const latte: MenuItem = { productId: 'guid-latte', name: 'Латте', priceMinor: 25000, category: 'Кофе' };
 const menu: Menu = {
   items: [latte],
   upload: {
     externalSystem: 'iiko',
     categories: [{ id: 'coffee', name: 'Кофе', parentId: null }],
-    products: [{ id: 'guid-latte', name: 'Латте', description: null, price: 25000, oldPrice: null, isAvailable: true, categoryIds: ['coffee'], customFields: {} }],
+    products: [{ id: 'guid-latte', name: 'Латте', description: null, priceMinor: 25000, oldPriceMinor: null, isAvailable: true, categoryIds: ['coffee'], customFields: {} }],
     errors: [],
     rejectedCategoryIds: [],
     rejectedProductIds: [],
@@ -82,7 +82,7 @@ test('sales and returns go to the journal, which survives a restart and refuses 
 test('a return of the whole sale is one Offline.Return for the order; a partial one names its lines, all in one request', async () => {
   const server = await new ScriptedServer((call) => ({ body: answer(call.operation, call.body) })).listen();
   const dir = mkdtempSync(join(tmpdir(), 'pos-returns-'));
-  const espresso: MenuItem = { productId: 'guid-espresso', name: 'Эспрессо', price: 15000, category: 'Кофе' };
+  const espresso: MenuItem = { productId: 'guid-espresso', name: 'Эспрессо', priceMinor: 15000, category: 'Кофе' };
   const pos = await Pos.open(config(server.url, dir), { menu, background: false });
   try {
     const whole = new Sale();

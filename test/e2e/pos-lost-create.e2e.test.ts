@@ -63,7 +63,7 @@ describe('a create whose answer is lost, then the offline order of the same sale
     return (found as { guest: Guest }).guest;
   }
 
-  const dish = (index: number): MenuItem => menu.items.filter((item) => item.price >= 15000 && item.price <= 90000)[index];
+  const dish = (index: number): MenuItem => menu.items.filter((item) => item.priceMinor >= 15000 && item.priceMinor <= 90000)[index];
   const total = (guest: Guest) => guest.balance?.total ?? 0;
 
   test('the offline order settles the order as the cashier charged: full price, paid, spent points back, earned once', async () => {

@@ -92,7 +92,7 @@ describe('the POS against the real server process', () => {
     opened.splice(opened.indexOf(pos), 1);
   }
 
-  const dish = (index: number): MenuItem => menu.items.filter((item) => item.price >= 15000 && item.price <= 90000)[index];
+  const dish = (index: number): MenuItem => menu.items.filter((item) => item.priceMinor >= 15000 && item.priceMinor <= 90000)[index];
 
   async function find(pos: Pos, phoneNumber: string): Promise<Guest> {
     const found = await pos.cashier.findGuest({ phone: phoneNumber });

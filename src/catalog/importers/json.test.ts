@@ -74,14 +74,14 @@ describe('parseJsonCatalog: valid catalogues', () => {
           id: 'cappuccino',
           name: 'Капучино',
           description: 'Двойной эспрессо и молоко',
-          price: 25000,
-          oldPrice: 30050,
+          priceMinor: 25000,
+          oldPriceMinor: 30050,
           isAvailable: true,
           categoryIds: ['coffee', 'drinks'],
           customFields: { iikoProductCategory: 'bar', volume: 0.3 },
         },
-        { id: '158', name: 'Вода', description: null, price: 9990, oldPrice: null, isAvailable: false, categoryIds: [], customFields: {} },
-        { id: 'bread', name: 'Хлеб', description: null, price: null, oldPrice: null, isAvailable: true, categoryIds: [], customFields: {} },
+        { id: '158', name: 'Вода', description: null, priceMinor: 9990, oldPriceMinor: null, isAvailable: false, categoryIds: [], customFields: {} },
+        { id: 'bread', name: 'Хлеб', description: null, priceMinor: null, oldPriceMinor: null, isAvailable: true, categoryIds: [], customFields: {} },
       ],
       errors: [],
       rejectedCategoryIds: [],
@@ -130,7 +130,7 @@ describe('parseJsonCatalog: valid catalogues', () => {
     assert.equal(upload.products.length, 20);
     assert.equal(upload.products.filter((item) => !item.isAvailable).length, 1);
     const cheesecake = upload.products.find((item) => item.name === 'Чизкейк Нью-Йорк')!;
-    assert.deepEqual([cheesecake.price, cheesecake.oldPrice], [42000, 49000]);
+    assert.deepEqual([cheesecake.priceMinor, cheesecake.oldPriceMinor], [42000, 49000]);
   });
 });
 
@@ -156,7 +156,7 @@ describe('parseJsonCatalog: the XML-decoded shape', () => {
     );
     assert.deepEqual(upload.categories, [{ id: '1', name: 'Супы', parentId: null }]);
     assert.deepEqual(upload.products, [
-      { id: '10', name: 'Борщ', description: null, price: 45000, oldPrice: null, isAvailable: false, categoryIds: ['1'], customFields: {} },
+      { id: '10', name: 'Борщ', description: null, priceMinor: 45000, oldPriceMinor: null, isAvailable: false, categoryIds: ['1'], customFields: {} },
     ]);
     assert.deepEqual(upload.errors, []);
   });
@@ -239,7 +239,7 @@ describe('parseJsonCatalog: item errors', () => {
       ['/productCatalog/products/10/name', /^product "p10": name is required$/],
       ['/productCatalog/products/10/price', /^product "p10": price must be a number with at most 2 decimals/],
     ]);
-    assert.deepEqual(upload.products.map((item) => [item.id, item.price]), [['ok', 0]]);
+    assert.deepEqual(upload.products.map((item) => [item.id, item.priceMinor]), [['ok', 0]]);
     assert.deepEqual(upload.rejectedProductIds, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10'], 'an import leaves these as they were');
   });
 
@@ -277,7 +277,7 @@ describe('parseJsonCatalog: item errors', () => {
     assertErrors(upload, [
       ['/productCatalog/products/2/ids/iiko', /^product "a" appears more than once \(first at \/productCatalog\/products\/0\/ids\/iiko\); this one is ignored$/],
     ]);
-    assert.deepEqual(upload.products.map((item) => [item.id, item.price]), [['a', 100], ['b', 10000]]);
+    assert.deepEqual(upload.products.map((item) => [item.id, item.priceMinor]), [['a', 100], ['b', 10000]]);
   });
 
   it('treats an id used by a rejected item as taken', () => {
@@ -416,7 +416,7 @@ describe('parseJsonCatalog: properties and size', () => {
           const upload = parseJsonCatalog(body, 'iiko');
           assert.deepEqual(upload.errors, []);
           assert.deepEqual(
-            upload.products.map((item) => [item.id, item.price, item.oldPrice]),
+            upload.products.map((item) => [item.id, item.priceMinor, item.oldPriceMinor]),
             items.map((item) => [item.id, item.price, item.oldPrice]),
           );
         },

@@ -72,14 +72,14 @@ describe('parseYmlCatalog: valid feeds', () => {
           id: '158',
           name: 'Капучино «Классика» — M',
           description: '<p>Эспрессо &amp; молоко</p>',
-          price: 25050,
-          oldPrice: 30000,
+          priceMinor: 25050,
+          oldPriceMinor: 30000,
           isAvailable: true,
           categoryIds: ['2', '1'],
           customFields: { volume: '350', tags: ['кофе', 'молоко'], groupId: '77' },
           sku: '00012',
         },
-        { id: '159', name: 'Вода', description: null, price: 0, oldPrice: null, isAvailable: false, categoryIds: [], customFields: {}, sku: null },
+        { id: '159', name: 'Вода', description: null, priceMinor: 0, oldPriceMinor: null, isAvailable: false, categoryIds: [], customFields: {}, sku: null },
       ],
       errors: [],
       rejectedCategoryIds: [],
@@ -94,7 +94,7 @@ describe('parseYmlCatalog: valid feeds', () => {
   it('reads a single category and a single offer as lists of one', () => {
     const upload = parseYmlCatalog(feed('<category id="9">Супы</category>', '<offer id="1"><name>Борщ</name><categoryId>9</categoryId></offer>'));
     assert.deepEqual(upload.categories, [{ id: '9', name: 'Супы', parentId: null }]);
-    assert.deepEqual(upload.products.map((item) => [item.id, item.isAvailable, item.price, item.categoryIds]), [['1', true, null, ['9']]]);
+    assert.deepEqual(upload.products.map((item) => [item.id, item.isAvailable, item.priceMinor, item.categoryIds]), [['1', true, null, ['9']]]);
   });
 
   it('reads an empty offer list and a feed without categories', () => {
@@ -134,7 +134,7 @@ describe('parseYmlCatalog: valid feeds', () => {
     const { parseJsonCatalog } = await import('./json.ts');
     const json = parseJsonCatalog(JSON.parse(readFileSync(new URL('../../../examples/catalog.json', import.meta.url), 'utf8')), 'iiko');
     const yml = parseYmlCatalog(readFileSync(new URL('../../../examples/catalog.yml.xml', import.meta.url), 'utf8'));
-    const key = (upload: CatalogUpload) => upload.products.map(({ id, name, price, oldPrice, isAvailable, categoryIds }) => ({ id, name, price, oldPrice, isAvailable, categoryIds }));
+    const key = (upload: CatalogUpload) => upload.products.map(({ id, name, priceMinor, oldPriceMinor, isAvailable, categoryIds }) => ({ id, name, priceMinor, oldPriceMinor, isAvailable, categoryIds }));
     assert.deepEqual(key(yml), key(json));
     assert.deepEqual(yml.categories, json.categories);
   });

@@ -381,7 +381,7 @@ function describeAnswer(body: Answer): string {
 
 /** Four dishes at everyday prices (150–900 roubles), from different categories when possible. */
 function pickDishes(items: MenuItem[]): MenuItem[] {
-  const affordable = items.filter((item) => item.price >= 15000 && item.price <= 90000);
+  const affordable = items.filter((item) => item.priceMinor >= 15000 && item.priceMinor <= 90000);
   const picked: MenuItem[] = [];
   const categories = new Set<string | null>();
   for (const item of affordable) {

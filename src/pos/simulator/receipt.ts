@@ -62,9 +62,9 @@ export function billLines(sale: Sale): string[] {
   const calculation: Calculation | null = sale.calculation;
   const lines = sale.lines.map((line, index) => {
     const calculated = calculation?.lines.find((candidate) => candidate.lineNumber === index + 1);
-    const full = line.price * line.quantity;
+    const full = line.priceMinor * line.quantity;
     const after = calculated && calculated.discountedPriceOfLine !== full ? ` → ${money(calculated.discountedPriceOfLine)}` : '';
-    return row(`${String(index + 1).padStart(2)}. ${cut(line.name, 28)} ${line.quantity} x ${money(line.price)}`, `${money(full)}${after}`);
+    return row(`${String(index + 1).padStart(2)}. ${cut(line.name, 28)} ${line.quantity} x ${money(line.priceMinor)}`, `${money(full)}${after}`);
   });
   if (lines.length === 0) lines.push('   (the bill is empty)');
   const summary = [row('Subtotal', money(sale.subtotal))];

@@ -330,11 +330,11 @@ export class Terminal {
       return null;
     }
     if (matches.length === 1) {
-      this.print(`${matches[0].name} — ${money(matches[0].price)}`);
+      this.print(`${matches[0].name} — ${money(matches[0].priceMinor)}`);
       return matches[0];
     }
     const shown = matches.slice(0, 20);
-    shown.forEach((item, index) => this.print(`${String(index + 1).padStart(3)}  ${item.name} — ${money(item.price)}${item.category ? `  (${item.category})` : ''}`));
+    shown.forEach((item, index) => this.print(`${String(index + 1).padStart(3)}  ${item.name} — ${money(item.priceMinor)}${item.category ? `  (${item.category})` : ''}`));
     if (matches.length > shown.length) this.print(`… and ${matches.length - shown.length} more; type more of the name.`);
     const number = Number(await this.ask('Number: '));
     return shown[number - 1] ?? null;

@@ -77,7 +77,7 @@ describe('parseIikoNomenclature: the sample menu', () => {
     const margherita = sampleProduct('Маргарита');
     const pizzas = byGuid.products.filter((item) => item.name.startsWith('Маргарита ('));
     assert.deepEqual(
-      pizzas.map((item) => [item.id, item.name, item.price, item.sku]),
+      pizzas.map((item) => [item.id, item.name, item.priceMinor, item.sku]),
       [
         [`${margherita.id}:${sizeIdOf('25 см')}`, 'Маргарита (25 см)', 49000, margherita.code],
         [`${margherita.id}:${sizeIdOf('30 см')}`, 'Маргарита (30 см)', 69000, margherita.code],
@@ -88,7 +88,7 @@ describe('parseIikoNomenclature: the sample menu', () => {
     assert.deepEqual(pizzas[0].categoryIds, [sampleGroup('Пицца').id]);
     assert.deepEqual(pizzas[0].customFields, { iikoProductCategory: margherita.productCategoryId });
     assert.deepEqual(
-      byGuid.products.filter((item) => item.name.startsWith('Капучино')).map((item) => [item.name, item.price]),
+      byGuid.products.filter((item) => item.name.startsWith('Капучино')).map((item) => [item.name, item.priceMinor]),
       [['Капучино (S)', 23000], ['Капучино (M)', 28000], ['Капучино (L)', 33000]],
     );
     assert.equal(productNamed(byGuid, 'Эспрессо')?.id, sampleProduct('Эспрессо').id);
@@ -96,8 +96,8 @@ describe('parseIikoNomenclature: the sample menu', () => {
 
   it('makes priced modifiers products of the Модификаторы category and skips free ones', () => {
     const shot = productNamed(byGuid, 'Дополнительный шот эспрессо')!;
-    assert.deepEqual([shot.price, shot.categoryIds, shot.isAvailable], [8000, [MODIFIERS_CATEGORY.id], true]);
-    assert.equal(productNamed(byGuid, 'Сыр моцарелла')?.price, 12000);
+    assert.deepEqual([shot.priceMinor, shot.categoryIds, shot.isAvailable], [8000, [MODIFIERS_CATEGORY.id], true]);
+    assert.equal(productNamed(byGuid, 'Сыр моцарелла')?.priceMinor, 12000);
     for (const free of ['Medium', 'Тонкое тесто', 'Без сахара']) assert.equal(productNamed(byGuid, free), undefined);
   });
 
@@ -107,7 +107,7 @@ describe('parseIikoNomenclature: the sample menu', () => {
     const canapes = productNamed(byGuid, 'Канапе ассорти, сет 24 шт')!;
     assert.deepEqual([canapes.isAvailable, canapes.categoryIds], [false, [sampleGroup('Банкетное меню').id]]);
     const corkage = productNamed(byGuid, 'Пробковый сбор')!;
-    assert.deepEqual([corkage.price, corkage.categoryIds, corkage.sku], [100000, [], null]);
+    assert.deepEqual([corkage.priceMinor, corkage.categoryIds, corkage.sku], [100000, [], null]);
   });
 
   it('with ids by article uses codes, size names, and reports the products without a code', () => {
@@ -176,10 +176,10 @@ describe('parseIikoNomenclature: rules on small documents', () => {
     );
     assert.deepEqual(upload.errors, []);
     assert.deepEqual(upload.products, [
-      { id: '1', name: 'Блюдо 1', description: 'Горячий', price: 10000, oldPrice: null, isAvailable: true, categoryIds: ['food'], customFields: { iikoProductCategory: 'kitchen' }, sku: 'A1' },
-      { id: '2', name: 'Блюдо 2', description: null, price: 9990, oldPrice: null, isAvailable: true, categoryIds: ['food'], customFields: { iikoProductCategory: 'kitchen' }, sku: 'A2' },
-      { id: '3', name: 'Блюдо 3', description: null, price: 10000, oldPrice: null, isAvailable: true, categoryIds: [], customFields: {}, sku: 'A3' },
-      { id: '4', name: 'Блюдо 4', description: null, price: null, oldPrice: null, isAvailable: true, categoryIds: ['food'], customFields: { iikoProductCategory: 'kitchen' }, sku: 'A4' },
+      { id: '1', name: 'Блюдо 1', description: 'Горячий', priceMinor: 10000, oldPriceMinor: null, isAvailable: true, categoryIds: ['food'], customFields: { iikoProductCategory: 'kitchen' }, sku: 'A1' },
+      { id: '2', name: 'Блюдо 2', description: null, priceMinor: 9990, oldPriceMinor: null, isAvailable: true, categoryIds: ['food'], customFields: { iikoProductCategory: 'kitchen' }, sku: 'A2' },
+      { id: '3', name: 'Блюдо 3', description: null, priceMinor: 10000, oldPriceMinor: null, isAvailable: true, categoryIds: [], customFields: {}, sku: 'A3' },
+      { id: '4', name: 'Блюдо 4', description: null, priceMinor: null, oldPriceMinor: null, isAvailable: true, categoryIds: ['food'], customFields: { iikoProductCategory: 'kitchen' }, sku: 'A4' },
     ]);
     assert.equal(upload.externalSystem, 'iiko');
   });
@@ -262,7 +262,7 @@ describe('parseIikoNomenclature: rules on small documents', () => {
     assert.deepEqual(upload.errors, []);
     assert.deepEqual(upload.categories, [MODIFIERS_CATEGORY]);
     assert.deepEqual(
-      upload.products.map((item) => [item.id, item.price, item.isAvailable, item.categoryIds]),
+      upload.products.map((item) => [item.id, item.priceMinor, item.isAvailable, item.categoryIds]),
       [
         ['syrup', 5000, true, ['modifiers']],
         ['gone', 6000, false, ['modifiers']],

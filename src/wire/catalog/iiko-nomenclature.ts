@@ -201,7 +201,8 @@ interface Context {
 
 interface SizePrice {
   sizeId: string | null;
-  price: number | null;
+  /** kopecks */
+  priceMinor: number | null;
   isIncludedInMenu: boolean;
   location: string;
 }
@@ -226,7 +227,7 @@ function readProduct(item: unknown, location: string, context: Context, errors: 
   const description = check.take('description', readDescription(item.description), null);
   const isDeleted = check.take('isDeleted', readBoolean(item.isDeleted, 'isDeleted', false), false);
   const sizePrices = readSizePrices(item.sizePrices, `${location}/sizePrices`, check);
-  const isFreeModifier = kind === 'modifier' && !sizePrices.some((size) => size.price !== null && size.price > 0);
+  const isFreeModifier = kind === 'modifier' && !sizePrices.some((size) => size.priceMinor !== null && size.priceMinor > 0);
   if (check.valid && isFreeModifier) return [];
 
   const byArticle = context.options.ids === 'article';
@@ -260,8 +261,8 @@ function readProduct(item: unknown, location: string, context: Context, errors: 
     id: baseId,
     name,
     description,
-    price: null,
-    oldPrice: null,
+    priceMinor: null,
+    oldPriceMinor: null,
     isAvailable: !isDeleted && groupSellable,
     categoryIds: [],
     customFields,
@@ -271,7 +272,7 @@ function readProduct(item: unknown, location: string, context: Context, errors: 
   const sized = sizePrices.filter((size) => size.sizeId !== null);
   if (sized.length === 0) {
     const [only] = sizePrices;
-    const product = only ? { ...base, price: only.price, isAvailable: base.isAvailable && only.isIncludedInMenu } : base;
+    const product = only ? { ...base, priceMinor: only.priceMinor, isAvailable: base.isAvailable && only.isIncludedInMenu } : base;
     return [{ id: baseId, product, idLocation, categoryRefs }];
   }
 
@@ -300,7 +301,7 @@ function readProduct(item: unknown, location: string, context: Context, errors: 
         ...base,
         id,
         name: sizedName.value,
-        price: size.price,
+        priceMinor: size.priceMinor,
         isAvailable: base.isAvailable && size.isIncludedInMenu,
         customFields: { ...customFields },
       },
@@ -330,7 +331,7 @@ function readSizePrices(value: unknown, location: string, check: ItemCheck): Siz
     const price = isRecord(entry.price) ? entry.price : {};
     sizes.push({
       sizeId,
-      price: check.take(`${path}/price/currentPrice`, readPrice(price.currentPrice, 'currentPrice'), null),
+      priceMinor: check.take(`${path}/price/currentPrice`, readPrice(price.currentPrice, 'currentPrice'), null),
       isIncludedInMenu: check.take(
         `${path}/price/isIncludedInMenu`,
         readBoolean(price.isIncludedInMenu, 'isIncludedInMenu', true),

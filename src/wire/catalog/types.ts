@@ -14,10 +14,9 @@ export interface CatalogProduct {
   id: string;
   name: string;
   description: string | null;
-  /** kopecks */
-  price: number | null;
-  /** kopecks */
-  oldPrice: number | null;
+  /** kopecks; the wire's `price` and `oldPrice` are roubles */
+  priceMinor: number | null;
+  oldPriceMinor: number | null;
   isAvailable: boolean;
   categoryIds: string[];
   customFields: Record<string, unknown>;
