@@ -11,6 +11,7 @@ import type {
   OrderAnswer,
   OrderLineAnswer,
 } from '../wire/answers.ts';
+import { isObject } from '../wire/decoded.ts';
 import { fieldValue } from '../wire/field-keys.ts';
 import { parseMinor } from '../wire/money.ts';
 
@@ -81,8 +82,6 @@ export interface Calculation {
   /** the server's text for the cashier (placeholders) */
   message: string | null;
 }
-
-const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function text(value: unknown): string | null {
   if (typeof value === 'string') return value.trim() === '' ? null : value;

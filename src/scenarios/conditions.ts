@@ -1,7 +1,7 @@
 // Branch conditions, one evaluator per condition type of the project schema (the type checker insists
 // that a new condition type gets its evaluator here).
 import type { ScenarioCondition } from '../project/schemas.ts';
-import { isInSegment } from './segments.ts';
+import { isInSegment } from '../segments/segments.service.ts';
 import type { ConditionEvaluator, ScenarioContext } from './types.ts';
 
 const sameValue = (actual: unknown, expected: unknown): boolean => {

@@ -11,12 +11,11 @@
 //   throws a validation error instead, so that nobody marks the whole menu unavailable by mistake.
 
 import { validationError, type ValidationMessage } from '../../shared/errors.ts';
+import { given, isObject } from '../../wire/decoded.ts';
 import { assembleCatalog, type CategoryDraft, type CategoryRef, type ProductDraft } from '../../wire/catalog/assemble.ts';
 import {
   asArray,
   describeItem,
-  isBlank,
-  isRecord,
   readBoolean,
   readCustomFields,
   readDescription,
@@ -30,11 +29,11 @@ import type { CatalogUpload } from '../../wire/catalog/types.ts';
 const ROOT = '/productCatalog';
 
 export function parseJsonCatalog(body: unknown, externalSystem: string): CatalogUpload {
-  if (!isRecord(body) || !('productCatalog' in body)) {
+  if (!isObject(body) || !('productCatalog' in body)) {
     throw validationError({ message: 'the request body has no productCatalog' });
   }
   const catalog = body.productCatalog;
-  if (!isRecord(catalog)) throw validationError({ location: ROOT, message: 'productCatalog must be an object' });
+  if (!isObject(catalog)) throw validationError({ location: ROOT, message: 'productCatalog must be an object' });
   const categoryItems = asArray(catalog.categories, 'category');
   if (categoryItems === null) {
     throw validationError({ location: `${ROOT}/categories`, message: 'categories must be a list' });
@@ -68,7 +67,7 @@ type ExternalId =
 
 /** `ids[externalSystem]`, or the only id present when there is exactly one. */
 function readExternalId(ids: unknown, externalSystem: string, location: string): ExternalId {
-  if (!isRecord(ids)) return { error: `ids must be an object like {"${externalSystem}": "…"}`, location };
+  if (!isObject(ids)) return { error: `ids must be an object like {"${externalSystem}": "…"}`, location };
   const keys = Object.keys(ids);
   const key = Object.hasOwn(ids, externalSystem) ? externalSystem : keys.length === 1 ? keys[0] : null;
   if (key === null) {
@@ -86,7 +85,7 @@ function readCategory(
   externalSystem: string,
   errors: ValidationMessage[],
 ): CategoryDraft | null {
-  if (!isRecord(item)) {
+  if (!isObject(item)) {
     errors.push({ location, message: 'a category must be an object' });
     return null;
   }
@@ -107,8 +106,8 @@ function readCategory(
   }
 
   let parentId: string | null = null;
-  if (!isBlank(item.parentCategory)) {
-    const parent = isRecord(item.parentCategory)
+  if (given(item.parentCategory)) {
+    const parent = isObject(item.parentCategory)
       ? readExternalId(item.parentCategory.ids, externalSystem, `${parentLocation}/ids`)
       : { error: 'parentCategory must be an object with ids', location: parentLocation };
     if (parent.error !== undefined) {
@@ -128,7 +127,7 @@ function readProduct(
   externalSystem: string,
   errors: ValidationMessage[],
 ): ProductDraft | null {
-  if (!isRecord(item)) {
+  if (!isObject(item)) {
     errors.push({ location, message: 'a product must be an object' });
     return null;
   }
@@ -174,7 +173,7 @@ function readCategoryRefs(
   const refs: CategoryRef[] = [];
   items.forEach((item, index) => {
     const itemLocation = `${location}/${index}`;
-    const ref = isRecord(item)
+    const ref = isObject(item)
       ? readExternalId(item.ids, externalSystem, `${itemLocation}/ids`)
       : { error: 'a category reference must be an object with ids', location: itemLocation };
     if (ref.error !== undefined) {

@@ -13,11 +13,10 @@
 
 import { XMLParser, XMLValidator, type EntityDecoderOptions } from 'fast-xml-parser';
 import { protocolError, validationError, type ValidationMessage } from '../../shared/errors.ts';
+import { given, isObject } from '../../wire/decoded.ts';
 import { assembleCatalog, type CategoryDraft, type CategoryRef, type ProductDraft } from '../../wire/catalog/assemble.ts';
 import {
   describeItem,
-  isBlank,
-  isRecord,
   ItemCheck,
   readBoolean,
   readDescription,
@@ -105,8 +104,8 @@ function parseXml(xml: string, maxChars: number): Record<string, unknown> {
 export function parseYmlCatalog(xml: string, options: { maxChars?: number } = {}): CatalogUpload {
   const document = parseXml(xml, options.maxChars ?? YML_MAX_CHARS);
   const catalog = document.yml_catalog;
-  const shop = isRecord(catalog) ? catalog.shop : undefined;
-  if (!isRecord(shop)) throw validationError({ message: 'the YML feed has no <yml_catalog><shop> element' });
+  const shop = isObject(catalog) ? catalog.shop : undefined;
+  if (!isObject(shop)) throw validationError({ message: 'the YML feed has no <yml_catalog><shop> element' });
   if (!('offers' in shop)) {
     throw validationError({ location: `${ROOT}/offers`, message: 'the YML feed has no <offers> element' });
   }
@@ -127,7 +126,7 @@ export function parseYmlCatalog(xml: string, options: { maxChars?: number } = {}
 
 /** `<offers>` with no children arrives as "", with children as `{offer: [...]}`. */
 function listOf(container: unknown, itemName: string): unknown[] {
-  if (!isRecord(container)) return [];
+  if (!isObject(container)) return [];
   const items = container[itemName];
   return Array.isArray(items) ? items : [];
 }
@@ -135,12 +134,12 @@ function listOf(container: unknown, itemName: string): unknown[] {
 /** An element's text whether it carries attributes (`{"#text": …}`) or not. */
 function textOf(node: unknown): string | undefined {
   if (typeof node === 'string') return node;
-  if (isRecord(node)) return typeof node['#text'] === 'string' ? node['#text'] : '';
+  if (isObject(node)) return typeof node['#text'] === 'string' ? node['#text'] : '';
   return undefined;
 }
 
 function attribute(node: unknown, name: string): string | undefined {
-  if (!isRecord(node)) return undefined;
+  if (!isObject(node)) return undefined;
   const value = node[`@${name}`];
   return typeof value === 'string' ? value : undefined;
 }
@@ -161,7 +160,7 @@ function readCategory(item: unknown, location: string, errors: ValidationMessage
   }
   let parentId: string | null = null;
   const parentAttribute = attribute(item, 'parentId');
-  if (!isBlank(parentAttribute)) {
+  if (given(parentAttribute)) {
     const parent = readId(parentAttribute);
     if (parent.error !== undefined) {
       errors.push({ location: parentLocation, message: `${who}: parent ${parent.error}; the category is placed at the top level` });
@@ -175,7 +174,7 @@ function readCategory(item: unknown, location: string, errors: ValidationMessage
 
 function readOffer(item: unknown, location: string, errors: ValidationMessage[]): ProductDraft | null {
   const id = readId(attribute(item, 'id'));
-  if (!isRecord(item) || id.error !== undefined) {
+  if (!isObject(item) || id.error !== undefined) {
     errors.push({ location: `${location}/@id`, message: `offer: ${id.error ?? 'id is required'}` });
     return null;
   }
@@ -193,7 +192,7 @@ function readOffer(item: unknown, location: string, errors: ValidationMessage[])
   };
 
   const currency = single('currencyId');
-  if (!isBlank(currency) && !ROUBLES.has(currency!.toUpperCase())) {
+  if (given(currency) && !ROUBLES.has(currency!.toUpperCase())) {
     check.fail('currencyId', `prices must be in roubles (RUR or RUB), got "${currency}"`);
   }
   const sku = single('vendorCode');
@@ -206,10 +205,10 @@ function readOffer(item: unknown, location: string, errors: ValidationMessage[])
     isAvailable: check.take('@available', readBoolean(attribute(item, 'available'), 'available', true), false),
     categoryIds: [],
     customFields: readParams(item.param, check),
-    sku: isBlank(sku) ? null : sku!,
+    sku: !given(sku) ? null : sku!,
   };
   const groupId = attribute(item, 'group_id');
-  if (!isBlank(groupId) && !Object.hasOwn(product.customFields, 'groupId')) product.customFields.groupId = groupId;
+  if (given(groupId) && !Object.hasOwn(product.customFields, 'groupId')) product.customFields.groupId = groupId;
   if (!check.valid) return draft;
 
   draft.categoryRefs = readCategoryRefs(item.categoryId, `${location}/categoryId`, who, errors);

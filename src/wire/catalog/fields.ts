@@ -1,6 +1,7 @@
 // Field readers shared by the catalogue parsers. Each returns either a value or an error text; the
 // parser adds the location and the item id, so every message says where and what.
 
+import { given, isObject } from '../decoded.ts';
 import { parseMinor } from '../money.ts';
 
 export const MAX_ID_LENGTH = 200;
@@ -9,18 +10,9 @@ export const MAX_DESCRIPTION_LENGTH = 10_000;
 
 export type Field<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `product "158"`, or just `product` while the id is not known yet. */
 export function describeItem(kind: string, id: string | null): string {
   return id === null ? kind : `${kind} "${id}"`;
-}
-
-/** XML empty elements arrive as "" and absent JSON fields as undefined; both mean "not given". */
-export function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
 }
 
 /**
@@ -29,8 +21,8 @@ export function isBlank(value: unknown): boolean {
  */
 export function asArray(value: unknown, itemName: string): unknown[] | null {
   if (Array.isArray(value)) return value;
-  if (isBlank(value)) return [];
-  if (!isRecord(value)) return null;
+  if (!given(value)) return [];
+  if (!isObject(value)) return null;
   const keys = Object.keys(value);
   if (keys.length === 0) return [];
   if (keys.length !== 1 || keys[0] !== itemName) return null;
@@ -54,7 +46,7 @@ export function readId(value: unknown): Field<string> {
 }
 
 export function readName(value: unknown): Field<string> {
-  if (isBlank(value)) return { error: 'name is required' };
+  if (!given(value)) return { error: 'name is required' };
   const text = readText(value);
   if (text === null) return { error: 'name must be a string' };
   if (text === '') return { error: 'name is required' };
@@ -63,7 +55,7 @@ export function readName(value: unknown): Field<string> {
 }
 
 export function readDescription(value: unknown): Field<string | null> {
-  if (isBlank(value)) return { value: null };
+  if (!given(value)) return { value: null };
   const text = readText(value);
   if (text === null) return { error: 'description must be a string' };
   if (text.length > MAX_DESCRIPTION_LENGTH) {
@@ -74,7 +66,7 @@ export function readDescription(value: unknown): Field<string | null> {
 
 /** A price in roubles (number or numeric string) to kopecks; absent means "no price". */
 export function readPrice(value: unknown, field: string): Field<number | null> {
-  if (isBlank(value)) return { value: null };
+  if (!given(value)) return { value: null };
   const minor = parseMinor(value);
   if (minor === null) return { error: `${field} must be a number with at most 2 decimals, got ${JSON.stringify(value)}` };
   if (minor < 0) return { error: `${field} must not be negative, got ${JSON.stringify(value)}` };
@@ -82,7 +74,7 @@ export function readPrice(value: unknown, field: string): Field<number | null> {
 }
 
 export function readBoolean(value: unknown, field: string, fallback: boolean): Field<boolean> {
-  if (isBlank(value)) return { value: fallback };
+  if (!given(value)) return { value: fallback };
   if (typeof value === 'boolean') return { value };
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();
@@ -94,8 +86,8 @@ export function readBoolean(value: unknown, field: string, fallback: boolean): F
 
 /** A copy of the custom fields object; `Object.fromEntries` keeps a `__proto__` key as plain data. */
 export function readCustomFields(value: unknown): Field<Record<string, unknown>> {
-  if (isBlank(value)) return { value: {} };
-  if (!isRecord(value)) return { error: 'customFields must be an object' };
+  if (!given(value)) return { value: {} };
+  if (!isObject(value)) return { error: 'customFields must be an object' };
   return { value: Object.fromEntries(Object.entries(value)) };
 }
 

@@ -26,11 +26,10 @@
 // takes its menu from it (decision 0602).
 
 import type { ValidationMessage } from '../answers.ts';
+import { given, isObject } from '../decoded.ts';
 import { assembleCatalog, type CategoryDraft, type ProductDraft } from './assemble.ts';
 import {
   describeItem,
-  isBlank,
-  isRecord,
   ItemCheck,
   MAX_ID_LENGTH,
   readBoolean,
@@ -82,9 +81,9 @@ interface GroupState {
 }
 
 export function parseIikoNomenclature(doc: unknown, options: NomenclatureOptions): CatalogUpload {
-  if (!isRecord(doc)) throw new NomenclatureError({ message: 'the nomenclature must be an object with groups and products' });
+  if (!isObject(doc)) throw new NomenclatureError({ message: 'the nomenclature must be an object with groups and products' });
   for (const list of ['groups', 'products', 'sizes'] as const) {
-    if (!isBlank(doc[list]) && !Array.isArray(doc[list])) {
+    if (given(doc[list]) && !Array.isArray(doc[list])) {
       throw new NomenclatureError({ location: `/${list}`, message: `${list} must be a list` });
     }
   }
@@ -121,7 +120,7 @@ function readGroups(items: unknown[], errors: ValidationMessage[]): Map<string, 
   const firstLocation = new Map<string, string>();
   items.forEach((item, index) => {
     const location = `/groups/${index}`;
-    if (!isRecord(item)) {
+    if (!isObject(item)) {
       errors.push({ location, message: 'a group must be an object' });
       return;
     }
@@ -185,7 +184,7 @@ function groupStates(groups: Map<string, Group>): Map<string, GroupState> {
 function readSizes(items: unknown[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const item of items) {
-    if (isRecord(item) && typeof item.id === 'string' && typeof item.name === 'string' && item.name.trim() !== '') {
+    if (isObject(item) && typeof item.id === 'string' && typeof item.name === 'string' && item.name.trim() !== '') {
       names.set(item.id, item.name.trim());
     }
   }
@@ -208,7 +207,7 @@ interface SizePrice {
 }
 
 function readProduct(item: unknown, location: string, context: Context, errors: ValidationMessage[]): ProductDraft[] {
-  if (!isRecord(item)) {
+  if (!isObject(item)) {
     errors.push({ location, message: 'a product must be an object' });
     return [];
   }
@@ -314,7 +313,7 @@ function readProduct(item: unknown, location: string, context: Context, errors: 
 
 /** Prices per size; all with a size or one without (iiko never mixes them). */
 function readSizePrices(value: unknown, location: string, check: ItemCheck): SizePrice[] {
-  if (isBlank(value)) return [];
+  if (!given(value)) return [];
   if (!Array.isArray(value)) {
     check.fail('sizePrices', 'sizePrices must be a list');
     return [];
@@ -323,12 +322,12 @@ function readSizePrices(value: unknown, location: string, check: ItemCheck): Siz
   value.forEach((entry, index) => {
     const entryLocation = `${location}/${index}`;
     const path = `sizePrices/${index}`;
-    if (!isRecord(entry)) {
+    if (!isObject(entry)) {
       check.fail(path, 'a size price must be an object');
       return;
     }
     const sizeId = typeof entry.sizeId === 'string' && entry.sizeId !== '' ? entry.sizeId : null;
-    const price = isRecord(entry.price) ? entry.price : {};
+    const price = isObject(entry.price) ? entry.price : {};
     sizes.push({
       sizeId,
       priceMinor: check.take(`${path}/price/currentPrice`, readPrice(price.currentPrice, 'currentPrice'), null),

@@ -3,6 +3,7 @@
 import { typedCode } from '../../../customers/codes.ts';
 import { checkAuthorizationCode as check, findCustomer, hasIdentifiers } from '../../../customers/customers.service.ts';
 import { validationError } from '../../../shared/errors.ts';
+import { given } from '../../../wire/decoded.ts';
 import { parseGuestIdentifiers } from '../shapes/customer.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
@@ -13,7 +14,7 @@ export const checkAuthorizationCode: OperationHandler = async (call, deps) => {
   const raw = call.body.authentificationCode;
   const target = parseGuestIdentifiers(deps.project, call.body.customer);
   if (!hasIdentifiers(target)) throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
-  if (raw === undefined || raw === null || raw === '') {
+  if (!given(raw)) {
     // who the guest is comes first: a call naming nobody is told so before it is told the code is missing
     const lookup = await findCustomer(deps.db, target);
     if (lookup.status === 'NotFound' || lookup.status === 'Ambiguous') throw validationError({ location: '/customer', message: guestRefusal[lookup.status] });

@@ -2,14 +2,15 @@
 import { typedCode } from '../../../customers/codes.ts';
 import { confirmMobilePhone as confirm, loadGuestView } from '../../../customers/customers.service.ts';
 import { validationError } from '../../../shared/errors.ts';
-import { isObject, parseGuestIdentifiers, wireCustomer } from '../shapes/customer.ts';
+import { given, isObject } from '../../../wire/decoded.ts';
+import { parseGuestIdentifiers, wireCustomer } from '../shapes/customer.ts';
 import { guestContext } from './guest-context.ts';
 import type { OperationHandler } from './types.ts';
 
 export const confirmMobilePhone: OperationHandler = async (call, deps) => {
   const node = call.body.smsConfirmation;
   const raw = isObject(node) ? node.code : undefined;
-  if (raw === undefined || raw === null || raw === '') throw validationError({ location: '/smsConfirmation/code', message: 'give the code the guest received' });
+  if (!given(raw)) throw validationError({ location: '/smsConfirmation/code', message: 'give the code the guest received' });
   const target = parseGuestIdentifiers(deps.project, call.body.customer);
   const result = await confirm(deps.db, guestContext(call, deps), target, typedCode(raw));
   const smsConfirmation: Record<string, unknown> = { processingStatus: result.status === 'Ambiguous' ? 'NotFound' : result.status };

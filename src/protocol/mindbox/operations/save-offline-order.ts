@@ -4,7 +4,8 @@ import { saveOfflineOrder as saveOffline } from '../../../orders/offline-order.t
 import { newLineStatuses, pointScaleOf } from '../../../orders/order-lines.ts';
 import { orderRefOf } from '../../../orders/saved-orders.ts';
 import { toDecimal } from '../../../shared/money.ts';
-import { isObject, parseGuestIdentifiers } from '../shapes/customer.ts';
+import { isObject } from '../../../wire/decoded.ts';
+import { parseGuestIdentifiers } from '../shapes/customer.ts';
 import { wireOrderIds } from '../shapes/order-answer.ts';
 import { offlineOrderTimeOf, parseOrderInput } from '../shapes/order.ts';
 import { balanceTypeOf, defaultLineStatusOf, noteUnknownProducts, orderContext } from './order-context.ts';

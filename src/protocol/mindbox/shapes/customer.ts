@@ -9,13 +9,12 @@ import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
 import { localDate } from '../../../shared/time-zone.ts';
 import { customerNode } from '../../../wire/customer.ts';
+import { given, isObject } from '../../../wire/decoded.ts';
 import { sameFieldName } from '../../../wire/field-keys.ts';
 
 /** The value that clears a field in an edit. */
 export const CLEAR = '%CLEAR%';
 
-export const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
-const given = (value: unknown) => value !== undefined && value !== null && value !== '';
 const isMindboxId = (key: string) => sameFieldName(key, 'mindboxId');
 
 /**

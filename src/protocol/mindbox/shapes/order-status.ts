@@ -8,8 +8,8 @@ import type { OrderLineStatusDefinition } from '../../../project/schemas.ts';
 import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
 import { parseMinor } from '../../../shared/money.ts';
-import { isObject } from './customer.ts';
-import { customFieldsNode, given, listOf, parseOrderIds, parsePayments, statusText } from './order.ts';
+import { given, isObject } from '../../../wire/decoded.ts';
+import { customFieldsNode, listOf, parseOrderIds, parsePayments, statusText } from './order.ts';
 
 /** The order a status change names. */
 export function parseOrderToChange(project: ProjectSnapshot, body: Record<string, unknown>): OrderRef {

@@ -9,7 +9,7 @@ import type { CustomFieldDefinition } from '../../../project/schemas.ts';
 import type { ProjectSnapshot } from '../../../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../../../shared/errors.ts';
 import { parseMinor } from '../../../shared/money.ts';
-import { isObject } from './customer.ts';
+import { given, isObject } from '../../../wire/decoded.ts';
 
 export interface OrderInputOptions {
   /** the balance type points are asked in (its decimals), when the operation has one */
@@ -18,9 +18,6 @@ export interface OrderInputOptions {
   /** an order that must be found again later (offline orders) needs an identifier field */
   requireIdentifier: boolean;
 }
-
-/** A value the request gives: not missing, null or empty. */
-export const given = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 /** Text of a scalar id (`"123"` or `123`); null for anything else. */
 function idText(value: unknown): string | null {
@@ -31,7 +28,7 @@ function idText(value: unknown): string | null {
 
 /** A list node: JSON arrays, or a single XML element that stood alone in its wrapper. */
 export function listOf(value: unknown): unknown[] | null {
-  if (value === undefined || value === null || value === '') return [];
+  if (!given(value)) return [];
   if (Array.isArray(value)) return value;
   return null;
 }
@@ -77,7 +74,7 @@ export function parseOrderIds(project: ProjectSnapshot, node: unknown, location:
 
 /** A `customFields` node as given: an object of field system names and values (nothing given is none). */
 export function customFieldsNode(node: unknown, location: string, problems: ValidationMessage[]): Record<string, unknown> {
-  if (node === undefined || node === null || node === '') return {};
+  if (!given(node)) return {};
   if (isObject(node)) return node;
   problems.push({ location, message: 'customFields is an object of field system names and values' });
   return {};
