@@ -2,7 +2,8 @@
 // PostgreSQL are in test/e2e/backup.e2e.test.ts), the data directory's claim, and the refusals of a restore.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -45,7 +46,7 @@ describe('an embedded database with no server running', { skip: Boolean(process.
     await assert.rejects(restoreBackup(configFor(target), file, { force: false }), /sealed with the encryption key of fingerprint/);
     assert.deepEqual(readdirSync(target), [], 'nothing was written');
     const otherKey = join(fresh('other-key'), 'regulars.key');
-    execFileSync('sh', ['-c', `openssl rand -base64 32 > ${otherKey}`]);
+    writeFileSync(otherKey, randomBytes(32).toString('base64'));
     await assert.rejects(restoreBackup(configFor(target, otherKey), file, { force: false }), /is not|but the backup's secrets are sealed/);
 
     copyFileSync(join(dataDir, 'regulars.key'), join(target, 'regulars.key'));

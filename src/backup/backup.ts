@@ -3,7 +3,7 @@
 // runs. PostgreSQL is dumped with pg_dump. The encryption key is never in a backup (decision 0006): a backup
 // names its fingerprint, and a restore refuses to go on until the key that fits is in place.
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Config } from '../config.ts';
@@ -13,7 +13,7 @@ import { configuredKeyFingerprint, decodeMasterKey, storedKeyFingerprint } from 
 import { backupSocketPath, claimDataDir, requestBackup, serverAnswersOn } from './backup-socket.ts';
 import { leftOutOfBackup, MANIFEST_NAME, writeEmbeddedBackup, type BackupManifest } from './embedded.ts';
 import * as postgres from './postgres.ts';
-import { extractTar } from './tar.ts';
+import { extractTar, readFirstEntry } from './tar.ts';
 
 export interface BackupOutcome {
   file: string;
@@ -33,6 +33,8 @@ export async function takeBackup(config: Config, file: string): Promise<BackupOu
     let keyFingerprint: string | null;
     if (config.databaseUrl) {
       await postgres.dumpSchema(config.databaseUrl, await postgres.schemaOf(config.databaseUrl), partial);
+      // the guests' data: readable by the owner only, as the embedded database's archive is
+      await chmod(partial, 0o600);
       keyFingerprint = await postgres.keyFingerprintOfDump(partial);
     } else {
       if (!existsSync(resolve(config.dataDir, 'PG_VERSION'))) throw new Error(`there is no embedded database in ${config.dataDir} (REGULARS_DATA_DIR)`);
@@ -55,7 +57,7 @@ export async function takeBackup(config: Config, file: string): Promise<BackupOu
   }
 }
 
-/** No server runs on the data directory: this process claims it (a server starting meanwhile waits its turn), opens it and copies it the same way. */
+/** No server runs on the data directory: this process claims it (a server started meanwhile is refused until it is done), opens it and copies it the same way. */
 async function backupWithoutServer(config: Config, file: string): Promise<BackupManifest> {
   const claim = await claimDataDir(config.dataDir, 'regulars backup');
   try {
@@ -141,34 +143,30 @@ async function restorePostgres(url: string, config: Config, file: string, force:
 }
 
 async function restoreEmbedded(config: Config, file: string, force: boolean): Promise<void> {
-  const dataDir = config.dataDir;
-  const keep = leftOutOfBackup(dataDir, config.keyFile);
-  const claim = await claimDataDir(dataDir, 'regulars restore');
+  const gunzipped = createReadStream(file).pipe(createGunzip());
+  const first = await readFirstEntry(gunzipped).finally(() => gunzipped.destroy());
+  if (first.name !== MANIFEST_NAME) throw new Error(`${file} is not a Regulars backup: it does not begin with ${MANIFEST_NAME}`);
+  const manifest = JSON.parse(first.content.toString('utf8')) as BackupManifest;
+  if (manifest.format !== 'regulars-embedded-backup') throw new Error(`${file} is not a Regulars backup`);
+  // before anything is replaced: what the backup needs is here
+  assertKeyFits(config, manifest.keyFingerprint);
+  assertMigrationKnown(manifest.lastMigration);
+  const claim = await claimDataDir(config.dataDir, 'regulars restore');
   try {
-    await extractInto(config, file, force, keep);
+    await extractInto(config, file, force);
   } finally {
     await claim.release();
   }
 }
 
-async function extractInto(config: Config, file: string, force: boolean, keep: (name: string) => boolean): Promise<void> {
+async function extractInto(config: Config, file: string, force: boolean): Promise<void> {
   const dataDir = config.dataDir;
-  const present = existsSync(dataDir) ? (await readdir(dataDir)).filter((name) => !keep(name)) : [];
+  const keep = leftOutOfBackup(dataDir, config.keyFile);
+  const present = (await readdir(dataDir)).filter((name) => !keep(name));
   if (present.length > 0 && !force) throw new Error(`${dataDir} (REGULARS_DATA_DIR) is not empty: restore into an empty directory, or add --force to replace the database in it`);
   for (const name of present) await rm(resolve(dataDir, name), { recursive: true, force: true });
   try {
-    let manifest: BackupManifest | null = null;
-    await extractTar(createReadStream(file).pipe(createGunzip()), dataDir, (name, content) => {
-      if (name !== MANIFEST_NAME) {
-        if (!manifest) throw new Error(`${file} is not a Regulars backup: it does not begin with ${MANIFEST_NAME}`);
-        return false;
-      }
-      manifest = JSON.parse(content!.toString('utf8')) as BackupManifest;
-      if (manifest.format !== 'regulars-embedded-backup') throw new Error(`${file} is not a Regulars backup`);
-      assertKeyFits(config, manifest.keyFingerprint);
-      assertMigrationKnown(manifest.lastMigration);
-      return true;
-    });
+    await extractTar(createReadStream(file).pipe(createGunzip()), dataDir, (name) => name === MANIFEST_NAME);
     // the database opens, and is the one the manifest described
     const database = await openDatabase({ dataDir });
     try {

@@ -107,9 +107,10 @@ async function copyOnline(db: Db, files: FileWorker, dataDir: string, copy: stri
     pausedMs += performance.now() - held;
     stopped = true;
     await writeFile(join(copy, 'backup_label'), ended[0].labelfile);
-    // the log written since the backup's start (up to and beyond its end); older segments are not replayed
-    const olderSegments = (await readdir(join(dataDir, WAL_DIR))).filter((name) => WAL_SEGMENT.test(name) && name < started[0].wal);
-    await files.run({ kind: 'copy', from: join(dataDir, WAL_DIR), to: join(copy, WAL_DIR), skipPaths: olderSegments, skipPrefixes: [] });
+    // the log from the backup's start to its end: older segments are not replayed, and later names are segments
+    // PostgreSQL recycled for reuse, holding old log
+    const outside = (await readdir(join(dataDir, WAL_DIR))).filter((name) => WAL_SEGMENT.test(name) && (name < started[0].wal || name > ended[0].wal));
+    await files.run({ kind: 'copy', from: join(dataDir, WAL_DIR), to: join(copy, WAL_DIR), skipPaths: outside, skipPrefixes: [] });
     await assertWalPresent(db, join(copy, WAL_DIR), started[0].wal, ended[0].wal);
   } finally {
     // a failed copy must not leave the database in backup mode: the next backup could not start

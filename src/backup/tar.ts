@@ -1,12 +1,11 @@
 // The little of the tar format (POSIX ustar) a backup of the embedded database needs: regular files and
 // directories, written as a stream from a directory and read back as a stream into one. `tar tzf` and
 // `tar xzf` read what this writes.
-import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 
 const BLOCK = 512;
 
@@ -146,14 +145,10 @@ function field(block: Buffer, start: number, length: number): string {
 }
 
 /**
- * Writes the archive's files and directories under `targetDir`; returns the names read. An entry naming a path
- * outside the target (absolute, or with `..`) is refused; `onEntry` may take an entry's content itself (true).
+ * Writes the archive's files and directories under `targetDir`, except the entries `skip` names; returns the names
+ * read. An entry naming a path outside the target (absolute, or with `..`) is refused.
  */
-export async function extractTar(
-  source: AsyncIterable<Buffer>,
-  targetDir: string,
-  onEntry: (name: string, content: Buffer | null) => boolean = () => false,
-): Promise<string[]> {
+export async function extractTar(source: AsyncIterable<Buffer>, targetDir: string, skip: (name: string) => boolean = () => false): Promise<string[]> {
   const reader = new ByteReader(source);
   const root = resolve(targetDir);
   const names: string[] = [];
@@ -172,39 +167,36 @@ export async function extractTar(
     if (target !== root && !target.startsWith(root + sep)) throw new Error(`the archive names a path outside its directory: ${name}`);
     names.push(normalized);
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    const content = Readable.from(
+      (async function* () {
+        for (let left = size; left > 0; ) {
+          const chunk = await reader.readSome(Math.min(left, 1024 * 1024));
+          if (chunk.length === 0) throw new Error('the archive ends in the middle: the backup file is incomplete');
+          left -= chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
     if (type === '5') {
       await mkdir(target, { recursive: true, mode: mode & 0o777 });
-    } else if (type === '0' || type === '\0') {
-      const small = size <= 1024 * 1024 ? await reader.read(size) : null;
-      if (small && small.length < size) throw new Error('the archive ends in the middle: the backup file is incomplete');
-      if (small && onEntry(normalized, small)) {
-        await reader.read(padding);
-        continue;
-      }
-      await mkdir(resolve(target, '..'), { recursive: true });
-      const out = createWriteStream(target, { mode: mode & 0o777 });
-      if (small) {
-        out.end(small);
-      } else {
-        let left = size;
-        await pipeline(
-          Readable.from(
-            (async function* () {
-              while (left > 0) {
-                const chunk = await reader.readSome(Math.min(left, 1024 * 1024));
-                if (chunk.length === 0) throw new Error('the archive ends in the middle: the backup file is incomplete');
-                left -= chunk.length;
-                yield chunk;
-              }
-            })(),
-          ),
-          out,
-        );
-      }
-      if (!out.closed) await once(out, 'close');
-    } else {
+    } else if (type !== '0' && type !== '\0') {
       throw new Error(`the archive holds an entry of a kind a backup never has (type ${type}): ${name}`);
+    } else if (skip(normalized)) {
+      await finished(content.resume());
+    } else {
+      await mkdir(resolve(target, '..'), { recursive: true });
+      await pipeline(content, createWriteStream(target, { mode: mode & 0o777 }));
     }
     await reader.read(padding);
   }
+}
+
+/** The first entry of an archive (name and content, at most `maxBytes`), read without reading the rest. */
+export async function readFirstEntry(source: AsyncIterable<Buffer>, maxBytes = 1024 * 1024): Promise<{ name: string; content: Buffer }> {
+  const reader = new ByteReader(source);
+  const block = await reader.read(BLOCK);
+  if (block.length < BLOCK || block.every((byte) => byte === 0)) throw new Error('the archive is empty or incomplete');
+  const size = parseInt(field(block, 124, 12).trim() || '0', 8);
+  if (size > maxBytes) throw new Error(`the archive's first entry is larger than ${maxBytes} bytes`);
+  return { name: field(block, 0, 100), content: await reader.read(size) };
 }
