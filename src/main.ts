@@ -7,7 +7,7 @@ import { isDatabaseUnavailable } from './db/errors.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { ProjectStore } from './project/project-store.ts';
 import { OperationLogWriter } from './protocol/mindbox/operation-log-writer.ts';
-import { initProject, sealStoredSecrets, type InitResult } from './project/project.service.ts';
+import { initProject, recordUnrecordedVersion, sealStoredSecrets, type InitResult } from './project/project.service.ts';
 import { SecretValues } from './project/secret-values.ts';
 import { buildServer } from './server.ts';
 import { claimDataDir } from './backup/backup-socket.ts';
@@ -51,6 +51,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     });
     const projectSecrets = new SecretValues(secrets, config.environment);
     for (const change of await sealStoredSecrets(database.db, projectSecrets)) logger.warn({ change }, 'project upgraded');
+    if (await recordUnrecordedVersion(database.db)) logger.info('the project history begins with the version this installation runs');
     const project = await ProjectStore.open(database.db, projectSecrets);
     const app: AppContext = {
       config,

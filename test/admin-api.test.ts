@@ -261,7 +261,8 @@ describe('admin API', () => {
         assert.equal((await as(viewer, 'GET', url)).status, 200, url);
       }
       assert.equal((await as(viewer, 'POST', '/api/admin/project/plan', file())).status, 403);
-      assert.equal((await as(marketer, 'POST', '/api/admin/project/plan', file())).status, 403, 'a plan is for those who may apply');
+      const settings = { content: YAML.stringify({ settings: { timeZone: 'Europe/Moscow', codeMaxAttempts: 3 } }) };
+      assert.equal((await as(marketer, 'POST', '/api/admin/project/plan', settings)).status, 403, 'a plan is for those who may apply it: settings are an owner’s');
       assert.equal((await as(owner, 'POST', '/api/admin/project/plan', file())).status, 200);
       assert.equal((await as(viewer, 'GET', '/api/admin/users')).status, 403);
     });
@@ -555,7 +556,8 @@ describe('admin API', () => {
       assert.ok(search.parameters.some((p: { name: string }) => p.name === 'q'));
       assert.ok(document.paths['/api/admin/customers/{id}'].get.parameters.some((p: { name: string; in: string }) => p.name === 'id' && p.in === 'path'));
       assert.ok(document.paths['/api/admin/project/apply'].post.requestBody);
-      assert.match(document.paths['/api/admin/project/apply'].post.description, /owner only/);
+      assert.match(document.paths['/api/admin/project/apply'].post.description, /a marketer changes the loyalty program/);
+      assert.match(document.paths['/api/admin/project/versions/{version}/restore'].post.description, /owner only/);
       assert.ok(document.paths['/api/admin/operation-log'].get.parameters.some((p: { name: string }) => p.name === 'status'));
       assert.match(document.paths['/api/auth/login'].post.description, /No sign-in needed/);
       assert.ok(['order', 'before', 'status'].every((name) => document.paths['/api/admin/messages'].get.parameters.some((p: { name: string }) => p.name === name)));

@@ -21,6 +21,23 @@ export interface ProjectStateTable {
   updated_at: Timestamp;
 }
 
+/** How a version of the project was applied (decision 0019). */
+export type ProjectVersionVia = 'console' | 'token' | 'cli' | 'preset' | 'upgrade' | 'unrecorded';
+
+export interface ProjectVersionsTable {
+  version: number;
+  /** the whole project as stored after this version, secrets sealed */
+  definition: Json<Record<string, unknown>>;
+  /** what this version changed against the one before; null for the first version of an upgraded installation */
+  changes: Json<unknown[]> | null;
+  applied_via: ProjectVersionVia;
+  /** the console user's name, or `user@host` on the command line; null when nobody is named */
+  applied_by: string | null;
+  /** the version a restore brought back */
+  restored_from: number | null;
+  applied_at: Timestamp;
+}
+
 export interface IntegrationPointKeysTable {
   id: string;
   integration_point: string;
@@ -431,6 +448,7 @@ export interface CouponUsesTable {
 export interface Database {
   project_entities: ProjectEntitiesTable;
   project_state: ProjectStateTable;
+  project_versions: ProjectVersionsTable;
   integration_point_keys: IntegrationPointKeysTable;
   admin_tokens: AdminTokensTable;
   admin_users: AdminUsersTable;

@@ -1,8 +1,9 @@
-// All SQL of the project module: stored entities, the project version, the integration points' secret keys
-// (the admin tokens': admin-tokens.repository.ts).
+// All SQL of the project module: stored entities, the project version and its history, the integration points'
+// secret keys (the admin tokens': admin-tokens.repository.ts).
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { ProjectVersionsTable } from '../db/schema.ts';
 
 export interface StoredEntity {
   kind: string;
@@ -24,8 +25,17 @@ export async function upsertEntity(db: Db, entity: StoredEntity): Promise<void> 
     .execute();
 }
 
-export async function readProjectState(db: Db): Promise<{ version: number; preset: string | null } | undefined> {
-  return db.selectFrom('project_state').select(['version', 'preset']).where('id', '=', 1).executeTakeFirst();
+export async function deleteEntity(db: Db, entity: { kind: string; system_name: string }): Promise<void> {
+  await db.deleteFrom('project_entities').where('kind', '=', entity.kind).where('system_name', '=', entity.system_name).execute();
+}
+
+/** Locks the state row till the transaction ends, so applies queue up and each compares with what the one before wrote. */
+export async function lockProjectState(db: Db): Promise<void> {
+  await db.selectFrom('project_state').select('version').where('id', '=', 1).forUpdate().execute();
+}
+
+export async function readProjectState(db: Db): Promise<{ version: number; preset: string | null; updated_at: Date } | undefined> {
+  return db.selectFrom('project_state').select(['version', 'preset', 'updated_at']).where('id', '=', 1).executeTakeFirst();
 }
 
 /** Bumps the project version (locking the state row so concurrent applies queue up). */
@@ -38,6 +48,38 @@ export async function bumpProjectVersion(db: Db, preset: string | null): Promise
   const version = current.version + 1;
   await db.updateTable('project_state').set({ version, updated_at: sql`now()` }).where('id', '=', 1).execute();
   return version;
+}
+
+export type ProjectVersionRow = Selectable<ProjectVersionsTable>;
+
+export async function insertVersion(db: Db, row: Insertable<ProjectVersionsTable>): Promise<void> {
+  await db
+    .insertInto('project_versions')
+    .values({ ...row, definition: JSON.stringify(row.definition), changes: row.changes === null || row.changes === undefined ? null : JSON.stringify(row.changes) })
+    .execute();
+}
+
+export async function hasVersion(db: Db, version: number): Promise<boolean> {
+  return (await db.selectFrom('project_versions').select('version').where('version', '=', version).executeTakeFirst()) !== undefined;
+}
+
+/** Versions newest first, each with what it changed by id and status only (not the whole project); `before` pages. */
+export async function listVersions(db: Db, options: { before?: number; limit: number }) {
+  let query = db
+    .selectFrom('project_versions')
+    .select(['version', 'applied_via', 'applied_by', 'restored_from', 'applied_at'])
+    .select(
+      sql<{ id: string; status: string }[] | null>`(select jsonb_agg(jsonb_build_object('id', c ->> 'id', 'status', c ->> 'status')) from jsonb_array_elements(changes) c)`.as('changed'),
+    )
+    .select(sql<boolean>`changes is not null`.as('has_changes'))
+    .orderBy('version', 'desc')
+    .limit(options.limit);
+  if (options.before !== undefined) query = query.where('version', '<', options.before);
+  return query.execute();
+}
+
+export async function getVersion(db: Db, version: number): Promise<ProjectVersionRow | undefined> {
+  return db.selectFrom('project_versions').selectAll().where('version', '=', version).executeTakeFirst();
 }
 
 export async function insertSecretKey(db: Db, integrationPoint: string, keyHash: string, label: string): Promise<string> {

@@ -156,6 +156,31 @@ export class SecretValues {
     return { entity: result, problems };
   }
 
+  /**
+   * The entity of a restored version as it is stored again: its sealed secrets as the version kept them (the stored
+   * form where that holds the same secret, so nothing shows as changed), references checked against this process.
+   */
+  sealRestored(kind: string, entity: Record<string, unknown>, stored: Record<string, unknown> | undefined): { entity: Record<string, unknown>; problems: { path: string; message: string }[] } {
+    const problems: { path: string; message: string }[] = [];
+    let result = entity;
+    for (const { path } of secretPathsOf(kind, entity)) {
+      const value = valueAt(entity, path) as SecretValue;
+      const before = stored && (valueAt(stored, path) as SecretValue | undefined);
+      const at = path.join('/');
+      if (isSealed(value)) {
+        if (isSealed(before) && this.sameSecret(before, value)) result = withValueAt(result, path, before);
+      } else if (isStoredMarker(value)) {
+        problems.push({ path: at, message: 'the version holds no secret here' });
+      } else if (environmentReferences(value).length) {
+        const missing = this.missingReferences(value);
+        if (missing.length) problems.push({ path: at, message: `the environment variable ${missing.join(', ')} is not set on this server` });
+      } else {
+        result = withValueAt(result, path, { sealed: this.box.seal(value) } satisfies SealedSecret);
+      }
+    }
+    return { entity: result, problems };
+  }
+
   /** The entity with every literal secret sealed (the upgrade of entities stored before secrets were sealed). */
   sealLiterals(kind: string, entity: Record<string, unknown>): Record<string, unknown> {
     let result = entity;
@@ -177,6 +202,14 @@ export class SecretValues {
       result = withValueAt(result, path, { secret: 'stored', ...(hint ? { hint } : {}) } satisfies StoredSecret);
     }
     return result;
+  }
+
+  private sameSecret(a: SealedSecret, b: SealedSecret): boolean {
+    try {
+      return this.box.open(a.sealed) === this.box.open(b.sealed);
+    } catch {
+      return false;
+    }
   }
 
   private opens(sealed: SealedSecret, value: string): boolean {

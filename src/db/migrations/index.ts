@@ -21,6 +21,7 @@ import * as parkedWorkIndexes from './20261205_1344_parked_work_indexes.ts';
 import * as customerSubscriptions from './20261205_1350_customer_subscriptions.ts';
 import * as sessionCredentials from './20261205_1427_session_credentials.ts';
 import * as offlineReceivedAndReturnedPayments from './20261205_1435_offline_received_and_returned_payments.ts';
+import * as projectVersions from './20261205_1447_project_versions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261205_1350_customer_subscriptions': customerSubscriptions,
   '20261205_1427_session_credentials': sessionCredentials,
   '20261205_1435_offline_received_and_returned_payments': offlineReceivedAndReturnedPayments,
+  '20261205_1447_project_versions': projectVersions,
 };
