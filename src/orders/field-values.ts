@@ -10,21 +10,26 @@ export function checkCustomFields(
   location: string,
   problems: ValidationMessage[],
 ): Record<string, unknown> {
-  const byName = new Map(definitions.filter((field) => field.type !== 'ExternalIdentifier').map((field) => [field.systemName, field]));
+  // a request may name a field in any case (answers name it in camel case, as Mindbox does: decision 0016)
+  const byName = new Map(definitions.filter((field) => field.type !== 'ExternalIdentifier').map((field) => [field.systemName.toLowerCase(), field]));
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(given)) {
-    const field = byName.get(name);
+    const field = byName.get(name.toLowerCase());
     const at = `${location}/${name}`;
     if (!field) {
-      problems.push({ location: at, message: `"${name}" is not a custom field here (known: ${[...byName.keys()].join(', ') || 'none'})` });
+      problems.push({ location: at, message: `"${name}" is not a custom field here (known: ${[...byName.values()].map((known) => known.systemName).join(', ') || 'none'})` });
+      continue;
+    }
+    if (Object.hasOwn(values, field.systemName)) {
+      problems.push({ location: at, message: `"${field.systemName}" is given twice, in different case` });
       continue;
     }
     if (value === null || value === '') {
-      values[name] = null;
+      values[field.systemName] = null;
       continue;
     }
     const checked = checkFieldValue(field, value);
-    if (checked.ok) values[name] = checked.value;
+    if (checked.ok) values[field.systemName] = checked.value;
     else problems.push({ location: at, message: checked.message });
   }
   return values;

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { getCustomerById, guestView } from '../customers/customers.service.ts';
+import { getCustomerById, loadGuestView } from '../customers/customers.service.ts';
 import { eventTopic, type DomainEvent } from '../jobs/outbox.ts';
 import { jobTopic } from '../jobs/topic.ts';
 import { ParkJobError, type JobHandler } from '../jobs/types.ts';
@@ -92,7 +92,7 @@ export const webhookJob: JobHandler<WebhookJob> = async (app, job, { attempts })
     deliveryId,
     scenario: { systemName: job.scenario, branch: job.branch, step: job.step },
     event: { id: job.eventKey, ...job.event },
-    customer: customerNode(guestView(customer, project)),
+    customer: customerNode(await loadGuestView(app.db, customer, project)),
   });
   const outcome = await deliver(
     url,

@@ -58,6 +58,7 @@ export function customerNode(guest: GuestFields): Record<string, unknown> {
   put('sex', guest.sex);
   if (guest.discountCard) node.discountCard = { ids: { number: guest.discountCard } };
   if (guest.subscriptions?.length) node.subscriptions = guest.subscriptions.map(subscriptionNode);
-  node.customFields = withAnswerKeys(guest.customFields);
+  // only filled fields are answered, as Mindbox does
+  if (Object.keys(guest.customFields).length) node.customFields = withAnswerKeys(guest.customFields);
   return node;
 }

@@ -19,7 +19,7 @@ async function calculateCart(call: OperationCall, deps: OperationDeps, authorize
   const named = Object.keys(order.ids).length > 0 || order.mindboxId;
   return {
     body: {
-      ...(lookup ? { customer: lookup.status === 'Found' ? foundGuestNode(lookup.customer, deps.project) : { processingStatus: lookup.status } } : {}),
+      ...(lookup ? { customer: lookup.status === 'Found' ? await foundGuestNode(deps.db, lookup.customer, deps.project) : { processingStatus: lookup.status } } : {}),
       order: {
         processingStatus: 'Calculated',
         ...(named ? { ids: { ...(order.mindboxId ? { mindboxId: order.mindboxId } : {}), ...order.ids } } : {}),

@@ -29,7 +29,7 @@ async function create(call: OperationCall, deps: OperationDeps, authorized: bool
   const result = await createOrder(deps.db, orderContext(call, deps), { order, lineStatuses, guest, balanceType });
   noteUnknownProducts(deps, order.externalSystem, result.pricing.unknownProducts);
 
-  const customer = result.customer ? { customer: foundGuestNode(result.customer, project) } : {};
+  const customer = result.customer ? { customer: await foundGuestNode(deps.db, result.customer, project) } : {};
   const calculated = calculatedOrderNode(result.pricing, order, result.balance ?? undefined);
   if (result.kind === 'PriceChanged') {
     const statusDescription = priceChangedDescription(order.totalPrice!, result.pricing.result.totalPrice);

@@ -2,7 +2,9 @@
 // calculation: decimal roubles and points, promotions per line, points and coupons info, and the cashier's
 // text as a placeholder; with the ids an answer names the order by and the description of a changed price.
 // The calculation itself is the domain's, in minor units (src/loyalty/calculate.ts).
-import { guestView, type CustomerRow } from '../../../customers/customers.service.ts';
+import { loadGuestView, type CustomerRow } from '../../../customers/customers.service.ts';
+import type { Db } from '../../../db/database.ts';
+import { withAnswerKeys } from '../../../wire/field-keys.ts';
 import type { BalanceMinor } from '../../../loyalty/balances.ts';
 import type { CartInput, CartResult, CouponResultStatus, PromotionRef } from '../../../loyalty/calculate.ts';
 import type { OrderLineInput } from '../../../orders/order.types.ts';
@@ -196,12 +198,12 @@ export function calculatedOrderNode({ input, result }: Calculated, order: SentOr
 
 /** The ids an answer names a saved order by: Regulars' own and the order's identifier fields. */
 export function wireOrderIds(orderId: number, ids: Record<string, string>): Record<string, unknown> {
-  return { mindboxId: orderId, ...ids };
+  return { mindboxId: orderId, ...withAnswerKeys(ids) };
 }
 
-/** The `customer` node of an order answer: the guest the order is for. */
-export function foundGuestNode(customer: CustomerRow, project: ProjectSnapshot): Record<string, unknown> {
-  return { processingStatus: 'Found', ...wireCustomer(guestView(customer, project)) };
+/** The `customer` node of an order answer: the guest the order is for, with their subscriptions, as every customer answer. */
+export async function foundGuestNode(db: Db, customer: CustomerRow, project: ProjectSnapshot): Promise<Record<string, unknown>> {
+  return { processingStatus: 'Found', ...wireCustomer(await loadGuestView(db, customer, project)) };
 }
 
 /** `statusDescription` of PriceHasBeenChanged: the POS's total and ours, for the cashier. */

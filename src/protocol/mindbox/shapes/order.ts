@@ -54,19 +54,21 @@ export function parseOrderIds(project: ProjectSnapshot, node: unknown, location:
     problems.push({ location, message: 'ids is an object: {"iikoOrderId": "…"}' });
     return { ids };
   }
-  const fields = new Set(project.orderIdentifierFields());
+  // named in any case, stored under the field's system name (decision 0016)
+  const fields = new Map(project.orderIdentifierFields().map((name) => [name.toLowerCase(), name]));
   for (const [key, value] of Object.entries(node)) {
     if (!given(value)) continue;
+    const field = fields.get(key.toLowerCase());
     if (key === 'mindboxId') {
       const id = Number(value);
       if (Number.isSafeInteger(id) && id > 0) mindboxId = id;
       else problems.push({ location: `${location}/mindboxId`, message: 'mindboxId is a positive whole number' });
-    } else if (fields.has(key)) {
+    } else if (field) {
       const text = idText(value);
       if (text === null || text.length > 200) problems.push({ location: `${location}/${key}`, message: 'an order identifier is a text of at most 200 characters' });
-      else ids[key] = text;
+      else ids[field] = text;
     } else {
-      problems.push({ location: `${location}/${key}`, message: `"${key}" is not an order identifier of this project (known: ${[...fields, 'mindboxId'].join(', ')})` });
+      problems.push({ location: `${location}/${key}`, message: `"${key}" is not an order identifier of this project (known: ${[...fields.values(), 'mindboxId'].join(', ')})` });
     }
   }
   return { ids, mindboxId };
