@@ -3,15 +3,13 @@
 // the time of each upload and the peak resident memory.
 //   npx tsx bench/catalog.ts [--products 50000]        in-process server on PGlite (TEST_DATABASE_URL: PostgreSQL)
 // `npm run bench` runs it against the real server process as the scenario `catalogScenario`.
-import { readFileSync } from 'node:fs';
 import { resourceUsage } from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mb, processMemory } from './lib/memory.ts';
 
 const CATEGORIES = 200;
 const OPERATION = 'Offline.SendProductCatalog';
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 function categories() {
   return Array.from({ length: CATEGORIES }, (_, i) => ({
@@ -85,18 +83,6 @@ function describe(label: string, seconds: number, bodyChars: number, counts: Rec
     `${label}: ${seconds.toFixed(2)} s, body ${mb(bodyChars)}, server ${counts.durationMs} ms; ` +
     `created ${counts.created}, changed ${counts.changed}, unchanged ${counts.unchanged}, made unavailable ${counts.madeUnavailable}, errors ${counts.errors}`
   );
-}
-
-/** Peak and current resident memory of a process, from /proc (Linux); null elsewhere. */
-function processMemory(pid: number | undefined): { peak: number; now: number } | null {
-  if (pid === undefined) return null;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { peak: kb('VmHWM'), now: kb('VmRSS') };
-  } catch {
-    return null;
-  }
 }
 
 /** For bench/run.ts: the uploads against the real server process, with that process's peak memory. */

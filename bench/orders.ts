@@ -1,7 +1,9 @@
 // The cashier's hot path under load: 100 000 guests with points, a 10 000-product menu in 100 categories,
 // 50 promotions; then over HTTP, each phase on its own: preorder of a 20-line bill spending points,
-// create of the same bills with the preorder's total, and the payment (ChangeStatus to iikoPaid).
+// create of the same bills with the preorder's total, and the payment (ChangeStatus to iikoPaid); then a
+// venue's four terminals ringing up bills one after another while the worker handles their events.
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/database.ts';
 import { iikoPreset } from '../src/project/presets/iiko.ts';
@@ -9,8 +11,8 @@ import { applyProject, loadProject } from '../src/project/project.service.ts';
 import type { ProjectInput } from '../src/project/schemas.ts';
 import { recalculateAllSegments } from '../src/segments/segments.service.ts';
 import { withCpu } from './lib/cpu.ts';
-import { runLoad } from './lib/load.ts';
-import type { ReportRow } from './lib/report.ts';
+import { loopbackUrl, runLoad, send, summarize, type LoadRequest } from './lib/load.ts';
+import type { BaselineKind, ReportRow } from './lib/report.ts';
 import type { BenchLimits, BenchScenario } from './lib/scenario.ts';
 import { operationRequest, type BenchServer, type TargetKind } from './lib/target.ts';
 
@@ -156,7 +158,7 @@ async function cashierPhases(server: BenchServer, limits: BenchLimits, first: nu
       totals.set(index, answer.order.totalPrice);
       return true;
     },
-  }));
+  }), server.postgres);
   let priceChanged = 0;
   const create = await withCpu(pid, () => runLoad({
     name: 'create order',
@@ -175,7 +177,7 @@ async function cashierPhases(server: BenchServer, limits: BenchLimits, first: nu
       if (status === 'PriceHasBeenChanged') priceChanged++;
       return status === 'Created';
     },
-  }));
+  }), server.postgres);
   const pay = await withCpu(pid, () => runLoad({
     name: 'change status (paid)',
     baseUrl: server.url,
@@ -184,22 +186,75 @@ async function cashierPhases(server: BenchServer, limits: BenchLimits, first: nu
     maxMs: limits.maxMs,
     request: (index) => operationRequest(server, 'Offline.ChangeStatus', { order: { ids: { iikoOrderId: bill(first + index).orderId } }, orderLinesStatus: 'iikoPaid' }),
     check: (_index, _status, text) => JSON.parse(text).status === 'Success',
-  }));
-  const row = ({ cpuNote, ...result }: Awaited<typeof preorder>, extra?: string): ReportRow => {
+  }), server.postgres);
+  const row = ({ cpuNote, cpu: _cpu, ...result }: Awaited<typeof preorder>, baseline: BaselineKind, extra?: string): ReportRow => {
     const note = [cpuNote, extra].filter(Boolean).join('; ');
-    return note ? { ...result, note } : result;
+    return note ? { ...result, baseline, note } : { ...result, baseline };
   };
-  return [row(preorder), row(create, priceChanged ? `${priceChanged} PriceHasBeenChanged` : undefined), row(pay)];
+  return [row(preorder, 'read'), row(create, 'write', priceChanged ? `${priceChanged} PriceHasBeenChanged` : undefined), row(pay, 'write')];
+}
+
+/** A venue's terminals. */
+const VENUE_TERMINALS = 4;
+
+/**
+ * A venue's day in miniature: VENUE_TERMINALS terminals, each ringing up bills one after another (preorder,
+ * create, payment), while the server's worker handles the events of those same orders (segments, scenarios).
+ * On the embedded database the worker and the calls share one connection, so this is where they meet.
+ */
+async function venuePhase(server: BenchServer, limits: BenchLimits, first: number): Promise<ReportRow[]> {
+  const base = loopbackUrl(server.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: VENUE_TERMINALS });
+  const latencies = { preorder: [] as number[], create: [] as number[], pay: [] as number[] };
+  const failures = { preorder: 0, create: 0, pay: 0 };
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + limits.maxMs;
+  const timed = async (step: keyof typeof latencies, request: LoadRequest): Promise<Record<string, any> | null> => {
+    const sent = performance.now();
+    try {
+      const answer = await send(agent, base, request);
+      latencies[step].push(performance.now() - sent);
+      if (answer.status !== 200) failures[step]++;
+      return answer.status === 200 ? JSON.parse(answer.body) : null;
+    } catch {
+      failures[step]++;
+      return null;
+    }
+  };
+  const terminal = async () => {
+    while (next < limits.maxRequests && performance.now() < deadline) {
+      const { phone, orderId, pointOfContact, lines } = bill(first + next++);
+      const body = { customer: { mobilePhone: phone }, pointOfContact, order: { ids: { iikoOrderId: orderId }, bonusPoints: [{ amount: 300 }], lines } };
+      const preorder = await timed('preorder', operationRequest(server, 'Offline.AuthorizedPreorder', body));
+      if (preorder?.order?.processingStatus !== 'Calculated') continue;
+      const created = await timed('create', operationRequest(server, 'Offline.CreateAuthorizedOrder', { ...body, order: { ...body.order, totalPrice: preorder.order.totalPrice } }, randomUUID()));
+      if (created?.order?.processingStatus !== 'Created') continue;
+      await timed('pay', operationRequest(server, 'Offline.ChangeStatus', { order: { ids: { iikoOrderId: orderId } }, orderLinesStatus: 'iikoPaid' }));
+    }
+  };
+  await Promise.all(Array.from({ length: VENUE_TERMINALS }, terminal));
+  const durationMs = performance.now() - started;
+  agent.destroy();
+  const label = `venue (${VENUE_TERMINALS} terminals)`;
+  return [
+    { ...summarize(`${label}: preorder`, latencies.preorder, failures.preorder, durationMs), baseline: 'read' },
+    { ...summarize(`${label}: create`, latencies.create, failures.create, durationMs), baseline: 'write' },
+    { ...summarize(`${label}: payment`, latencies.pay, failures.pay, durationMs), baseline: 'write' },
+  ];
 }
 
 // bills numbered from here warm the server up (JIT, query plans) and are not reported
 const WARM_UP_FIRST = 1_000_000;
+// the venue's bills
+const VENUE_FIRST = 2_000_000;
 
 export const ordersScenario: BenchScenario = {
   name: 'orders',
   seed: seedOrders,
   async run(server, limits) {
     await cashierPhases(server, { concurrency: 4, maxRequests: 40, maxMs: 60_000 }, WARM_UP_FIRST);
-    return cashierPhases(server, limits, 0);
+    const phases = await cashierPhases(server, limits, 0);
+    return [...phases, ...(await venuePhase(server, limits, VENUE_FIRST))];
   },
 };

@@ -1,14 +1,17 @@
 // `npm run bench`: seeds a database, starts the real server process on it and measures the scenarios
-// over HTTP on loopback, on PGlite and (when a URL is given) on PostgreSQL; a bare Fastify server gives
-// the scale. Add a scenario in bench/<name>.ts and list it in SCENARIOS.
+// over HTTP on loopback, on PGlite and (when a URL is given) on PostgreSQL. Bare Fastify servers give the
+// scale (bench/baseline.ts): an operation's req/s is printed as a share of its baseline's, measured on the
+// same database before and after the scenarios. Add a scenario in bench/<name>.ts and list it in SCENARIOS.
 //   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog,segments,backup] [--concurrency 32] [--requests 3000] [--seconds 30] [--backup-guests 10000]
 // TEST_DATABASE_URL is used for PostgreSQL when --postgres is not given.
 import { parseArgs } from 'node:util';
-import { helloWorldBaseline } from './hello.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { databaseBaselines, helloWorldBaseline, type Baselines } from './baseline.ts';
 import { ordersScenario } from './orders.ts';
 import { catalogScenario } from './catalog.ts';
 import { rankDelayScenario } from './segments.ts';
 import { backupScenario } from './backup.ts';
+import { mb, processMemory } from './lib/memory.ts';
 import { printTable, type ReportRow } from './lib/report.ts';
 import type { BenchLimits, BenchScenario } from './lib/scenario.ts';
 import { prepareTarget, startBenchServer, type TargetKind } from './lib/target.ts';
@@ -39,8 +42,25 @@ const kinds: TargetKind[] = (['pglite', 'postgres'] as const).filter(
   (kind) => (!values.only || values.only === kind) && (kind === 'pglite' || postgresUrl !== null),
 );
 
-async function benchmark(kind: TargetKind): Promise<ReportRow[]> {
+/** How long the server idles after its start before its resident memory is read. */
+const IDLE_AFTER_START_MS = 5000;
+
+/** The server's start on the seeded database: its time to serving and its resident memory. */
+async function startRow(startMs: number, pid: number | undefined): Promise<ReportRow> {
+  const atStart = processMemory(pid);
+  await sleep(IDLE_AFTER_START_MS);
+  const idle = processMemory(pid);
+  const memory = atStart && idle ? `; resident memory ${mb(atStart.peak)} at most while starting, ${mb(idle.now)} idle ${IDLE_AFTER_START_MS / 1000} s later` : '';
+  return { name: 'server start', note: `${(startMs / 1000).toFixed(2)} s to serving on the seeded database${memory}` };
+}
+
+/**
+ * The scenarios on one database, between two measurements of its baselines (their mean is the scale: the
+ * machine's load drifts over the minutes a run takes).
+ */
+async function benchmark(kind: TargetKind): Promise<{ rows: ReportRow[]; baselines: Baselines }> {
   const rows: ReportRow[] = [];
+  const label = kind === 'pglite' ? 'PGlite' : 'PostgreSQL';
   const target = await prepareTarget(kind, postgresUrl);
   try {
     try {
@@ -48,19 +68,30 @@ async function benchmark(kind: TargetKind): Promise<ReportRow[]> {
     } finally {
       await target.closeDb();
     }
+    const starting = performance.now();
     const server = await startBenchServer(target);
     try {
+      rows.push(await startRow(performance.now() - starting, server.process.child.pid));
+      const before = await databaseBaselines(kind, postgresUrl, limits, `${label}, before`);
+      rows.push(...before.rows);
       for (const scenario of scenarios) rows.push(...(await scenario.run(server, limits)));
+      const after = await databaseBaselines(kind, postgresUrl, limits, `${label}, after`);
+      rows.push(...after.rows);
+      const mean = (a: number, b: number) => (a + b) / 2;
+      return { rows, baselines: { read: mean(before.baselines.read, after.baselines.read), write: mean(before.baselines.write, after.baselines.write) } };
     } finally {
       await server.process.stop();
     }
   } finally {
     await target.destroy();
   }
-  return rows;
 }
 
 console.log(`Regulars benchmark: concurrency ${limits.concurrency}, at most ${limits.maxRequests} requests or ${values.seconds} s per operation, loopback only`);
 if (!postgresUrl) console.log('PostgreSQL skipped: give --postgres postgres://… or TEST_DATABASE_URL');
 printTable('Baseline', await helloWorldBaseline(limits));
-for (const kind of kinds) printTable(kind === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL', await benchmark(kind));
+for (const kind of kinds) {
+  const { rows, baselines } = await benchmark(kind);
+  // shares of the mean of the baselines measured before and after the scenarios
+  printTable(kind === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL', rows, baselines);
+}

@@ -27,6 +27,7 @@ export interface LoadResult {
   requests: number;
   failures: number;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   perSecond: number;
   durationMs: number;
@@ -37,7 +38,7 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * fraction) - 1)];
 }
 
-function send(agent: http.Agent, base: URL, request: LoadRequest): Promise<{ status: number; body: string }> {
+export function send(agent: http.Agent, base: URL, request: LoadRequest): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = http.request(
       {
@@ -61,9 +62,30 @@ function send(agent: http.Agent, base: URL, request: LoadRequest): Promise<{ sta
   });
 }
 
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const base = new URL(options.baseUrl);
+/** The server's address, refused unless it is on loopback. */
+export function loopbackUrl(baseUrl: string): URL {
+  const base = new URL(baseUrl);
   if (base.hostname !== '127.0.0.1' && base.hostname !== 'localhost') throw new Error(`the benchmark only talks to loopback, not ${base.hostname}`);
+  return base;
+}
+
+/** The figures of one kind of request from its latencies. */
+export function summarize(name: string, latencies: number[], failures: number, durationMs: number): LoadResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    name,
+    requests: sorted.length,
+    failures,
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    p99Ms: percentile(sorted, 0.99),
+    perSecond: (sorted.length / durationMs) * 1000,
+    durationMs,
+  };
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const base = loopbackUrl(options.baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const latencies: number[] = [];
   let next = 0;
@@ -88,14 +110,5 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const durationMs = performance.now() - started;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    name: options.name,
-    requests: latencies.length,
-    failures,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    perSecond: (latencies.length / durationMs) * 1000,
-    durationMs,
-  };
+  return summarize(options.name, latencies, failures, durationMs);
 }

@@ -9,6 +9,7 @@ import { dropSchema } from '../../test/support/db.ts';
 import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.ts';
 import { initProject } from '../../src/project/project.service.ts';
 import { startServerProcess, type ServerProcess } from '../../test/support/process.ts';
+import type { PostgresSessions } from './cpu.ts';
 
 export const BENCH_SECRET_KEY = 'bench-secret-key-0123456789abcdef';
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -21,6 +22,8 @@ export interface BenchTarget {
   db: Db;
   closeDb(): Promise<void>;
   serverEnv: Record<string, string>;
+  /** PostgreSQL: how the bench tells the server's sessions from others' (for their CPU) */
+  postgres?: PostgresSessions;
   /** removes the data directory or drops the schema */
   destroy(): Promise<void>;
 }
@@ -33,6 +36,8 @@ export interface BenchServer {
   secretKey: string;
   adminToken: string;
   process: ServerProcess;
+  /** PostgreSQL: the server's sessions, for `withCpu` */
+  postgres?: PostgresSessions;
 }
 
 export async function prepareTarget(kind: TargetKind, postgresUrl: string | null): Promise<BenchTarget> {
@@ -56,11 +61,14 @@ export async function prepareTarget(kind: TargetKind, postgresUrl: string | null
   await initProject(handle.db, { preset: 'iiko', presetOptions: { phoneConfirmation: true }, secretKey: BENCH_SECRET_KEY, adminToken: BENCH_ADMIN_TOKEN });
   const url = new URL(postgresUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  // the server's sessions carry the schema's name, so their CPU is told apart from other clients' of the same PostgreSQL
+  url.searchParams.set('application_name', schema);
   return {
     kind,
     db: handle.db,
     closeDb: () => handle.close(),
     serverEnv: { DATABASE_URL: url.toString() },
+    postgres: { url: postgresUrl, applicationName: schema },
     destroy: () => dropSchema(postgresUrl, schema),
   };
 }
@@ -72,7 +80,15 @@ export async function startBenchServer(target: BenchTarget): Promise<BenchServer
     // BENCH_PROFILE_DIR=dir writes the server's CPU profile there when it stops (open it in Chrome DevTools)
     process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
   );
-  return { kind: target.kind, env: target.serverEnv, url: child.url, secretKey: BENCH_SECRET_KEY, adminToken: BENCH_ADMIN_TOKEN, process: child };
+  return {
+    kind: target.kind,
+    env: target.serverEnv,
+    url: child.url,
+    secretKey: BENCH_SECRET_KEY,
+    adminToken: BENCH_ADMIN_TOKEN,
+    process: child,
+    ...(target.postgres ? { postgres: target.postgres } : {}),
+  };
 }
 
 /** A protocol call as a load request. */
