@@ -127,13 +127,46 @@ describe('protocol', () => {
     assert.deepEqual(again.body, { status: 'TransactionAlreadyProcessed' });
   });
 
-  test('an async call that fails validation is recorded as failed with its answer, not dropped', async () => {
+  test('an async call whose body cannot be right is refused at intake with its location, and nothing is queued', async () => {
+    const queued = async (transactionId: string) =>
+      t.app.db.selectFrom('async_operations').select('id').where('transaction_id', '=', transactionId).executeTakeFirst();
+    const badPhone = randomUUID();
+    const phone = await t.call('Offline.CheckCustomer', { customer: { mobilePhone: 'nope' } }, { mode: 'async', transactionId: badPhone });
+    assert.equal(phone.body.status, 'ValidationError');
+    assert.match(JSON.stringify(phone.body.validationMessages), /\/customer\/mobilePhone/);
+    assert.equal(await queued(badPhone), undefined);
+
+    const noOrder = randomUUID();
+    const order = await t.call('Offline.CreateAuthorizedOrder', { customer: { mobilePhone: '79001234567' } }, { mode: 'async', transactionId: noOrder });
+    assert.equal(order.body.status, 'ValidationError');
+    assert.match(JSON.stringify(order.body.validationMessages), /\/order/);
+    assert.equal(await queued(noOrder), undefined);
+
+    const lines = { order: { ids: { iikoOrderId: 'async-typed' }, totalPrice: 'много', lines: [{ lineNumber: 1, quantity: 1, basePricePerItem: 100, product: { ids: { iiko: 'x' } } }] } };
+    const typed = await t.call('Offline.CreateAnonymousOrder', lines, { mode: 'async', transactionId: randomUUID() });
+    assert.equal(typed.body.status, 'ValidationError');
+    assert.match(JSON.stringify(typed.body.validationMessages), /totalPrice/);
+
+    // without a transactionId nothing could tell a second send of it from a second sale
+    const anonymous = { order: { totalPrice: 100, lines: [{ lineNumber: 1, quantity: 1, basePricePerItem: 100, product: { ids: { iiko: 'x' } } }] } };
+    const noIds = await t.call('Offline.CreateAnonymousOrder', anonymous, { mode: 'async' });
+    assert.equal(noIds.body.status, 'ValidationError');
+    assert.match(JSON.stringify(noIds.body.validationMessages), /\/order\/ids/);
+    const count = await t.app.db.selectFrom('async_operations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    await t.drain();
+    const after = await t.app.db.selectFrom('async_operations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(after.n, count.n);
+  });
+
+  test('an async call that fails on the data it meets is recorded as failed with its answer, not dropped', async () => {
     const transactionId = randomUUID();
-    await t.call('Offline.CheckCustomer', { customer: { mobilePhone: 'nope' } }, { mode: 'async', transactionId });
+    const accepted = await t.call('Offline.ChangeStatus', { order: { ids: { iikoOrderId: 'never-created' } }, orderLinesStatus: 'iikoPaid' }, { mode: 'async', transactionId });
+    assert.deepEqual(accepted.body, { status: 'Success' });
     await t.drain();
     const row = await t.app.db.selectFrom('async_operations').selectAll().where('transaction_id', '=', transactionId).executeTakeFirstOrThrow();
     assert.equal(row.status, 'failed');
-    assert.equal((row.result as any).status, 'ValidationError');
+    assert.equal((row.result as any).status, 'ProtocolError');
+    assert.match((row.result as any).errorMessage, /never-created/);
   });
 
   test('every call is in the operation log with phones masked', async () => {

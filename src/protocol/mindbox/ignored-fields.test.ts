@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError, validationError } from '../../shared/errors.ts';
-import { describePaths, trackReads, withIgnoredFieldNotes } from './ignored-fields.ts';
-import type { OperationCall, OperationDeps, OperationHandler } from './operations/types.ts';
+import { describePaths, performNotingIgnoredFields, trackReads } from './ignored-fields.ts';
+import { operation, type OperationCall, type OperationDeps } from './operations/types.ts';
 
 describe('the fields a reader did not read', () => {
   it('are the paths of the nodes it never entered and of the fields it never read, in lists by index', () => {
@@ -55,29 +55,37 @@ describe('a handler noting the fields it did not use', () => {
   const deps = () => ({ notes: [] as string[] }) as OperationDeps;
 
   it('notes them after an answer, and nothing when every field was used', async () => {
-    const handler: OperationHandler = async (c) => ({ body: { customer: { processingStatus: (c.body.customer as any).mobilePhone ? 'Found' : 'NotFound' } } });
+    const handler = operation({
+      read: (c) => Boolean((c.body.customer as any).mobilePhone),
+      run: async (_c, _deps, found: boolean) => ({ body: { customer: { processingStatus: found ? 'Found' : 'NotFound' } } }),
+    });
     const noted = deps();
-    const answer = await withIgnoredFieldNotes(handler)(call({ customer: { mobilePhone: '7900', firstName: 'Анна' }, pointOfContact: 'cafe' }), noted);
+    const answer = await performNotingIgnoredFields(handler, call({ customer: { mobilePhone: '7900', firstName: 'Анна' }, pointOfContact: 'cafe' }), noted);
     assert.deepEqual(answer.body, { customer: { processingStatus: 'Found' } });
     assert.deepEqual(noted.notes, ['fields this operation does not use: /customer/firstName, /pointOfContact']);
     const quiet = deps();
-    await withIgnoredFieldNotes(handler)(call({ customer: { mobilePhone: '7900' } }), quiet);
+    await performNotingIgnoredFields(handler, call({ customer: { mobilePhone: '7900' } }), quiet);
     assert.deepEqual(quiet.notes, []);
   });
 
   it('says of a refused call that the fields were not read before the refusal, and notes nothing when the call failed otherwise', async () => {
-    const refusing: OperationHandler = async (c) => {
-      if (!(c.body.customer as any).mobilePhone) throw validationError({ location: '/customer', message: 'give the phone' });
-      return { body: {} };
-    };
+    const refusing = operation({
+      read: (c) => {
+        if (!(c.body.customer as any).mobilePhone) throw validationError({ location: '/customer', message: 'give the phone' });
+      },
+      run: async () => ({ body: {} }),
+    });
     const noted = deps();
-    await assert.rejects(withIgnoredFieldNotes(refusing)(call({ customer: { mobilPhone: '7900' } }), noted), AppError);
+    await assert.rejects(performNotingIgnoredFields(refusing, call({ customer: { mobilPhone: '7900' } }), noted), AppError);
     assert.deepEqual(noted.notes, ['fields not read before the call was refused: /customer/mobilPhone']);
     const outage = deps();
-    const failing: OperationHandler = async () => {
-      throw new AppError('unavailable', 'the database does not answer');
-    };
-    await assert.rejects(withIgnoredFieldNotes(failing)(call({ customer: {} }), outage));
+    const failing = operation({
+      read: () => undefined,
+      run: async () => {
+        throw new AppError('unavailable', 'the database does not answer');
+      },
+    });
+    await assert.rejects(performNotingIgnoredFields(failing, call({ customer: {} }), outage));
     assert.deepEqual(outage.notes, []);
   });
 });

@@ -6,7 +6,7 @@
 // noting it by reading it.
 import { isAppError } from '../../shared/errors.ts';
 import { maskRawText } from './mask.ts';
-import type { OperationHandler } from './operations/types.ts';
+import type { OperationAnswer, OperationCall, OperationDeps, OperationHandler } from './operations/types.ts';
 
 /** The note names at most this many fields (or groups of one field in every item of a list). */
 const MAX_NOTED = 20;
@@ -96,21 +96,20 @@ export function describePaths(paths: string[]): string {
 }
 
 /**
- * The handler, noting in the operation log the fields of the request it did not read. A refused call is read
- * only up to its refusal, so its note says so; other failures (an outage, a fault) note nothing.
+ * Reads and runs the call, noting in the operation log the fields of the request the handler did not read. A
+ * refused call is read only up to its refusal, so its note says so; other failures (an outage, a fault) note nothing.
  */
-export function withIgnoredFieldNotes(handler: OperationHandler): OperationHandler {
-  return async (call, deps) => {
-    const tracked = trackReads(call.body);
-    try {
-      const answer = await handler({ ...call, body: tracked.body }, deps);
-      const unread = tracked.unread();
-      if (unread.length > 0) deps.notes.push(`fields this operation does not use: ${describePaths(unread)}`);
-      return answer;
-    } catch (error) {
-      const unread = isAppError(error) && (error.code === 'validation' || error.code === 'bad_request') ? tracked.unread() : [];
-      if (unread.length > 0) deps.notes.push(`fields not read before the call was refused: ${describePaths(unread)}`);
-      throw error;
-    }
-  };
+export async function performNotingIgnoredFields<Input>(handler: OperationHandler<Input>, call: OperationCall, deps: OperationDeps): Promise<OperationAnswer> {
+  const tracked = trackReads(call.body);
+  const traced = { ...call, body: tracked.body };
+  try {
+    const answer = await handler.run(traced, deps, handler.read(traced, deps));
+    const unread = tracked.unread();
+    if (unread.length > 0) deps.notes.push(`fields this operation does not use: ${describePaths(unread)}`);
+    return answer;
+  } catch (error) {
+    const unread = isAppError(error) && (error.code === 'validation' || error.code === 'bad_request') ? tracked.unread() : [];
+    if (unread.length > 0) deps.notes.push(`fields not read before the call was refused: ${describePaths(unread)}`);
+    throw error;
+  }
 }

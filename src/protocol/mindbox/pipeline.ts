@@ -6,6 +6,7 @@ import { inTransaction, withDatabaseTimeLimit, type Db } from '../../db/database
 import { isUniqueViolation, unavailableErrorOf } from '../../db/errors.ts';
 import { operationHandlers, readOnlyOperationTypes } from './operations/index.ts';
 import type { OperationAnswer, OperationCall, OperationDeps } from './operations/types.ts';
+import { performNotingIgnoredFields } from './ignored-fields.ts';
 import type { IntegrationPointDefinition, OperationDefinition } from '../../project/schemas.ts';
 import { AppError, protocolError, validationError } from '../../shared/errors.ts';
 import type { AdmittedCall } from './admission.ts';
@@ -63,6 +64,20 @@ export function executionContextOf(app: AppContext): ExecutionContext {
   return { project: app.project.current, now: app.now(), secrets: app.secrets, defaultSmsUrl: app.config.smsUrl };
 }
 
+function operationCallOf(resolved: ResolvedCall, mode: 'sync' | 'async'): OperationCall {
+  return {
+    integrationPoint: resolved.integrationPoint,
+    operation: resolved.operation,
+    body: resolved.decoded.body,
+    format: resolved.decoded.format,
+    xmlRoot: resolved.decoded.xmlRoot,
+    raw: resolved.decoded.raw,
+    transactionId: resolved.transactionId,
+    deviceUUID: resolved.deviceUUID,
+    mode,
+  };
+}
+
 /**
  * Runs an operation's handler in one transaction with its idempotency record, on `db`: the connection for a
  * sync call, or the transaction the async worker opened (it passes `alsoInTransaction` to mark its queue row
@@ -77,28 +92,18 @@ export async function executeOperation(
   alsoInTransaction?: (trx: Db, envelope: Envelope) => Promise<void>,
 ): Promise<Envelope> {
   const handler = operationHandlers[resolved.operation.type]!;
-  const call: OperationCall = {
-    integrationPoint: resolved.integrationPoint,
-    operation: resolved.operation,
-    body: resolved.decoded.body,
-    format: resolved.decoded.format,
-    xmlRoot: resolved.decoded.xmlRoot,
-    raw: resolved.decoded.raw,
-    transactionId: resolved.transactionId,
-    deviceUUID: resolved.deviceUUID,
-    mode,
-  };
+  const call = operationCallOf(resolved, mode);
   const depsOn = (connection: Db): OperationDeps => ({ ...context, db: connection, notes });
   const envelopeOf = (answer: OperationAnswer) =>
     answer.validationMessages?.length ? errorEnvelope(validationError(answer.validationMessages)) : successEnvelope(answer.body);
   if (readOnlyOperationTypes.has(resolved.operation.type) && !resolved.transactionId && !alsoInTransaction) {
-    return envelopeOf(await handler(call, depsOn(db)));
+    return envelopeOf(await performNotingIgnoredFields(handler, call, depsOn(db)));
   }
   try {
     return await inTransaction(db, async (trx) => {
       if (resolved.transactionId && (await repository.isTransactionKnownForExecution(trx, resolved.transactionId, mode)))
         return alreadyProcessedEnvelope();
-      const answer = await handler(call, depsOn(trx));
+      const answer = await performNotingIgnoredFields(handler, call, depsOn(trx));
       const envelope = envelopeOf(answer);
       if (resolved.transactionId && answer.recordTransaction !== false) {
         await repository.recordTransaction(trx, {
@@ -155,8 +160,15 @@ export async function handleProtocolCall(app: AppContext, call: ProtocolCall): P
   return { ...envelope, format, retryAfterSeconds };
 }
 
+/**
+ * Takes an async call for the worker. What can be judged without running it — the query, the key, the body's
+ * decoding and what the operation reads of it — is judged now and refused at once, so a call answered
+ * `Success` here can only fail on the data it meets.
+ */
 async function acceptAsync(app: AppContext, resolved: ResolvedCall): Promise<Envelope> {
   if (resolved.transactionId && (await repository.isTransactionKnown(app.db, resolved.transactionId))) return alreadyProcessedEnvelope();
+  const handler = operationHandlers[resolved.operation.type]!;
+  (handler.intake ?? handler.read)(operationCallOf(resolved, 'async'), { project: app.project.current, now: app.now() });
   try {
     await repository.enqueueAsyncOperation(app.db, {
       integrationPoint: resolved.integrationPoint.systemName,

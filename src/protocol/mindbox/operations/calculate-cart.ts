@@ -6,12 +6,25 @@ import { parseGuestIdentifiers } from '../shapes/customer.ts';
 import { calculatedOrderNode, foundGuestNode } from '../shapes/order-answer.ts';
 import { parseOrderInput } from '../shapes/order.ts';
 import { balanceTypeOf, noteUnknownProducts, orderContext } from './order-context.ts';
-import type { OperationAnswer, OperationCall, OperationDeps, OperationHandler } from './types.ts';
+import type { GuestIdentifiers } from '../../../customers/customers.service.ts';
+import type { OrderInput } from '../../../orders/order.types.ts';
+import type { BalanceTypeDefinition } from '../../../project/schemas.ts';
+import { operation, type OperationAnswer, type OperationCall, type OperationDeps, type ReadContext } from './types.ts';
 
-async function calculateCart(call: OperationCall, deps: OperationDeps, authorized: boolean): Promise<OperationAnswer> {
-  const balanceType = authorized ? balanceTypeOf(call, deps.project) : null;
-  const order = parseOrderInput(deps.project, call.body, { pointScale: pointScaleOf(balanceType), requireTotalPrice: false, requireIdentifier: false });
-  const guest = authorized ? parseGuestIdentifiers(deps.project, call.body.customer) : null;
+interface CartRequest {
+  order: OrderInput;
+  guest: GuestIdentifiers | null;
+  balanceType: BalanceTypeDefinition | null;
+}
+
+function readCart(call: OperationCall, { project }: ReadContext, authorized: boolean): CartRequest {
+  const balanceType = authorized ? balanceTypeOf(call, project) : null;
+  const order = parseOrderInput(project, call.body, { pointScale: pointScaleOf(balanceType), requireTotalPrice: false, requireIdentifier: false });
+  const guest = authorized ? parseGuestIdentifiers(project, call.body.customer) : null;
+  return { order, guest, balanceType };
+}
+
+async function calculateCart(call: OperationCall, deps: OperationDeps, { order, guest, balanceType }: CartRequest): Promise<OperationAnswer> {
   const calculation = await calculateOrder(deps.db, orderContext(call, deps), { order, guest, balanceType });
   const lookup = calculation.guest;
   if (lookup && lookup.status !== 'Found') deps.notes.push(`guest ${lookup.status}: calculated without personal promotions and points`);
@@ -30,6 +43,6 @@ async function calculateCart(call: OperationCall, deps: OperationDeps, authorize
   };
 }
 
-export const calculateAuthorizedCart: OperationHandler = (call, deps) => calculateCart(call, deps, true);
+export const calculateAuthorizedCart = operation({ read: (call, context) => readCart(call, context, true), run: calculateCart });
 
-export const calculateAnonymousCart: OperationHandler = (call, deps) => calculateCart(call, deps, false);
+export const calculateAnonymousCart = operation({ read: (call, context) => readCart(call, context, false), run: calculateCart });

@@ -10,10 +10,19 @@ import { parseGuestIdentifiers } from '../shapes/customer.ts';
 import { calculatedOrderNode, foundGuestNode, priceChangedDescription, wireOrderIds } from '../shapes/order-answer.ts';
 import { parseOrderInput } from '../shapes/order.ts';
 import { balanceTypeOf, defaultLineStatusOf, noteUnknownProducts, orderContext } from './order-context.ts';
-import type { OperationAnswer, OperationCall, OperationDeps, OperationHandler } from './types.ts';
+import type { GuestIdentifiers } from '../../../customers/customers.service.ts';
+import type { OrderInput } from '../../../orders/order.types.ts';
+import type { BalanceTypeDefinition } from '../../../project/schemas.ts';
+import { operation, type OperationAnswer, type OperationCall, type OperationDeps, type ReadContext } from './types.ts';
 
-async function create(call: OperationCall, deps: OperationDeps, authorized: boolean): Promise<OperationAnswer> {
-  const { project } = deps;
+interface CreateRequest {
+  order: OrderInput;
+  lineStatuses: ReturnType<typeof newLineStatuses>;
+  guest: GuestIdentifiers | null;
+  balanceType: BalanceTypeDefinition | null;
+}
+
+function readCreate(call: OperationCall, { project }: ReadContext, authorized: boolean): CreateRequest {
   const balanceType = authorized ? balanceTypeOf(call, project) : null;
   const order = parseOrderInput(project, call.body, { pointScale: pointScaleOf(balanceType), requireTotalPrice: true, requireIdentifier: false });
   if (!call.transactionId && Object.keys(order.ids).length === 0 && order.mindboxId === undefined) {
@@ -26,7 +35,13 @@ async function create(call: OperationCall, deps: OperationDeps, authorized: bool
   // refused in this order, as a POS has always seen it: the order, its lines' statuses, then the guest
   const lineStatuses = newLineStatuses(project, order.lines, defaultLineStatusOf(call, project));
   const guest = authorized ? parseGuestIdentifiers(project, call.body.customer) : null;
-  const result = await createOrder(deps.db, orderContext(call, deps), { order, lineStatuses, guest, balanceType });
+  return { order, lineStatuses, guest, balanceType };
+}
+
+async function create(call: OperationCall, deps: OperationDeps, request: CreateRequest): Promise<OperationAnswer> {
+  const { project } = deps;
+  const { order } = request;
+  const result = await createOrder(deps.db, orderContext(call, deps), request);
   noteUnknownProducts(deps, order.externalSystem, result.pricing.unknownProducts);
 
   const customer = result.customer ? { customer: await foundGuestNode(deps.db, result.customer, project) } : {};
@@ -43,6 +58,6 @@ async function create(call: OperationCall, deps: OperationDeps, authorized: bool
   return { body: { ...customer, order: { processingStatus: result.kind, ids: wireOrderIds(result.orderId, result.ids), ...calculated, lines } } };
 }
 
-export const createAuthorizedOrder: OperationHandler = (call, deps) => create(call, deps, true);
+export const createAuthorizedOrder = operation({ read: (call, context) => readCreate(call, context, true), run: create });
 
-export const createAnonymousOrder: OperationHandler = (call, deps) => create(call, deps, false);
+export const createAnonymousOrder = operation({ read: (call, context) => readCreate(call, context, false), run: create });

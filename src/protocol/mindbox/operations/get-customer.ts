@@ -4,17 +4,20 @@ import { findCustomer, loadGuestView } from '../../../customers/customers.servic
 import { customerBalances } from '../../../loyalty/balances.ts';
 import { validationError } from '../../../shared/errors.ts';
 import { parseGuestIdentifiers, wireCustomer } from '../shapes/customer.ts';
-import type { OperationHandler } from './types.ts';
+import { operation } from './types.ts';
 
-export const getCustomer: OperationHandler = async (call, deps) => {
-  const lookup = await findCustomer(deps.db, parseGuestIdentifiers(deps.project, call.body.customer));
-  if (lookup.status === 'NoIdentifiers') {
-    throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
-  }
-  if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } } };
-  const balanceTypes = (call.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
-  const balances = await customerBalances(deps.db, deps.project, lookup.customer.id, balanceTypes, deps.now);
-  return {
-    body: { customer: { processingStatus: 'Found', ...wireCustomer(await loadGuestView(deps.db, lookup.customer, deps.project)) }, balances },
-  };
-};
+export const getCustomer = operation({
+  read: (call, { project }) => parseGuestIdentifiers(project, call.body.customer),
+  run: async (call, deps, identifiers) => {
+    const lookup = await findCustomer(deps.db, identifiers);
+    if (lookup.status === 'NoIdentifiers') {
+      throw validationError({ location: '/customer', message: "give the guest's mobilePhone, discountCard.ids.number or ids" });
+    }
+    if (lookup.status !== 'Found') return { body: { customer: { processingStatus: lookup.status } } };
+    const balanceTypes = (call.operation.settings as { balanceTypes?: string[] }).balanceTypes ?? [];
+    const balances = await customerBalances(deps.db, deps.project, lookup.customer.id, balanceTypes, deps.now);
+    return {
+      body: { customer: { processingStatus: 'Found', ...wireCustomer(await loadGuestView(deps.db, lookup.customer, deps.project)) }, balances },
+    };
+  },
+});

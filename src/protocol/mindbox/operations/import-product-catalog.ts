@@ -6,15 +6,15 @@ import { importCatalog, type CatalogImportResult } from '../../../catalog/catalo
 import { parseJsonCatalog } from '../../../catalog/importers/json.ts';
 import { parseYmlCatalog } from '../../../catalog/importers/yml.ts';
 import { protocolError } from '../../../shared/errors.ts';
-import type { OperationCall, OperationDeps, OperationHandler } from './types.ts';
+import { operation, type OperationCall, type ReadContext } from './types.ts';
 
 /** More messages than this are summed up in one last message; `errors` still counts them all. */
 export const MAX_ANSWER_MESSAGES = 1000;
 
-function externalSystemOf(call: OperationCall, deps: OperationDeps): string {
+function externalSystemOf(call: OperationCall, { project }: ReadContext): string {
   const configured = call.operation.settings.externalSystem;
   if (typeof configured === 'string' && configured !== '') return configured;
-  const systems = deps.project.definition.externalSystems;
+  const systems = project.definition.externalSystems;
   if (systems.length === 1) return systems[0].systemName;
   throw protocolError(
     `operation "${call.operation.systemName}" has no externalSystem setting and the project has ${systems.length} external systems; set settings.externalSystem`,
@@ -37,20 +37,26 @@ export function catalogAnswer(result: CatalogImportResult, durationMs: number): 
   };
 }
 
-export const importProductCatalog: OperationHandler = async (call, deps) => {
-  const started = performance.now();
-  const externalSystem = externalSystemOf(call, deps);
-  const upload = call.xmlRoot === 'yml_catalog' ? parseYmlCatalog(call.raw) : parseJsonCatalog(call.body, externalSystem);
-  const result = await importCatalog(deps.db, upload, {
-    externalSystem,
-    productFields: deps.project.customFields('Product'),
-    now: deps.now,
-  });
-  const { products, categories } = result;
-  deps.notes.push(
-    `catalogue ${externalSystem}${call.xmlRoot === 'yml_catalog' ? ' (YML)' : ''}: ${products.received} products ` +
-      `(${products.created} created, ${products.changed} changed, ${products.madeUnavailable} made unavailable, ${products.rejected} rejected), ` +
-      `${categories.received} categories, ${result.messages.length} problems`,
-  );
-  return { body: catalogAnswer(result, performance.now() - started) };
-};
+export const importProductCatalog = operation({
+  // a feed of tens of megabytes is parsed once, by the worker; its intake checks where it would go
+  intake: (call, context) => void externalSystemOf(call, context),
+  read: (call, context) => {
+    const externalSystem = externalSystemOf(call, context);
+    return { externalSystem, upload: call.xmlRoot === 'yml_catalog' ? parseYmlCatalog(call.raw) : parseJsonCatalog(call.body, externalSystem) };
+  },
+  run: async (call, deps, { externalSystem, upload }) => {
+    const started = performance.now();
+    const result = await importCatalog(deps.db, upload, {
+      externalSystem,
+      productFields: deps.project.customFields('Product'),
+      now: deps.now,
+    });
+    const { products, categories } = result;
+    deps.notes.push(
+      `catalogue ${externalSystem}${call.xmlRoot === 'yml_catalog' ? ' (YML)' : ''}: ${products.received} products ` +
+        `(${products.created} created, ${products.changed} changed, ${products.madeUnavailable} made unavailable, ${products.rejected} rejected), ` +
+        `${categories.received} categories, ${result.messages.length} problems`,
+    );
+    return { body: catalogAnswer(result, performance.now() - started) };
+  },
+});

@@ -1,7 +1,6 @@
 // One handler per operation type. A type without a handler answers a ProtocolError naming it. Every handler
 // notes the request fields it did not use in the operation log (ignored-fields.ts).
 import type { OperationType } from '../../../project/schemas.ts';
-import { withIgnoredFieldNotes } from '../ignored-fields.ts';
 import { checkAuthorizationCode } from './check-authorization-code.ts';
 import { confirmMobilePhone } from './confirm-mobile-phone.ts';
 import { editCustomer } from './edit-customer.ts';
@@ -16,7 +15,8 @@ import { createAnonymousOrder, createAuthorizedOrder } from './create-order.ts';
 import { saveOfflineOrder } from './save-offline-order.ts';
 import type { OperationHandler } from './types.ts';
 
-const handlers: Partial<Record<OperationType, OperationHandler>> = {
+// any: each handler's input is its own; the pipeline only passes what `read` gave to `run`
+export const operationHandlers: Partial<Record<OperationType, OperationHandler<any>>> = {
   GetCustomer: getCustomer,
   RegisterCustomer: registerCustomer,
   EditCustomer: editCustomer,
@@ -33,10 +33,6 @@ const handlers: Partial<Record<OperationType, OperationHandler>> = {
   ChangeOrderStatus: changeOrderStatus,
   ReturnOrder: changeOrderStatus,
 };
-
-export const operationHandlers: Partial<Record<OperationType, OperationHandler>> = Object.fromEntries(
-  Object.entries(handlers).map(([type, handler]) => [type, withIgnoredFieldNotes(handler)]),
-);
 
 /**
  * Types whose handlers only read: called without a transactionId to record, they run outside a transaction

@@ -4,20 +4,22 @@ import { resendConfirmationCode as resend } from '../../../customers/customers.s
 import { parseGuestIdentifiers } from '../shapes/customer.ts';
 import { noteConfirmationSms } from './confirmation-sms.ts';
 import { codePolicyOf, confirmationMailingOf, guestContext } from './guest-context.ts';
-import type { OperationHandler } from './types.ts';
+import { operation } from './types.ts';
 
-export const resendConfirmationCode: OperationHandler = async (call, deps) => {
-  const sendSms = (call.operation.settings as { sendSms?: boolean }).sendSms ?? call.integrationPoint.phoneConfirmation;
-  const mailing = confirmationMailingOf(call);
-  const target = parseGuestIdentifiers(deps.project, call.body.customer);
-  const result = await resend(deps.db, guestContext(call, deps), target, { code: codePolicyOf(call), mailing: sendSms ? mailing : null });
-  if (!('customer' in result)) return { body: { customer: { processingStatus: result.status } }, recordTransaction: false };
-  if (result.status === 'AlreadyConfirmed') {
-    return {
-      body: { customer: { processingStatus: 'Found', isMobilePhoneConfirmed: true }, smsConfirmation: { processingStatus: 'AlreadyConfirmed' } },
-      recordTransaction: false,
-    };
-  }
-  if (sendSms) noteConfirmationSms(deps, mailing, result.confirmationSms);
-  return { body: { customer: { processingStatus: 'Found' } } };
-};
+export const resendConfirmationCode = operation({
+  read: (call, { project }) => parseGuestIdentifiers(project, call.body.customer),
+  run: async (call, deps, target) => {
+    const sendSms = (call.operation.settings as { sendSms?: boolean }).sendSms ?? call.integrationPoint.phoneConfirmation;
+    const mailing = confirmationMailingOf(call);
+    const result = await resend(deps.db, guestContext(call, deps), target, { code: codePolicyOf(call), mailing: sendSms ? mailing : null });
+    if (!('customer' in result)) return { body: { customer: { processingStatus: result.status } }, recordTransaction: false };
+    if (result.status === 'AlreadyConfirmed') {
+      return {
+        body: { customer: { processingStatus: 'Found', isMobilePhoneConfirmed: true }, smsConfirmation: { processingStatus: 'AlreadyConfirmed' } },
+        recordTransaction: false,
+      };
+    }
+    if (sendSms) noteConfirmationSms(deps, mailing, result.confirmationSms);
+    return { body: { customer: { processingStatus: 'Found' } } };
+  },
+});

@@ -3,11 +3,13 @@
 import { requestAuthorizationCode } from '../../../customers/customers.service.ts';
 import { parseGuestIdentifiers } from '../shapes/customer.ts';
 import { codePolicyOf, guestContext } from './guest-context.ts';
-import type { OperationHandler } from './types.ts';
+import { operation } from './types.ts';
 
-export const sendAuthorizationCode: OperationHandler = async (call, deps) => {
-  const generate = (call.operation.settings as { generateCode: boolean }).generateCode;
-  const target = parseGuestIdentifiers(deps.project, call.body.customer);
-  const result = await requestAuthorizationCode(deps.db, guestContext(call, deps), target, generate ? codePolicyOf(call) : null);
-  return { body: { customer: { processingStatus: result.status } }, recordTransaction: result.status === 'Found' };
-};
+export const sendAuthorizationCode = operation({
+  read: (call, { project }) => parseGuestIdentifiers(project, call.body.customer),
+  run: async (call, deps, target) => {
+    const generate = (call.operation.settings as { generateCode: boolean }).generateCode;
+    const result = await requestAuthorizationCode(deps.db, guestContext(call, deps), target, generate ? codePolicyOf(call) : null);
+    return { body: { customer: { processingStatus: result.status } }, recordTransaction: result.status === 'Found' };
+  },
+});

@@ -45,4 +45,23 @@ export interface OperationAnswer {
   validationMessages?: ValidationMessage[];
 }
 
-export type OperationHandler = (call: OperationCall, deps: OperationDeps) => Promise<OperationAnswer>;
+/** What reading a call may use: no database, so it judges only what the call itself says. */
+export type ReadContext = Pick<OperationDeps, 'project' | 'now'>;
+
+/**
+ * An operation in two steps. `read` reads and checks the body as far as that can be judged without the data —
+ * shape, types, values, what the project allows — and throws the protocol's answer when it cannot be right; an
+ * async call is read at intake, so a body that cannot succeed is refused there and then, not accepted and lost
+ * later. `run` does the work in the call's transaction with what `read` gave.
+ */
+export interface OperationHandler<Input> {
+  read(call: OperationCall, context: ReadContext): Input;
+  /** what an async call's intake checks instead of `read`, when reading is too costly to do twice (a whole menu) */
+  intake?(call: OperationCall, context: ReadContext): void;
+  run(call: OperationCall, deps: OperationDeps, input: Input): Promise<OperationAnswer>;
+}
+
+/** Declares a handler, its input type inferred from `read`. */
+export function operation<Input>(handler: OperationHandler<Input>): OperationHandler<Input> {
+  return handler;
+}
