@@ -21,8 +21,13 @@ export async function codesSentToPhoneSince(db: Db, phone: string, since: Date):
   return { count: Number(row.count), last: row.last ? new Date(row.last) : null, oldest: row.oldest ? new Date(row.oldest) : null };
 }
 
-export async function lastCodeToPhone(db: Db, phone: string): Promise<Date | null> {
-  const row = await db.selectFrom('customer_codes').select((eb) => eb.fn.max('created_at').as('last')).where('phone', '=', phone).executeTakeFirst();
+export async function lastCodeToPhone(db: Db, phone: string, purpose: CodePurpose): Promise<Date | null> {
+  const row = await db
+    .selectFrom('customer_codes')
+    .select((eb) => eb.fn.max('created_at').as('last'))
+    .where('phone', '=', phone)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
   return row?.last ? new Date(row.last) : null;
 }
 

@@ -1,6 +1,7 @@
-// Issuing and checking one-time codes: at most `codesPerPhonePerHour` codes to one phone an hour and one
-// every `codeMinIntervalSeconds` (counted in the database, under a per-phone lock, so no number of API
-// processes can flood a phone); a code is single use and void after `codeMaxAttempts` wrong tries.
+// Issuing and checking one-time codes: at most `codesPerPhonePerHour` codes to one phone an hour, whatever
+// their purpose, and one of a purpose every `codeMinIntervalSeconds` (a guest who registers may ask at once for
+// a code to pay with points; counted in the database, under a per-phone lock, so no number of API processes
+// can flood a phone); a code is single use and void after `codeMaxAttempts` wrong tries.
 import type { Db } from '../db/database.ts';
 import { CODE_LIFETIMES, type ProjectSettings } from '../project/schemas.ts';
 import { validationError } from '../shared/errors.ts';
@@ -30,15 +31,18 @@ export interface IssueCodeRequest {
 
 const inWords = (seconds: number) => (seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`);
 
-/** Refuses with a ValidationError when one more code to this phone would break the project's limits. */
-async function assertSendingAllowed(db: Db, settings: ProjectSettings, phone: string, now: Date, location: string): Promise<void> {
-  const last = await repository.lastCodeToPhone(db, phone);
+const PURPOSE_WORDS: Record<CodePurpose, string> = { confirmation: 'a confirmation code', authorization: 'an authorization code' };
+
+/** Refuses with a ValidationError when one more code of the purpose to this phone would break the project's limits. */
+async function assertSendingAllowed(db: Db, settings: ProjectSettings, request: IssueCodeRequest): Promise<void> {
+  const { phone, purpose, now, location } = request;
+  const last = await repository.lastCodeToPhone(db, phone, purpose);
   if (last && settings.codeMinIntervalSeconds > 0) {
     const wait = Math.ceil((last.getTime() + settings.codeMinIntervalSeconds * 1000 - now.getTime()) / 1000);
     if (wait > 0)
       throw validationError({
         location,
-        message: `a code was sent to this phone moments ago; another one can be sent in ${inWords(wait)}`,
+        message: `${PURPOSE_WORDS[purpose]} was sent to this phone moments ago; another one can be sent in ${inWords(wait)}`,
       });
   }
   const lastHour = await repository.codesSentToPhoneSince(db, phone, new Date(now.getTime() - HOUR_MS));
@@ -54,7 +58,7 @@ async function assertSendingAllowed(db: Db, settings: ProjectSettings, phone: st
 /** A new code for the guest; earlier live codes of the same purpose stop working. Runs in the caller's transaction. */
 export async function issueCode(db: Db, settings: ProjectSettings, request: IssueCodeRequest): Promise<IssuedCode> {
   await repository.lockPhoneForCodes(db, request.phone);
-  await assertSendingAllowed(db, settings, request.phone, request.now, request.location);
+  await assertSendingAllowed(db, settings, request);
   await repository.replaceActiveCodes(db, request.customerId, request.purpose, request.now);
   const code = generateCode(request.length);
   const salt = newSalt();
