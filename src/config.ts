@@ -40,7 +40,17 @@ const envSchema = z.object({
   REGULARS_SMS_TEXT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   REGULARS_SMS_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
   REGULARS_WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
-  REGULARS_TIMEZONE: z.string().min(1).default('Europe/Moscow'),
+  REGULARS_TIMEZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone, e.g. Europe/Moscow')
+    .optional(),
   REGULARS_TRUST_PROXY: flag.default(false),
   REGULARS_CLOCK: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2027-01-11T00:05:00Z' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -81,7 +91,8 @@ export interface Config {
   readonly smsTextRetentionDays: number;
   readonly smsRetentionDays: number;
   readonly workerPollMs: number;
-  readonly timeZone: string;
+  /** the time zone the preset gives the project at the first start (then the project's settings.timeZone rules); null: the preset's */
+  readonly timeZone: string | null;
   /** behind a reverse proxy that terminates https and sets X-Forwarded-Proto */
   readonly trustProxy: boolean;
   /** where the server's clock starts (it runs on from there); null: the real time. For tests and demos. */
@@ -126,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smsTextRetentionDays: e.REGULARS_SMS_TEXT_RETENTION_DAYS,
     smsRetentionDays: e.REGULARS_SMS_RETENTION_DAYS,
     workerPollMs: e.REGULARS_WORKER_POLL_MS,
-    timeZone: e.REGULARS_TIMEZONE,
+    timeZone: e.REGULARS_TIMEZONE ?? null,
     trustProxy: e.REGULARS_TRUST_PROXY,
     clockStart: e.REGULARS_CLOCK ? new Date(e.REGULARS_CLOCK) : null,
     logLevel: e.LOG_LEVEL,

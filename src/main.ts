@@ -41,7 +41,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     await migrateToLatest(database.db);
     const init = await initProject(database.db, {
       preset: 'iiko',
-      presetOptions: { phoneConfirmation: config.phoneConfirmation },
+      presetOptions: { phoneConfirmation: config.phoneConfirmation, timeZone: config.timeZone },
       secretKey: config.secretKey,
       adminToken: config.adminToken,
     });
@@ -53,6 +53,10 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     for (const change of await sealStoredSecrets(database.db, projectSecrets)) logger.warn({ change }, 'project upgraded');
     if (await recordUnrecordedVersion(database.db)) logger.info('the project history begins with the version this installation runs');
     const project = await ProjectStore.open(database.db, projectSecrets);
+    const projectZone = project.current.settings.timeZone;
+    // the variable only seeds the first start: a project changed since then keeps its own zone, said once at each start
+    if (config.timeZone && config.timeZone !== projectZone)
+      logger.warn({ REGULARS_TIMEZONE: config.timeZone, timeZone: projectZone }, "REGULARS_TIMEZONE is used at the first start only: the project's settings.timeZone rules, change it there");
     const app: AppContext = {
       config,
       db: database.db,

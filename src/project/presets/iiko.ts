@@ -4,6 +4,8 @@ import type { ProjectInput, OperationType } from '../schemas.ts';
 
 export interface IikoPresetOptions {
   phoneConfirmation: boolean;
+  /** the venue's IANA time zone (REGULARS_TIMEZONE); Moscow when not given */
+  timeZone?: string | null;
 }
 
 const IIKO = 'iiko';
@@ -37,7 +39,7 @@ const RANKS: Array<{ segment: string; rank: string; name: string; atLeast?: numb
 export function iikoPreset(options: IikoPresetOptions): ProjectInput {
   return {
     version: 1,
-    settings: { timeZone: 'Europe/Moscow', codeMaxAttempts: 5, codeMinIntervalSeconds: 30, codesPerPhonePerHour: 5, segmentRecalculationTime: '03:00' },
+    settings: { timeZone: options.timeZone ?? 'Europe/Moscow', codeMaxAttempts: 5, codeMinIntervalSeconds: 30, codesPerPhonePerHour: 5, segmentRecalculationTime: '03:00' },
     integrationPoints: [{ systemName: IIKO, name: 'Касса iiko', preset: 'Other', phoneConfirmation: options.phoneConfirmation }],
     orderLineStatuses: [
       { externalId: 'iikoCheckedOut', name: 'Оформлен', category: 'CheckedOut' },
