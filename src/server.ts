@@ -7,6 +7,7 @@ import { registerAdminApi } from './admin/auth.ts';
 import { registerConsole } from './admin/console.ts';
 import { consoleRoutes } from './admin/console.routes.ts';
 import { dashboardRoutes } from './admin/dashboard.routes.ts';
+import { campaignsRoutes } from './campaigns/campaigns.routes.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import { customersRoutes } from './customers/customers.routes.ts';
 import { isDatabaseReachable, withDatabaseTimeLimit } from './db/database.ts';
@@ -18,6 +19,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { loyaltyRoutes } from './loyalty/loyalty.routes.ts';
 import { registerDeliveryReportRoutes } from './messaging/delivery-reports.routes.ts';
+import { registerIncomingSmsRoutes } from './messaging/incoming-sms.routes.ts';
 import { messagesRoutes } from './messaging/messages.routes.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 import { projectRoutes } from './project/project.routes.ts';
@@ -43,6 +45,7 @@ const ADMIN_ROUTES: readonly AdminRoutes<AppContext>[] = [
   operationLogRoutes,
   projectRoutes,
   jobsRoutes,
+  campaignsRoutes,
 ];
 
 /** A readiness probe is answered well within the usual probe timeouts even when the database does not answer. */
@@ -93,6 +96,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
   await registerProtocolRoutes(server, app);
 
   registerDeliveryReportRoutes(server, app);
+  registerIncomingSmsRoutes(server, app);
   registerConsole(server, app);
   await registerAdminApi(server, app, ADMIN_ROUTES);
   return server;

@@ -70,7 +70,7 @@ const historyEntry = z.object({
   wasSubscribed: z.boolean().nullable().describe('null: the guest had given no answer before'),
   isSubscribed: z.boolean(),
   at: z.string(),
-  source: z.enum(['operation', 'admin']),
+  source: z.enum(['operation', 'admin', 'reply']).describe('reply: the guest answered an SMS with STOP; actor is then the SMS connection, reason the word'),
   integrationPoint: z.string().nullable(),
   operation: z.string().nullable(),
   actor: z.string().nullable(),
@@ -85,8 +85,8 @@ function historyView(entry: SubscriptionHistoryEntry) {
     source: source.kind,
     integrationPoint: source.kind === 'operation' ? source.integrationPoint : null,
     operation: source.kind === 'operation' ? source.operation : null,
-    actor: source.kind === 'admin' ? source.actor : null,
-    reason: source.kind === 'admin' ? source.reason : null,
+    actor: source.kind === 'admin' ? source.actor : source.kind === 'reply' ? source.connection : null,
+    reason: source.kind === 'admin' ? source.reason : source.kind === 'reply' ? source.text : null,
   };
 }
 

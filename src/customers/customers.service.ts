@@ -33,6 +33,7 @@ export function mailingRecipient(customer: CustomerRow): MailingRecipient {
     email: customer.email,
     mobilePhone: customer.mobile_phone,
     birthDate: customer.birth_date,
+    customFields: customer.custom_fields ?? {},
   };
 }
 

@@ -63,8 +63,9 @@ export async function recordChange(
       source: source.kind,
       integration_point: source.kind === 'operation' ? source.integrationPoint : null,
       operation: source.kind === 'operation' ? source.operation : null,
-      actor: source.kind === 'admin' ? source.actor : null,
-      reason: source.kind === 'admin' ? source.reason : null,
+      // a reply keeps its SMS connection as the actor and the guest's word as the reason
+      actor: source.kind === 'admin' ? source.actor : source.kind === 'reply' ? source.connection : null,
+      reason: source.kind === 'admin' ? source.reason : source.kind === 'reply' ? source.text : null,
       at,
     })
     .execute();
@@ -96,9 +97,9 @@ function sourceOf(
   kind: SubscriptionChangeSource,
   row: { integration_point: string | null; operation: string | null; actor: string | null; reason: string | null },
 ): SubscriptionSource {
-  return kind === 'admin'
-    ? { kind, actor: row.actor ?? '', reason: row.reason ?? '' }
-    : { kind, integrationPoint: row.integration_point ?? '', operation: row.operation ?? '' };
+  if (kind === 'admin') return { kind, actor: row.actor ?? '', reason: row.reason ?? '' };
+  if (kind === 'reply') return { kind, connection: row.actor ?? '', text: row.reason ?? '' };
+  return { kind, integrationPoint: row.integration_point ?? '', operation: row.operation ?? '' };
 }
 
 export async function isSubscribed(db: Db, customerId: number, key: SubscriptionKey): Promise<boolean> {

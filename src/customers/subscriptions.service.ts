@@ -73,6 +73,33 @@ export async function changeConsent(
   return { status: made.length > 0 ? 'Changed' : 'NotChanged', subscriptions: await repository.subscriptionsOf(db, customer.id) };
 }
 
+/**
+ * A guest replied STOP (СТОП) to an SMS: every guest with that number stops getting marketing SMS, recorded with the
+ * connection the reply came through and the word as written; "customer changed" fires for each. Returns how many
+ * guests it unsubscribed (a number nobody has, or one already unsubscribed, changes nothing).
+ */
+export async function optOutByReply(db: Db, reply: { phone: string; connection: string; text: string; now: Date }): Promise<number> {
+  let unsubscribed = 0;
+  for (const found of await customers.findByPhone(db, reply.phone)) {
+    const customer = await customers.getCustomerForUpdate(db, found.id);
+    if (!customer) continue;
+    const source: SubscriptionSource = { kind: 'reply', connection: reply.connection, text: reply.text.trim() };
+    const made = await changeSubscriptions(db, customer.id, [{ pointOfContact: 'Sms', brand: null, topic: null, isSubscribed: false }], source, reply.now);
+    if (made.length === 0) continue;
+    unsubscribed += 1;
+    await customers.updateCustomer(db, customer.id, { updated_at: reply.now });
+    await emitEvent(db, {
+      type: 'customerChanged',
+      customerId: customer.id,
+      operation: null,
+      integrationPoint: null,
+      at: reply.now.toISOString(),
+      data: { fields: changedSubscriptionFields(made), reply: reply.connection },
+    });
+  }
+  return unsubscribed;
+}
+
 /** Narrows a question to a brand and/or a topic; without them it is about the channel's own consent. */
 export interface ConsentScope {
   brand?: string | null;

@@ -21,8 +21,14 @@ export interface Subscription extends SubscriptionChange {
   changedAt: Date;
 }
 
-/** Where a change of consent came from: a protocol call, or a person in the console with the reason they gave. */
-export type SubscriptionSource = { kind: 'operation'; integrationPoint: string; operation: string } | { kind: 'admin'; actor: string; reason: string };
+/**
+ * Where a change of consent came from: a protocol call, a person in the console with the reason they gave, or the
+ * guest's own reply (STOP) to an SMS, with the connection it came through and the word as the guest wrote it.
+ */
+export type SubscriptionSource =
+  | { kind: 'operation'; integrationPoint: string; operation: string }
+  | { kind: 'admin'; actor: string; reason: string }
+  | { kind: 'reply'; connection: string; text: string };
 
 export interface SubscriptionHistoryEntry extends SubscriptionKey {
   id: number;
@@ -35,6 +41,13 @@ export interface SubscriptionHistoryEntry extends SubscriptionKey {
 
 export const MAX_BRAND_OR_TOPIC = 100;
 export const MIN_REASON = 3;
+
+/** The words of a reply that withdraws SMS consent, in any case, with spaces around them. */
+const OPT_OUT_WORDS = new Set(['STOP', 'СТОП']);
+
+export function isOptOutReply(text: string): boolean {
+  return OPT_OUT_WORDS.has(text.trim().toUpperCase());
+}
 
 /** The channel a name means, in any case (`SMS`, `sms`, `MobilePush` too). */
 export function pointOfContactNamed(name: unknown): PointOfContact | undefined {

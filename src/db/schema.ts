@@ -127,7 +127,7 @@ export interface CustomersTable {
   updated_at: Timestamp;
 }
 
-export type SubscriptionChangeSource = 'operation' | 'admin';
+export type SubscriptionChangeSource = 'operation' | 'admin' | 'reply';
 
 /** A guest's consent on one channel, optionally narrowed to a brand and a topic ('' when not). */
 export interface CustomerSubscriptionsTable {
@@ -273,6 +273,51 @@ export interface MessagesTable {
   sent_at: Timestamp | null;
   delivered_at: Timestamp | null;
   failed_at: Timestamp | null;
+  updated_at: Timestamp;
+  /** marketing: only with consent, within the project's hours, under the cap, at the connection's rate (decision 0020) */
+  kind: Generated<MessageKind>;
+}
+
+export type MessageKind = 'transactional' | 'marketing';
+
+export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'finished' | 'cancelled';
+
+/** A campaign as it was written: its audience, the SMS parts of its text and the cost (src/campaigns). */
+export interface CampaignEstimate {
+  audience: { total: number; recipients: number; skipped: { noConsent: number; invalidPhone: number; frequencyCap: number } };
+  sms: { encoding: 'GSM-7' | 'UCS-2'; minParts: number; maxParts: number; sampled: number };
+  cost: { pricePerPart: number; estimate: number } | null;
+}
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  name: string;
+  /** the template, in the mailing language */
+  text: string;
+  connection: string;
+  segments: ColumnType<string[], string[], string[]>;
+  exclude_segments: ColumnType<string[], string[], string[]>;
+  status: CampaignStatus;
+  send_at: Timestamp | null;
+  estimate: Json<CampaignEstimate>;
+  created_by: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  resolved_through: number | null;
+  resolved_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+}
+
+export type CampaignRecipientStatus = 'pending' | 'messaged' | 'skipped';
+
+export interface CampaignRecipientsTable {
+  campaign_id: number;
+  customer_id: number;
+  status: CampaignRecipientStatus;
+  skip_reason: string | null;
+  message_id: string | null;
   updated_at: Timestamp;
 }
 
@@ -464,6 +509,8 @@ export interface Database {
   customer_subscription_changes: CustomerSubscriptionChangesTable;
   server_secrets: ServerSecretsTable;
   messages: MessagesTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
   scenario_runs: ScenarioRunsTable;
   customer_segments: CustomerSegmentsTable;
   segment_recalculations: SegmentRecalculationsTable;

@@ -1,6 +1,6 @@
 // The job catalogue (every outbox topic with its handler) and every periodic task, from all modules. A module
 // declares its topic (payload schema, retry policy) beside the code that queues it and adds one line here.
-import type { PeriodicTask } from './types.ts';
+import type { PeriodicTask, WorkerLoop } from './types.ts';
 import { handle, JobCatalogue } from './catalogue.ts';
 import { idempotencyRetention, operationLogRetention } from '../protocol/mindbox/retention.ts';
 import { sessionRetention } from '../admin/sessions.retention.ts';
@@ -16,6 +16,7 @@ import { webhookJob, webhookTopic } from '../scenarios/webhook.ts';
 import { segmentRecalculationTask } from '../segments/segments.jobs.ts';
 import { pointsExpiryTask } from '../loyalty/loyalty.jobs.ts';
 import { eventTopic } from './outbox.ts';
+import { marketingLoop } from '../campaigns/campaigns.jobs.ts';
 
 export const jobCatalogue = new JobCatalogue([
   handle(eventTopic, eventJob),
@@ -36,3 +37,6 @@ export const periodicTasks: PeriodicTask[] = [
   sessionRetention,
   failedAttemptsRetention,
 ];
+
+/** Loops every worker process runs beside its worker loop. */
+export const workerLoops: WorkerLoop[] = [marketingLoop];

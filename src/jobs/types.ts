@@ -20,6 +20,15 @@ export interface ClaimedJobContext {
   stopping: AbortSignal;
 }
 
+/**
+ * Work that runs on its own beside the worker loop in each worker process, for as long as it runs: what waits in
+ * between (a send rate, the hours) must not hold the outbox jobs (the marketing sender, decision 0020).
+ */
+export interface WorkerLoop {
+  name: string;
+  start(app: AppContext): { stop(): Promise<void> };
+}
+
 /** Work that runs every `everyMs` in each worker process (expiry, retention, recalculation). */
 export interface PeriodicTask {
   name: string;

@@ -7,7 +7,7 @@ import { isDatabaseUnavailable } from '../db/errors.ts';
 import { processNextAsyncOperation } from '../protocol/mindbox/async-worker.ts';
 import type { JobCatalogue } from './catalogue.ts';
 import { claimJobs, completeJobs, failJob, pendingJobsOutside, releaseJobs } from './outbox.ts';
-import { jobCatalogue, periodicTasks } from './registry.ts';
+import { jobCatalogue, periodicTasks, workerLoops } from './registry.ts';
 import { afterFailure, isLastAttempt } from './retry-policy.ts';
 import { failureOf } from './types.ts';
 
@@ -139,11 +139,12 @@ export function startWorker(app: AppContext, catalogue: JobCatalogue = jobCatalo
     }
   };
   const running = loop();
+  const loops = workerLoops.map((workerLoop) => workerLoop.start(app));
   return {
     stop: async () => {
       stopping.abort();
       wake?.();
-      await running;
+      await Promise.all([running, ...loops.map((started) => started.stop())]);
     },
   };
 }

@@ -13,8 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { sameSecret } from '../project/secrets.ts';
-import { addressCounter, addressGroup, checkThenCount, credentialCounter } from '../shared/failed-attempts.ts';
+import { authenticatedGatewayCall, gatewayBody } from './gateway-calls.ts';
 import * as repository from './messages.repository.ts';
 
 export const REPORT_GRACE_MS = 1000;
@@ -40,28 +39,9 @@ const reportSchema = z.object({
 
 export function registerDeliveryReportRoutes(server: FastifyInstance, app: AppContext): void {
   server.post<{ Params: { connection: string } }>('/api/sms/:connection/status', async (request, reply) => {
-    const name = request.params.connection;
-    const connection = app.project.current.smsConnection(name);
-    if (!connection) return reply.status(404).send({ error: `no SMS connection "${name}"` });
-    const project = app.project.current;
-    if (!/^https?:/.test(project.smsConnectionUrl(name, app.config.smsUrl)) || connection.statusSecret === undefined) {
-      return reply.status(404).send({ error: `SMS connection "${name}" takes no delivery reports: that needs an http(s) gateway and a statusSecret in its definition` });
-    }
-    const secret = secretIn(request.headers.authorization);
-    if (secret === null) {
-      return reply
-        .status(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: "a delivery report carries the connection's secret: Authorization: Bearer SECRET (or Basic with the secret as the password)" });
-    }
-    const statusSecret = connection.statusSecret;
-    const counters = [addressCounter(request.ip), credentialCounter(`delivery-report:${name}@${addressGroup(request.ip)}`)];
-    const accepted = await checkThenCount(app.db, counters, app.now(), async () =>
-      sameSecret(secret, project.secret(statusSecret, `smsConnections/${name}/statusSecret`)) ? true : null,
-    );
-    if (!accepted) return reply.status(403).send({ error: `wrong secret for SMS connection "${name}"` });
-
-    const body = parseBody(request.headers['content-type'], typeof request.body === 'string' ? request.body : '');
+    const name = await authenticatedGatewayCall(app, request, reply, 'delivery report');
+    if (name === null) return reply;
+    const body = gatewayBody(request, '{"messageId", "status", "error"}');
     if (!body.ok) return badRequest(reply, 'body', body.message);
     const parsed = reportSchema.safeParse(body.value);
     if (!parsed.success) {
@@ -82,29 +62,4 @@ export function registerDeliveryReportRoutes(server: FastifyInstance, app: AppCo
 
 function badRequest(reply: FastifyReply, field: string, message: string) {
   return reply.status(400).send({ error: `invalid delivery report: ${field} ${message}`, field });
-}
-
-/** The secret of `Bearer SECRET`, or the password of `Basic base64(user:SECRET)`; null when there is none. */
-function secretIn(authorization: string | undefined): string | null {
-  const [scheme, value] = (authorization ?? '').trim().split(/\s+/, 2);
-  if (!value) return null;
-  if (scheme.toLowerCase() === 'bearer') return value;
-  if (scheme.toLowerCase() !== 'basic') return null;
-  const decoded = Buffer.from(value, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : null;
-}
-
-function parseBody(contentType: string | undefined, raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  if ((contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    return { ok: true, value: Object.fromEntries(new URLSearchParams(raw)) };
-  }
-  if (raw.trim() === '') return { ok: false, message: 'is empty: send JSON {"messageId", "status", "error"} or the same as a form' };
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, message: 'must be a JSON object' };
-    return { ok: true, value };
-  } catch {
-    return { ok: false, message: 'is not JSON (or a form with content-type application/x-www-form-urlencoded)' };
-  }
 }

@@ -3,19 +3,25 @@
 // row is the whole delivery: it is stored as sent at once. A one-time code is never readable from the row
 // once the message has left (decision 0101): the text kept for the SMS log is rendered with the codes
 // masked, and the text with the codes waits, encrypted, only until it is sent or has failed.
+// A marketing message (a campaign's, or a non-transactional scenario's) goes only to a guest who agreed to SMS and
+// has had fewer than the project's cap of them in 7 days; it is sent by the marketing sender (marketing-sender.ts)
+// within the project's hours and at the connection's rate, not by an `sms.send` job (decision 0020).
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import type { MessageStatus } from '../db/schema.ts';
+import { isSubscribed } from '../customers/subscriptions.service.ts';
+import type { MessageKind, MessageStatus } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import { jobTopic } from '../jobs/topic.ts';
 import { customerBalances } from '../loyalty/balances.ts';
+import type { ProjectDefinition } from '../project/schemas.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { maskPhone } from '../shared/mask-phone.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
 import { wallClockDate } from '../shared/time-zone.ts';
 import * as repository from './messages.repository.ts';
-import { compileTemplate, RECIPIENT_PARAMETERS, renderTemplate, type CompiledTemplate } from './template/index.ts';
+import { compileTemplate, recipientParameters, renderTemplate, type CompiledTemplate } from './template/index.ts';
 
 export interface SmsSendJob {
   messageId: string;
@@ -46,10 +52,20 @@ export interface MailingRecipient {
   mobilePhone: string | null;
   /** 'YYYY-MM-DD' */
   birthDate: string | null;
+  /** the customer custom fields by system name (`Recipient.CustomFields.Rank`) */
+  customFields: Record<string, unknown>;
 }
 
-export interface MailingRequest {
-  mailing: string;
+/** What a message says and where it goes: a project mailing's template, or a campaign's own text. */
+export interface SmsText {
+  template: string;
+  /** the mailing's system name; null for a campaign's text */
+  mailing: string | null;
+  connection: string;
+}
+
+export interface SmsRequest {
+  text: SmsText;
   recipient: MailingRecipient;
   /** the number to send to; the recipient's mobile phone when absent */
   to?: string | null;
@@ -57,19 +73,36 @@ export interface MailingRequest {
   parameters?: Record<string, string>;
   /** when sending becomes pointless; with a code, the code's expiry (the template's `Recipient.CodeExpiresAt`) */
   validUntil?: Date;
-  /** what caused it, for the operator: `scenario:PhoneConfirmationSms`, `operation:Offline.EditCustomer` */
+  /** what caused it, for the operator: `scenario:PhoneConfirmationSms`, `operation:Offline.EditCustomer`, `campaign:42` */
   source: string;
   now: Date;
+  /** marketing: only with the guest's consent and under the frequency cap, sent within the project's hours; transactional by default */
+  kind?: MessageKind;
 }
 
-export type MailingOutcome = { status: 'queued' | 'sent'; messageId: string } | { status: 'skipped'; reason: string };
+export interface MailingRequest extends Omit<SmsRequest, 'text'> {
+  mailing: string;
+}
 
-const compiled = new Map<string, CompiledTemplate>();
-function compiledTemplate(source: string): CompiledTemplate {
-  let template = compiled.get(source);
+/** Why a marketing message is not written: the guest did not agree, has no number an SMS reaches, or has had enough this week. */
+export type MarketingRefusal = 'noConsent' | 'invalidPhone' | 'frequencyCap';
+
+export type MailingOutcome =
+  | { status: 'queued' | 'sent'; messageId: string }
+  | { status: 'skipped'; reason: string; refusal?: MarketingRefusal };
+
+/** Compiled templates by source; the customer fields a template may name come from the project, so a new project compiles anew. */
+const compiled = new WeakMap<ProjectSnapshot, Map<string, CompiledTemplate>>();
+function compiledTemplate(source: string, project: ProjectSnapshot): CompiledTemplate {
+  let ofProject = compiled.get(project);
+  if (!ofProject) {
+    ofProject = new Map();
+    compiled.set(project, ofProject);
+  }
+  let template = ofProject.get(source);
   if (!template) {
-    template = compileTemplate(source, { parameters: RECIPIENT_PARAMETERS });
-    compiled.set(source, template);
+    template = compileTemplate(source, { parameters: recipientParameters(project.customFields('Customer')) });
+    ofProject.set(source, template);
   }
   return template;
 }
@@ -77,14 +110,55 @@ function compiledTemplate(source: string): CompiledTemplate {
 /** Recipient parameters a template uses that only a code-issuing event can give. */
 const CODE_PARAMETERS = ['AuthentificationCode', 'MobilePhoneConfirmationCode'];
 
+const DAY_MS = 86_400_000;
+/** A number an SMS can reach, in the stored form (the international number's digits). */
+export const SMS_PHONE = /^[1-9]\d{9,14}$/;
+
+const REFUSAL_TEXT: Record<MarketingRefusal, string> = {
+  noConsent: 'the guest has not agreed to marketing SMS',
+  invalidPhone: 'the guest has no mobile phone an SMS can reach',
+  frequencyCap: 'the guest has had as many marketing SMS in 7 days as the project allows',
+};
+
+/**
+ * Holds the guests' marketing sends until the caller's transaction ends, so that two campaigns (or a campaign and
+ * a scenario) cannot both see a guest under the cap and both write. Taken in id order, several at once.
+ */
+export async function lockGuestsForMarketing(db: Db, customerIds: readonly number[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':marketing:' || id))
+    from unnest(${sql.val([...customerIds].sort((a, b) => a - b))}::bigint[]) as id order by id`.execute(db);
+}
+
+/** Why a marketing SMS may not be written to these guests now, by guest (those missing may get one); the caller holds their locks. */
+export async function marketingRefusals(
+  db: Db,
+  settings: Pick<ProjectDefinition['settings'], 'marketingSmsPer7Days'>,
+  guests: readonly { id: number; mobilePhone: string | null }[],
+  now: Date,
+): Promise<Map<number, MarketingRefusal>> {
+  const refusals = new Map<number, MarketingRefusal>();
+  const sent = await repository.marketingMessagesSince(
+    db,
+    guests.map((guest) => guest.id),
+    new Date(now.getTime() - 7 * DAY_MS),
+  );
+  for (const guest of guests) {
+    if (!(await isSubscribed(db, guest.id, 'Sms'))) refusals.set(guest.id, 'noConsent');
+    else if (!guest.mobilePhone || !SMS_PHONE.test(guest.mobilePhone)) refusals.set(guest.id, 'invalidPhone');
+    else if ((sent.get(guest.id) ?? 0) >= settings.marketingSmsPer7Days) refusals.set(guest.id, 'frequencyCap');
+  }
+  return refusals;
+}
+
 /** The code a message carries expires when the message stops being worth sending. */
-function codeExpiry(request: MailingRequest): Date | null {
+function codeExpiry(request: SmsRequest): Date | null {
   const carriesCode = CODE_PARAMETERS.some((name) => request.parameters?.[name]);
   return carriesCode && request.validUntil ? request.validUntil : null;
 }
 
 /** What a template needs that this message cannot give: a code, or the expiry of one. */
-function missingCodeParameters(template: string, request: MailingRequest): string[] {
+function missingEventParameters(template: string, request: SmsRequest): string[] {
   const given = (name: string) => (name === 'CodeExpiresAt' ? codeExpiry(request) !== null : Boolean(request.parameters?.[name]));
   return [...CODE_PARAMETERS, 'CodeExpiresAt'].filter((name) => template.includes(`Recipient.${name}`) && !given(name));
 }
@@ -102,9 +176,10 @@ function maskedParameters(parameters: Record<string, string> | undefined): Recor
   return parameters && Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, '•'.repeat(value.length)]));
 }
 
-async function recipientContext(db: Db, project: ProjectSnapshot, request: MailingRequest): Promise<Record<string, unknown>> {
-  const names = project.definition.balanceTypes.map((type) => type.systemName);
-  const balances = await customerBalances(db, project, request.recipient.id, names, request.now);
+async function recipientContext(db: Db, project: ProjectSnapshot, request: SmsRequest): Promise<Record<string, unknown>> {
+  // balances cost a query per balance type: only for a template that prints one
+  const names = request.text.template.includes('GetBonusPointsAccount') ? project.definition.balanceTypes.map((type) => type.systemName) : [];
+  const balances = names.length > 0 ? await customerBalances(db, project, request.recipient.id, names, request.now) : [];
   const accounts = new Map(balances.map((balance) => [balance.systemName, { Available: balance.available, Blocked: balance.blocked, Total: balance.total }]));
   const { recipient } = request;
   const expiry = codeExpiry(request);
@@ -118,6 +193,7 @@ async function recipientContext(db: Db, project: ProjectSnapshot, request: Maili
       // dates are wall-clock values (template/dates.ts): a birthday has no time, an expiry is local to the project
       BirthDate: recipient.birthDate ? new Date(`${recipient.birthDate}T00:00:00Z`) : null,
       CodeExpiresAt: expiry && wallClockDate(expiry, project.settings.timeZone),
+      CustomFields: recipient.customFields,
       ...request.parameters,
       GetBonusPointsAccount: (systemName: string) => accounts.get(systemName) ?? null,
     },
@@ -126,14 +202,37 @@ async function recipientContext(db: Db, project: ProjectSnapshot, request: Maili
 
 /** Renders and stores one SMS of a mailing, in the caller's transaction. */
 export async function queueMailing(db: Db, deps: MailingDeps, request: MailingRequest): Promise<MailingOutcome> {
+  const { mailing: name, ...rest } = request;
+  const mailing = deps.project.mailing(name);
+  if (!mailing) return { status: 'skipped', reason: `mailing "${name}" is not defined` };
+  return queueSms(db, deps, { ...rest, text: { template: mailing.template, mailing: mailing.systemName, connection: mailing.connection } });
+}
+
+/** The text a guest would get (no code), stored nowhere: what a campaign's estimate counts the parts of. */
+export async function renderSms(db: Db, project: ProjectSnapshot, text: SmsText, recipient: MailingRecipient, now: Date): Promise<string> {
+  const context = await recipientContext(db, project, { text, recipient, source: 'estimate', now });
+  return renderTemplate(compiledTemplate(text.template, project), context).trim();
+}
+
+/**
+ * Renders and stores one SMS, in the caller's transaction. A marketing one is refused (skipped, with the
+ * refusal) for a guest who did not agree, has no reachable number or reached the cap; it waits for the marketing
+ * sender rather than an `sms.send` job.
+ */
+export async function queueSms(db: Db, deps: MailingDeps, request: SmsRequest): Promise<MailingOutcome> {
   const { project, defaultSmsUrl, secrets } = deps;
-  const mailing = project.mailing(request.mailing);
-  if (!mailing) return { status: 'skipped', reason: `mailing "${request.mailing}" is not defined` };
+  const { text: sms } = request;
+  const kind = request.kind ?? 'transactional';
   const phone = request.to ?? request.recipient.mobilePhone;
+  if (kind === 'marketing') {
+    await lockGuestsForMarketing(db, [request.recipient.id]);
+    const refusal = (await marketingRefusals(db, project.settings, [{ id: request.recipient.id, mobilePhone: phone }], request.now)).get(request.recipient.id);
+    if (refusal) return { status: 'skipped', reason: REFUSAL_TEXT[refusal], refusal };
+  }
   if (!phone) return { status: 'skipped', reason: 'the guest has no mobile phone' };
-  const missing = missingCodeParameters(mailing.template, request);
+  const missing = missingEventParameters(sms.template, request);
   if (missing.length) return { status: 'skipped', reason: `the template needs ${missing.join(', ')}, which this event does not carry` };
-  const template = compiledTemplate(mailing.template);
+  const template = compiledTemplate(sms.template, project);
   const context = await recipientContext(db, project, request);
   const text = renderTemplate(template, context).trim();
   if (text === '') return { status: 'skipped', reason: 'the template rendered an empty text' };
@@ -141,7 +240,7 @@ export async function queueMailing(db: Db, deps: MailingDeps, request: MailingRe
   const shownText = request.parameters
     ? renderTemplate(template, { Recipient: { ...recipient, ...maskedParameters(request.parameters) } }).trim()
     : text;
-  const storedOnly = project.smsConnectionUrl(mailing.connection, defaultSmsUrl).startsWith('outbox:');
+  const storedOnly = project.smsConnectionUrl(sms.connection, defaultSmsUrl).startsWith('outbox:');
   const id = randomUUID();
   await repository.insertMessage(db, {
     id,
@@ -149,14 +248,15 @@ export async function queueMailing(db: Db, deps: MailingDeps, request: MailingRe
     phone,
     shownTextEncrypted: secrets.seal(shownText),
     outgoingTextEncrypted: storedOnly ? null : secrets.seal(text),
-    mailing: mailing.systemName,
-    connection: mailing.connection,
+    mailing: sms.mailing,
+    connection: sms.connection,
     source: request.source,
     status: storedOnly ? 'sent' : 'queued',
+    kind,
     now: request.now,
     validUntil: request.validUntil ?? new Date(request.now.getTime() + DEFAULT_VALIDITY_MS),
   });
-  if (!storedOnly) await enqueueJob(db, smsSendTopic, { messageId: id, mailing: mailing.systemName });
+  if (!storedOnly && kind === 'transactional') await enqueueJob(db, smsSendTopic, { messageId: id, mailing: sms.mailing });
   return { status: storedOnly ? 'sent' : 'queued', messageId: id };
 }
 
@@ -242,3 +342,7 @@ function listedMessage(secrets: SecretBox, row: repository.MessageRow, showPhone
 }
 
 export const messagesPerDay = repository.messagesPerDay;
+/** A source's (`campaign:42`) marketing messages by status. */
+export const marketingMessagesBySource = repository.marketingMessagesBySource;
+/** A source's queued marketing messages fail, unsent: what caused them was stopped. */
+export const failQueuedMarketing = repository.failQueuedMarketing;

@@ -1,7 +1,7 @@
 // SQL of stored SMS messages.
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { MessagesTable, MessageStatus } from '../db/schema.ts';
+import type { MessageKind, MessagesTable, MessageStatus } from '../db/schema.ts';
 
 export type MessageRow = Selectable<MessagesTable>;
 
@@ -17,6 +17,7 @@ export async function insertMessage(
     connection: string;
     source: string | null;
     status: 'queued' | 'sent';
+    kind: MessageKind;
     now: Date;
     validUntil: Date;
   },
@@ -33,6 +34,7 @@ export async function insertMessage(
       connection: message.connection,
       source: message.source,
       status: message.status,
+      kind: message.kind,
       created_at: message.now,
       updated_at: message.now,
       valid_until: message.validUntil,
@@ -54,6 +56,103 @@ export async function claimForSending(db: Db, id: string, now: Date, leaseUntil:
     .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('sending_until', '<', now)])]))
     .returningAll()
     .executeTakeFirst();
+}
+
+/** The connection of the oldest queued marketing message (not of a connection in `except`, whose gateway is paused). */
+export async function nextMarketingConnection(db: Db, except: readonly string[]): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select('connection')
+    .where('kind', '=', 'marketing')
+    .where('status', '=', 'queued')
+    .$if(except.length > 0, (query) => query.where('connection', 'not in', except))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.connection;
+}
+
+/** Takes the connection's oldest queued marketing message for sending, marking it `sending` until `leaseUntil`; undefined when none waits. */
+export async function claimNextMarketingMessage(db: Db, connection: string, now: Date, leaseUntil: Date): Promise<MessageRow | undefined> {
+  const next = db
+    .selectFrom('messages')
+    .select('id')
+    .where('kind', '=', 'marketing')
+    .where('status', '=', 'queued')
+    .where('connection', '=', connection)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1)
+    .forUpdate()
+    .skipLocked();
+  return db
+    .updateTable('messages')
+    .set((eb) => ({ status: 'sending' as const, sending_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+    .where('id', '=', next)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Marketing messages whose sender stopped while sending them (its lease ran out): they fail rather than go again,
+ * since the gateway may have taken them, and a guest gets a marketing text at most once. How many.
+ */
+export async function failInterruptedMarketing(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({
+      status: 'failed',
+      failed_at: now,
+      sending_until: null,
+      outgoing_text_encrypted: null,
+      updated_at: now,
+      last_error: 'the sender stopped while sending it: the gateway may have taken it, so it is not sent again',
+    })
+    .where('kind', '=', 'marketing')
+    .where('status', '=', 'sending')
+    .where('sending_until', '<', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** How many marketing messages each guest was sent (or is about to be) since `since`: failed ones reached no one. */
+export async function marketingMessagesSince(db: Db, customerIds: readonly number[], since: Date): Promise<Map<number, number>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .select(['customer_id', (eb) => eb.fn.countAll<string>().as('messages')])
+    .where('kind', '=', 'marketing')
+    .where('customer_id', 'in', customerIds)
+    .where('created_at', '>', since)
+    .where('status', '<>', 'failed')
+    .groupBy('customer_id')
+    .execute();
+  return new Map(rows.map((row) => [row.customer_id!, Number(row.messages)]));
+}
+
+/** The marketing messages of one source (`campaign:42`) by status. */
+export async function marketingMessagesBySource(db: Db, source: string): Promise<Partial<Record<MessageStatus, number>>> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('messages')])
+    .where('kind', '=', 'marketing')
+    .where('source', '=', source)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.messages)]));
+}
+
+/** Queued marketing messages of one source fail, not sent: what caused them was stopped. How many. */
+export async function failQueuedMarketing(db: Db, source: string, reason: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: 'failed', failed_at: now, outgoing_text_encrypted: null, last_error: reason, updated_at: now })
+    .where('kind', '=', 'marketing')
+    .where('source', '=', source)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function markSent(db: Db, id: string, providerMessageId: string | null, now: Date): Promise<void> {

@@ -14,7 +14,7 @@ import { retryWhileUnavailable } from '../db/database.ts';
 import { RetryJobLaterError, type JobHandler } from '../jobs/types.ts';
 import type { SmsSendJob } from './mailings.service.ts';
 import * as repository from './messages.repository.ts';
-import { smsProviderFor } from './sms-connections.ts';
+import { sendRateFor, smsProviderFor } from './sms-connections.ts';
 
 /** Longer than a provider's send timeout (10 s), shorter than the outbox job lease (5 min). */
 export const SENDING_LEASE_MS = 2 * 60_000;
@@ -39,6 +39,8 @@ export const sendSmsJob: JobHandler<SmsSendJob> = async (app, { messageId: id },
   }
   const connection = app.project.current.smsConnection(message.connection);
   const provider = smsProviderFor(app, message.connection);
+  // transactional: it goes now, and counts against the connection's rate so that campaigns make room
+  sendRateFor(app, message.connection).takeTransactional();
   const outcome = await provider.send({ id, to: message.phone, text: app.secrets.open(message.outgoing_text_encrypted), sender: connection?.sender });
   const done = app.now();
   // The gateway has answered: what it said is recorded even if the database went away meanwhile, trying until the

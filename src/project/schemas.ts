@@ -77,6 +77,10 @@ export const smsConnectionSchema = z
     messageIdPath: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a dot-separated path of keys and indexes, e.g. result.0.id').max(200).optional(),
     /** http(s) only: the secret the gateway's delivery reports carry; without it the connection takes no reports */
     statusSecret: secretField(z.string().min(16, 'a delivery-report secret has at least 16 characters')).optional(),
+    /** messages per second the gateway takes; campaigns keep to it and leave room for codes (decision 0020); 10 when absent */
+    ratePerSecond: z.number().positive('a rate is above 0').max(10_000).optional(),
+    /** what one SMS part costs, for a campaign's estimate (in the currency the gateway bills) */
+    pricePerPart: z.number().min(0).max(1_000_000).optional(),
     statusSecretHash: z
       .never({ error: 'statusSecretHash is no longer accepted (an unsalted hash of a weak secret can be reversed): give statusSecret, the secret itself or ${env:NAME}; it is stored encrypted' })
       .optional(),
@@ -198,6 +202,8 @@ export const SCENARIO_EVENTS = [
 ] as const;
 export type ScenarioEvent = (typeof SCENARIO_EVENTS)[number];
 
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, e.g. 10:00');
+
 export const scenarioConditionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('inSegment'), segment: systemName }).strict(),
   z.object({ type: z.literal('notInSegment'), segment: systemName }).strict(),
@@ -280,6 +286,12 @@ export const projectSettingsSchema = z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, e.g. 03:00')
       .default('03:00'),
+    /** marketing SMS go out from this local time … (outside the window they wait: quiet hours) */
+    marketingSmsFrom: timeOfDay.default('09:00'),
+    /** … until this one */
+    marketingSmsTo: timeOfDay.default('21:00'),
+    /** at most this many marketing SMS per guest in any 7 days (the frequency cap) */
+    marketingSmsPer7Days: z.number().int().min(1).max(100).default(2),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 // Validates a whole project file: shape first (zod), then every reference between entities and every
 // mailing template. Returns all problems at once, each with its path in the file.
-import { compileTemplate, RECIPIENT_PARAMETERS, TemplateError } from '../messaging/template/index.ts';
+import { compileTemplate, recipientParameters, TemplateError } from '../messaging/template/index.ts';
 import { ENTITY_KINDS, ENTITY_KIND_NAMES, projectSchema, type CustomFieldDefinition, type ProjectDefinition } from './schemas.ts';
 
 export interface ProjectProblem {
@@ -101,10 +101,11 @@ function checkReferences(project: ProjectDefinition): ProjectProblem[] {
       expect(externalSystems, settings.externalSystem, `/operations/${i}/settings/externalSystem`, 'external system');
   });
 
+  const templateParameters = recipientParameters(project.customFields.filter((field) => field.entity === 'Customer'));
   project.mailings.forEach((mailing, i) => {
     expect(connections, mailing.connection, `/mailings/${i}/connection`, 'SMS connection');
     try {
-      compileTemplate(mailing.template, { parameters: RECIPIENT_PARAMETERS });
+      compileTemplate(mailing.template, { parameters: templateParameters });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       problem(`/mailings/${i}/template`, error.message);

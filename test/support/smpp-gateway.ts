@@ -1,7 +1,8 @@
 // A real SMPP 3.4 server on loopback (the `smpp` package) standing in for an operator's SMS centre:
 // it accepts a transceiver bind, records every submit_sm with its decoded text, answers with a message
 // id and, unless told otherwise, sends a delivery receipt right after. It can be stopped and started
-// again on the same port to play a gateway outage.
+// again on the same port to play a gateway outage, and a phone can reply to the sender (a deliver_sm that is no
+// receipt, as an SMS centre forwards a guest's STOP).
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { SmppLibrary, SmppPdu, SmppServer, SmppSession } from '../../src/messaging/providers/smpp.ts';
@@ -23,6 +24,8 @@ export interface SmppGateway {
   receipts: boolean;
   /** resolves with the next SMS received (or one already received and not yet taken) */
   nextSms(timeoutMs?: number): Promise<ReceivedSms>;
+  /** a phone's reply to the sender's number, delivered to the bound client; resolves when the client answered it */
+  reply(from: string, text: string): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -39,11 +42,14 @@ export async function startSmppGateway(credentials = { systemId: 'user', passwor
     if (wake) wake(sms);
     else untaken.push(sms);
   };
+  const bound = new Set<SmppSession>();
   const onSession = (session: SmppSession) => {
     session.on('error', () => {});
+    session.on('close', () => bound.delete(session));
     session.on('bind_transceiver', (pdu: SmppPdu) => {
       const ok = pdu.system_id === credentials.systemId && pdu.password === credentials.password;
       session.send(pdu.response(ok ? {} : { command_status: smpp.errors.ESME_RBINDFAIL }));
+      if (ok) bound.add(session);
     });
     session.on('enquire_link', (pdu: SmppPdu) => session.send(pdu.response()));
     session.on('unbind', (pdu: SmppPdu) => {
@@ -91,6 +97,14 @@ export async function startSmppGateway(credentials = { systemId: 'user', passwor
           resolve(sms);
         });
       });
+    },
+    reply(from, text) {
+      const [session] = bound;
+      if (!session) return Promise.reject(new Error('no client is bound to the SMPP gateway'));
+      const gsm = smpp.encodings.ASCII.match(text);
+      return new Promise((resolve) =>
+        session.deliver_sm({ source_addr: from, destination_addr: 'Regulars', esm_class: 0, data_coding: gsm ? 0 : 8, short_message: { message: text } }, () => resolve()),
+      );
     },
     async start() {
       server = smpp.createServer(onSession);

@@ -22,6 +22,7 @@ import * as customerSubscriptions from './20261205_1350_customer_subscriptions.t
 import * as sessionCredentials from './20261205_1427_session_credentials.ts';
 import * as offlineReceivedAndReturnedPayments from './20261205_1435_offline_received_and_returned_payments.ts';
 import * as projectVersions from './20261205_1447_project_versions.ts';
+import * as campaigns from './20261205_1600_campaigns.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '20261205_1427_session_credentials': sessionCredentials,
   '20261205_1435_offline_received_and_returned_payments': offlineReceivedAndReturnedPayments,
   '20261205_1447_project_versions': projectVersions,
+  '20261205_1600_campaigns': campaigns,
 };

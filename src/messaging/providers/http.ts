@@ -2,7 +2,8 @@
 // for good (except 408 and 429, which are about timing), 5xx, network errors and timeouts are retried.
 // Credentials in the URL (`https://user:pass@host/path`) are sent as Basic authorization. The gateway's
 // message id is read from its JSON answer (`options.messageIdPath`, else `id` or `messageId`); its delivery
-// reports come back through the webhook of `../delivery-reports.routes.ts`, not through this provider.
+// reports and the guests' replies come back through the routes of `../delivery-reports.routes.ts` and
+// `../incoming-sms.routes.ts`, not through this provider.
 
 import {
   DEFAULT_TIMEOUT_MS,
@@ -16,6 +17,8 @@ import {
 } from './types.ts';
 
 const BODY_EXCERPT_LENGTH = 200;
+/** Errors that leave before a byte of the request is sent: the gateway cannot have the message. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export function createHttpProvider(url: URL, options: ProviderOptions = {}): SmsProvider {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -52,7 +55,9 @@ export function createHttpProvider(url: URL, options: ProviderOptions = {}): Sms
     } catch (error) {
       const reason = controller.signal.aborted ? errorText(controller.signal.reason) : errorText(error);
       logger.warn({ messageId: sms.id, err: reason }, 'SMS gateway unreachable');
-      return { kind: 'retry', error: `SMS gateway unreachable: ${reason}` };
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      const maybeSent = controller.signal.aborted || !(typeof code === 'string' && NOT_SENT_CODES.has(code));
+      return { kind: 'retry', error: `SMS gateway unreachable: ${reason}`, ...(maybeSent ? { maybeSent } : {}) };
     } finally {
       clearTimeout(timer);
       inFlight.delete(controller);
@@ -63,6 +68,7 @@ export function createHttpProvider(url: URL, options: ProviderOptions = {}): Sms
     kind: 'http',
     send,
     onDeliveryReceipt: (listener) => listeners.add(listener),
+    onIncomingSms() {},
     async close() {
       closed = true;
       for (const controller of inFlight) controller.abort(new Error('SMS provider closed'));

@@ -5,7 +5,7 @@ import { createOutboxProvider } from './outbox.ts';
 import { createSmppProvider } from './smpp.ts';
 import type { ProviderOptions, SmsProvider } from './types.ts';
 
-export type { DeliveryReceipt, OutgoingSms, ProviderLogger, ProviderOptions, SendOutcome, SmsProvider } from './types.ts';
+export type { DeliveryReceipt, IncomingSms, OutgoingSms, ProviderLogger, ProviderOptions, SendOutcome, SmsProvider } from './types.ts';
 export { createHttpProvider } from './http.ts';
 export { createOutboxProvider } from './outbox.ts';
 export { createSmppProvider, splitSms, type SmppOptions } from './smpp.ts';

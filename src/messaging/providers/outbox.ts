@@ -10,6 +10,7 @@ export function createOutboxProvider(): SmsProvider {
       return { kind: 'accepted', providerMessageId: null };
     },
     onDeliveryReceipt() {},
+    onIncomingSms() {},
     async close() {},
   };
 }

@@ -151,6 +151,33 @@ test('delivery receipts reach the listeners and are answered', async () => {
   }
 });
 
+test("a guest's reply (a deliver_sm that is no receipt) reaches the incoming listeners, in GSM or UCS-2, and is answered", async () => {
+  const gateway = await startGateway();
+  const provider = providerFor(gateway);
+  const replies: { from: string; text: string }[] = [];
+  const receipts: DeliveryReceipt[] = [];
+  provider.onIncomingSms((sms) => replies.push(sms));
+  provider.onDeliveryReceipt((receipt) => receipts.push(receipt));
+  try {
+    await provider.send(CONFIRMATION);
+    const session = gateway.sessions[0];
+    const reply = (fields: Record<string, unknown>) =>
+      new Promise<SmppPdu>((resolve) => session.deliver_sm({ destination_addr: 'Regulars', esm_class: 0, ...fields }, resolve));
+    const answer = await reply({ source_addr: '79001234567', short_message: ' Stop ' });
+    assert.equal(answer.command_status, 0);
+    await reply({ source_addr: '+79007654321', data_coding: 8, short_message: { message: 'стоп' } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(replies, [
+      { from: '79001234567', text: ' Stop ' },
+      { from: '79007654321', text: 'стоп' },
+    ]);
+    assert.deepEqual(receipts, [], 'a reply is not a delivery receipt');
+  } finally {
+    await provider.close();
+    await gateway.stop();
+  }
+});
+
 test('a long text arrives in concatenated parts and reads back whole; its receipts count as one', async () => {
   const gateway = await startGateway();
   const provider = providerFor(gateway);
@@ -220,13 +247,13 @@ test('a later part refused as throttled is sent again in place, so the first par
   }
 });
 
-test('a gateway that takes a submit_sm and never answers gives retry after the timeout', async () => {
+test('a gateway that takes a submit_sm and never answers gives retry after the timeout, saying it may have the text', async () => {
   const gateway = await startGateway();
   const provider = providerFor(gateway, 300);
   try {
     gateway.answer = () => null;
     const started = Date.now();
-    assert.deepEqual(await provider.send(CONFIRMATION), { kind: 'retry', error: 'no submit_sm_resp within 300 ms' });
+    assert.deepEqual(await provider.send(CONFIRMATION), { kind: 'retry', error: 'no submit_sm_resp within 300 ms', maybeSent: true });
     assert.ok(Date.now() - started < 1000);
   } finally {
     await provider.close();

@@ -2,7 +2,8 @@
 // One bound session is kept open with enquire_link; when it drops, it is re-established with exponential
 // backoff and sends answer `retry` meanwhile. Texts go as GSM 03.38 (data_coding 0) when every character
 // fits, UCS-2 (data_coding 8) otherwise, split into UDH-concatenated parts when too long for one SMS.
-// Delivery receipts (deliver_sm) reach the listeners; for a split text, one receipt per message.
+// Delivery receipts (deliver_sm) reach the listeners; for a split text, one receipt per message. Any other
+// deliver_sm is a text a guest sent to the sender's number, handed to the incoming-SMS listeners.
 
 import { createRequire } from 'node:module';
 import { randomInt } from 'node:crypto';
@@ -13,6 +14,7 @@ import {
   ReceiptListeners,
   SILENT_LOGGER,
   type DeliveryReceipt,
+  type IncomingSms,
   type OutgoingSms,
   type ProviderLogger,
   type ProviderOptions,
@@ -206,7 +208,8 @@ type SessionState =
   | { readonly name: 'disconnected'; readonly reconnectAt: number; readonly reconnectTimer: NodeJS.Timeout }
   | { readonly name: 'closed' };
 
-type SubmitAnswer = { status: number; messageId: string } | { lost: string };
+/** `written`: the submit_sm had left when its answer failed to come, so the gateway may have taken it. */
+type SubmitAnswer = { status: number; messageId: string } | { lost: string; written: boolean };
 
 class SmppSessionMachine {
   private state: SessionState;
@@ -249,18 +252,18 @@ class SmppSessionMachine {
   /** One submit_sm and its answer; `lost` when the session is not bound, ends, or does not answer by the deadline. */
   submit(fields: Record<string, unknown>, deadline: number): Promise<SubmitAnswer> {
     return new Promise((resolve) => {
-      if (this.state.name !== 'bound') return resolve({ lost: `SMPP gateway not connected: ${this.lastError}` });
+      if (this.state.name !== 'bound') return resolve({ lost: `SMPP gateway not connected: ${this.lastError}`, written: false });
       const settle = (answer: SubmitAnswer) => {
         clearTimeout(timer);
         this.submitsInFlight.delete(settle);
         resolve(answer);
       };
-      const timer = setTimeout(() => settle({ lost: `no submit_sm_resp within ${this.settings.timeoutMs} ms` }), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(() => settle({ lost: `no submit_sm_resp within ${this.settings.timeoutMs} ms`, written: true }), Math.max(0, deadline - Date.now()));
       this.submitsInFlight.add(settle);
       const written = this.state.session.submit_sm(fields, (response) =>
         settle({ status: response.command_status, messageId: typeof response.message_id === 'string' ? response.message_id : '' }),
       );
-      if (!written) settle({ lost: 'SMPP connection is not writable' });
+      if (!written) settle({ lost: 'SMPP connection is not writable', written: false });
     });
   }
 
@@ -367,7 +370,7 @@ class SmppSessionMachine {
   }
 
   private failSubmitsInFlight(reason: string): void {
-    for (const settle of [...this.submitsInFlight]) settle({ lost: reason });
+    for (const settle of [...this.submitsInFlight]) settle({ lost: reason, written: true });
   }
 
   private nextTransition(deadline: number): Promise<void> {
@@ -440,12 +443,15 @@ export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProv
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const logger = options.logger ?? SILENT_LOGGER;
   const listeners = new ReceiptListeners(logger);
+  const incomingListeners: ((sms: IncomingSms) => void)[] = [];
   const splitTexts = new SplitTextReceipts();
   let concatenationReference = randomInt(256);
 
   function receiveDeliverSm(pdu: SmppPdu): void {
-    // Only delivery receipts are of interest; replies from phones are not taken.
-    if (((Number(pdu.esm_class) || 0) & ESM_CLASS_MESSAGE_TYPE) !== ESM_CLASS_DELIVERY_RECEIPT) return;
+    if (((Number(pdu.esm_class) || 0) & ESM_CLASS_MESSAGE_TYPE) !== ESM_CLASS_DELIVERY_RECEIPT) {
+      receiveIncoming(pdu);
+      return;
+    }
     const receipt = parseReceipt(pdu);
     if (!receipt) {
       logger.warn(gatewayFields(address), 'unreadable SMPP delivery receipt');
@@ -454,6 +460,19 @@ export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProv
     if (receipt === 'intermediate') return;
     const reported = splitTexts.receive(receipt);
     if (reported) listeners.emit(reported);
+  }
+
+  function receiveIncoming(pdu: SmppPdu): void {
+    const from = typeof pdu.source_addr === 'string' ? pdu.source_addr.replace(/^\+/, '') : '';
+    const text = messageText(pdu.short_message) || messageText(pdu.message_payload);
+    if (!from) return;
+    for (const listener of incomingListeners) {
+      try {
+        listener({ from, text });
+      } catch (error) {
+        logger.warn({ ...gatewayFields(address), err: errorText(error) }, 'incoming SMS listener failed');
+      }
+    }
   }
 
   const session = new SmppSessionMachine(
@@ -494,7 +513,7 @@ export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProv
         const answer = await session.submit({ ...common, short_message: payload }, deadline);
         if ('lost' in answer) {
           logger.warn({ messageId: sms.id, part: index + 1, parts: payloads.length, err: answer.lost }, 'SMS not submitted');
-          return { kind: 'retry', error: answer.lost };
+          return { kind: 'retry', error: answer.lost, ...(answer.written || index > 0 ? { maybeSent: true } : {}) };
         }
         if (answer.status === 0) {
           partIds.push(answer.messageId);
@@ -508,7 +527,7 @@ export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProv
         }
         const error = `SMPP submit_sm refused: ${statusName(answer.status)}`;
         logger.warn({ messageId: sms.id, part: index + 1, parts: payloads.length, status: statusName(answer.status) }, 'SMS refused by the gateway');
-        return retryAfterMs === undefined ? { kind: 'failed', error } : { kind: 'retry', error, retryAfterMs };
+        return retryAfterMs === undefined ? { kind: 'failed', error } : { kind: 'retry', error, retryAfterMs, ...(index > 0 ? { maybeSent: true } : {}) };
       }
     }
     if (partIds.length > 1) splitTexts.remember(partIds);
@@ -520,6 +539,7 @@ export function createSmppProvider(url: URL, options: SmppOptions = {}): SmsProv
     kind: 'smpp',
     send,
     onDeliveryReceipt: (listener) => listeners.add(listener),
+    onIncomingSms: (listener) => incomingListeners.push(listener),
     close: () => session.close(),
   };
 }

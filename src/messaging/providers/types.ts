@@ -13,8 +13,11 @@ export interface OutgoingSms {
 
 export type SendOutcome =
   | { kind: 'accepted'; providerMessageId: string | null }
-  /** Transient: gateway down, timeout, throttled. Try again later. */
-  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  /**
+   * Transient: gateway down, timeout, throttled. Try again later. `maybeSent`: the text (or a part of it) had left
+   * when the answer failed to come, so the gateway may have it: a marketing text is then not sent again (decision 0020).
+   */
+  | { kind: 'retry'; error: string; retryAfterMs?: number; maybeSent?: boolean }
   /** Permanent: rejected number, bad request. Trying again will not help. */
   | { kind: 'failed'; error: string };
 
@@ -24,10 +27,19 @@ export interface DeliveryReceipt {
   error?: string;
 }
 
+/** A text a guest sent to the sender's number (a reply), as the gateway delivered it. */
+export interface IncomingSms {
+  /** the guest's number, digits as the gateway gave them */
+  from: string;
+  text: string;
+}
+
 export interface SmsProvider {
   readonly kind: 'outbox' | 'http' | 'smpp';
   send(sms: OutgoingSms): Promise<SendOutcome>;
   onDeliveryReceipt(listener: (receipt: DeliveryReceipt) => void): void;
+  /** texts guests send back (SMPP deliver_sm that are not receipts); HTTP gateways post them to a route instead */
+  onIncomingSms(listener: (sms: IncomingSms) => void): void;
   close(): Promise<void>;
 }
 

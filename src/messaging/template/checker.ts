@@ -44,6 +44,33 @@ export const RECIPIENT_PARAMETERS: ParameterSchema = {
   },
 };
 
+/** A project's customer custom field, as a template reads it under `Recipient.CustomFields`. */
+export interface TemplateCustomField {
+  systemName: string;
+  type: 'String' | 'Integer' | 'Decimal' | 'Boolean' | 'Date' | 'DateTime' | 'Enum' | 'ExternalIdentifier';
+  multiValued: boolean;
+}
+
+const FIELD_TYPES: Record<TemplateCustomField['type'], ParameterType> = {
+  String: 'string',
+  Enum: 'string',
+  ExternalIdentifier: 'string',
+  Integer: 'number',
+  Decimal: 'number',
+  Boolean: 'boolean',
+  Date: 'date',
+  DateTime: 'date',
+};
+
+/** The recipient with the project's customer fields by system name: `${Recipient.CustomFields.Rank}` prints the level. */
+export function recipientParameters(customerFields: readonly TemplateCustomField[]): ParameterSchema {
+  const recipient = RECIPIENT_PARAMETERS.Recipient as { fields: ParameterSchema };
+  const customFields = Object.fromEntries(
+    customerFields.map((field): [string, ParameterType] => [field.systemName, field.multiValued ? { items: FIELD_TYPES[field.type] } : FIELD_TYPES[field.type]]),
+  );
+  return { Recipient: { fields: { ...recipient.fields, CustomFields: { fields: customFields } } } };
+}
+
 /** Parses and checks a template; throws a TemplateError at the first problem. */
 export function compileTemplate(source: string, options: { parameters: ParameterSchema }): CompiledTemplate {
   const fail = failureAt(source);

@@ -5,6 +5,6 @@
 //
 // lexer → parser → checker (with the standard functions) → renderer; dates.ts says what a date value is.
 
-export { compileTemplate, RECIPIENT_PARAMETERS, type ParameterSchema, type ParameterType } from './checker.ts';
+export { compileTemplate, RECIPIENT_PARAMETERS, recipientParameters, type ParameterSchema, type ParameterType, type TemplateCustomField } from './checker.ts';
 export { renderTemplate } from './renderer.ts';
 export { TemplateError, type CompiledTemplate } from './syntax.ts';
