@@ -1,6 +1,7 @@
 // Step "send a mailing": renders the mailing for the event's guest and stores the SMS for delivery. Codes
 // the event carries (sealed) fill the template and choose the number (a pending phone gets its own code). A
-// scenario that is not transactional sends marketing: only with the guest's consent, within the hours, under the cap.
+// scenario that is not transactional sends marketing (only with the guest's consent, within the hours, under the
+// cap), unless the SMS carries a code: a code goes regardless.
 import { openMailingSecrets } from '../../messaging/mailing-secrets.ts';
 import { mailingRecipient } from '../../customers/customers.service.ts';
 import { queueMailing } from '../../messaging/mailings.service.ts';
@@ -16,7 +17,7 @@ export const sendMailing: StepRunner<'sendMailing'> = async ({ db, project, secr
     parameters: carried?.parameters,
     validUntil: carried ? new Date(carried.validUntil) : undefined,
     source: `scenario:${scenario.systemName}`,
-    kind: scenario.transactional ? 'transactional' : 'marketing',
+    kind: scenario.transactional || carried ? 'transactional' : 'marketing',
     now,
   });
   if (outcome.status === 'skipped') return { status: 'skipped', detail: outcome.reason };
