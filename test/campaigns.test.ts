@@ -250,7 +250,7 @@ describe('a gateway outage in the middle of a campaign', () => {
       assert.equal(new Set(received).size, received.length, 'nobody got it twice');
       // a text in flight when the line dropped may have reached the gateway: it fails, and is not sent again
       const uncertain = await t.app.db.selectFrom('messages').select('phone').where('status', '=', 'failed').execute();
-      assert.ok(uncertain.length <= 1, `${uncertain.length} texts were in flight`);
+      assert.ok(uncertain.length <= 8, `${uncertain.length} texts were in flight: more than the sender's lanes`);
       assert.deepEqual([...received, ...uncertain.map((row) => row.phone)].sort(), [...new Set([...received, ...uncertain.map((row) => row.phone)])].sort());
       assert.equal(new Set([...received, ...uncertain.map((row) => row.phone)]).size, 30, 'every guest is accounted for');
       assert.equal(campaign.counts.sent + campaign.counts.failed, 30);

@@ -2,14 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SendRate } from './send-rate.ts';
 
-test('marketing messages go at the rate, within 5 %', async () => {
+test('marketing messages go at the rate: never faster, and keeping up with it', async () => {
   const rate = new SendRate(200);
   const started = performance.now();
   for (let sent = 0; sent < 401; sent += 1) await rate.takeMarketing();
   const seconds = (performance.now() - started) / 1000;
-  // the first goes at once, the 400 after it take two seconds (a timer that fires late costs nothing: the bucket
-  // holds a fiftieth of a second's worth more)
-  assert.ok(seconds > 1.9 && seconds < 2.1, `401 messages at 200/s took ${seconds.toFixed(3)} s`);
+  // the first goes at once, the 400 after it take two seconds: never faster (the gateway's limit); slower only by
+  // what a machine that starves the timers for longer than the bucket's slack (a fiftieth of a second) costs
+  assert.ok(seconds > 1.95, `401 messages at 200/s took ${seconds.toFixed(3)} s: faster than the rate`);
+  assert.ok(seconds < 2.5, `401 messages at 200/s took ${seconds.toFixed(3)} s`);
 });
 
 test('codes go at once, even while campaigns wait, and the campaign makes room for them', async () => {
@@ -40,5 +41,5 @@ test('a new rate applies to the next wait', async () => {
   rate.setRate(100);
   const started = performance.now();
   await rate.takeMarketing();
-  assert.ok(performance.now() - started < 100);
+  assert.ok(performance.now() - started < 500, 'a second at the old rate would have been the wait');
 });
