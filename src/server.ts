@@ -16,6 +16,7 @@ import type { AdminRoutes } from './http/admin-route.ts';
 import { capConnectionsPerAddress, continueAfterChecks, serverTimeouts } from './http/connections.ts';
 import { answerJsonError, clientErrorOf } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { registerGuestCardRoutes } from './guestcard/guestcard.routes.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { loyaltyRoutes } from './loyalty/loyalty.routes.ts';
 import { registerDeliveryReportRoutes } from './messaging/delivery-reports.routes.ts';
@@ -97,6 +98,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
 
   registerDeliveryReportRoutes(server, app);
   registerIncomingSmsRoutes(server, app);
+  registerGuestCardRoutes(server, app);
   registerConsole(server, app);
   await registerAdminApi(server, app, ADMIN_ROUTES);
   return server;

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { jsonBody } from '../http/admin-route.ts';
+import { overHttps } from '../http/https.ts';
 import { describeRoute } from '../http/openapi.ts';
 import { AppError } from '../shared/errors.ts';
 import { addressCounter, countThenCheck } from '../shared/failed-attempts.ts';
@@ -40,14 +41,6 @@ function refuseForeignSignIn(request: FastifyRequest): void {
 
 async function privateAnswer(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
   reply.headers(PRIVATE_ANSWER_HEADERS);
-}
-
-/** Whether the browser reached us over https: directly, or through a trusted proxy that says so. */
-function overHttps(request: FastifyRequest, trustProxy: boolean): boolean {
-  if (request.protocol === 'https') return true;
-  const forwarded = request.headers['x-forwarded-proto'];
-  // the first proxy (the one the browser reached) writes the leftmost value
-  return trustProxy && typeof forwarded === 'string' && forwarded.split(',')[0].trim().toLowerCase() === 'https';
 }
 
 function sessionCookie(request: FastifyRequest, trustProxy: boolean, value: string, maxAgeSeconds: number): string {

@@ -153,7 +153,7 @@ function operationSource(ctx: GuestContext): SubscriptionSource {
   return { kind: 'operation', integrationPoint: ctx.source.integrationPoint, operation: ctx.source.operation };
 }
 
-function eventSource(ctx: GuestContext) {
+function eventSource(ctx: Pick<GuestContext, 'source' | 'now'>) {
   return { operation: ctx.source.operation, integrationPoint: ctx.source.integrationPoint, at: ctx.now.toISOString() };
 }
 
@@ -416,6 +416,49 @@ export async function requestAuthorizationCode(db: Db, ctx: GuestContext, target
     data: { secrets: sealCode(ctx.secrets, 'AuthentificationCode', { code: issued, phone }) },
   });
   return { status: 'Found', customer: lookup.customer, codeIssued: true };
+}
+
+/**
+ * Issues an authorization code to the guest's phone and sends it through `mailing` (the card page's sign-in), in
+ * the caller's transaction. The limits of codes to a phone apply and refuse as for the till.
+ */
+export async function sendAuthorizationCodeSms(db: Db, ctx: GuestContext, customer: CustomerRow, code: CodePolicy, mailing: string): Promise<ConfirmationSms> {
+  const phone = customer.mobile_phone;
+  if (!phone) return { status: 'notSent', reason: 'the guest has no mobile phone' };
+  const issued = await issueCode(db, ctx.project.settings, {
+    customerId: customer.id,
+    purpose: 'authorization',
+    phone,
+    length: code.length,
+    lifetime: code.lifetime,
+    operation: ctx.source.operation,
+    now: ctx.now,
+    location: '/customer/mobilePhone',
+  });
+  const outcome = await queueMailing(db, { project: ctx.project, defaultSmsUrl: ctx.defaultSmsUrl, secrets: ctx.secrets }, {
+    mailing,
+    recipient: mailingRecipient(customer),
+    to: phone,
+    parameters: { AuthentificationCode: issued.code },
+    validUntil: issued.expiresAt,
+    source: `operation:${ctx.source.operation}`,
+    now: ctx.now,
+  });
+  return outcome.status === 'skipped' ? { status: 'notSent', reason: outcome.reason } : { status: 'queued' };
+}
+
+/**
+ * Gives the guest a discount card number, unless they have one or another guest holds this one (null: try
+ * another number). "customer changed" fires with `discountCard`.
+ */
+export async function assignDiscountCard(db: Db, ctx: Pick<GuestContext, 'source' | 'now'>, customerId: number, number: string): Promise<CustomerRow | null> {
+  const current = await repository.getCustomerForUpdate(db, customerId);
+  if (!current) return null;
+  if (current.discount_card) return current;
+  if ((await repository.findByDiscountCard(db, number)).length > 0) return null;
+  const customer = await repository.updateCustomer(db, customerId, { discount_card: number, updated_at: ctx.now });
+  await emitEvent(db, { type: 'customerChanged', customerId, ...eventSource(ctx), data: { fields: ['discountCard'] } });
+  return customer;
 }
 
 export type AuthorizationCheck = { status: 'NotFound' | 'Ambiguous' } | { status: 'Accepted'; customer: CustomerRow } | { status: 'Refused'; message: string };

@@ -100,6 +100,28 @@ export async function optOutByReply(db: Db, reply: { phone: string; connection: 
   return unsubscribed;
 }
 
+/** Where the guest's own changes on the card page come from in the history (decision 0023). */
+export const CARD_PAGE_SOURCE = { kind: 'operation', integrationPoint: 'card', operation: 'GuestCard.ChangeConsent' } as const satisfies SubscriptionSource;
+
+/** The guest switches a consent on their card page: recorded as the card page's; "customer changed" fires with the channel. */
+export async function changeOwnConsent(db: Db, request: { customerId: number; change: SubscriptionChange; now: Date }): Promise<Subscription[]> {
+  const customer = await customers.getCustomerForUpdate(db, request.customerId);
+  if (!customer) return [];
+  const made = await changeSubscriptions(db, customer.id, [request.change], CARD_PAGE_SOURCE, request.now);
+  if (made.length > 0) {
+    await customers.updateCustomer(db, customer.id, { updated_at: request.now });
+    await emitEvent(db, {
+      type: 'customerChanged',
+      customerId: customer.id,
+      operation: CARD_PAGE_SOURCE.operation,
+      integrationPoint: CARD_PAGE_SOURCE.integrationPoint,
+      at: request.now.toISOString(),
+      data: { fields: changedSubscriptionFields(made) },
+    });
+  }
+  return repository.subscriptionsOf(db, customer.id);
+}
+
 /** Narrows a question to a brand and/or a topic; without them it is about the channel's own consent. */
 export interface ConsentScope {
   brand?: string | null;

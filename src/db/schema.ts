@@ -368,6 +368,14 @@ export interface AdminUsersTable {
   session_generation: Generated<number>;
 }
 
+/** A guest's session of the card page (decision 0023): the SHA-256 of the cookie's id. */
+export interface GuestSessionsTable {
+  id_hash: string;
+  customer_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface AdminSessionsTable {
   id_hash: string;
   /** null: a session opened with the admin token */
@@ -498,6 +506,7 @@ export interface Database {
   admin_tokens: AdminTokensTable;
   admin_users: AdminUsersTable;
   admin_sessions: AdminSessionsTable;
+  guest_sessions: GuestSessionsTable;
   failed_attempts: FailedAttemptsTable;
   protocol_transactions: ProtocolTransactionsTable;
   async_operations: AsyncOperationsTable;

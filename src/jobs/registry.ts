@@ -4,6 +4,7 @@ import type { PeriodicTask, WorkerLoop } from './types.ts';
 import { handle, JobCatalogue } from './catalogue.ts';
 import { idempotencyRetention, operationLogRetention } from '../protocol/mindbox/retention.ts';
 import { sessionRetention } from '../admin/sessions.retention.ts';
+import { guestSessionRetention } from '../guestcard/retention.ts';
 import { failedAttemptsRetention } from '../shared/failed-attempts.retention.ts';
 import { codeRetention } from '../customers/retention.ts';
 import { messagesRetention } from '../messaging/retention.ts';
@@ -35,6 +36,7 @@ export const periodicTasks: PeriodicTask[] = [
   codeRetention,
   scenarioRunRetention,
   sessionRetention,
+  guestSessionRetention,
   failedAttemptsRetention,
 ];
 

@@ -263,6 +263,31 @@ export const scenarioSchema = z
   })
   .strict();
 
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #RRGGBB');
+
+/** The guest's card page and Wallet passes (decision 0023); a project without it gets these defaults. */
+export const guestCardSettingsSchema = z
+  .object({
+    /** the card's name on the page and the pass: the venue's or the programme's */
+    title: z.string().trim().min(1).max(40).default('Карта гостя'),
+    /** the SMS mailing that takes the sign-in code (its template gets `${Recipient.AuthentificationCode}`) */
+    codeMailing: z.string().min(1).default('AuthorizationCodeSms'),
+    /** the balance shown; none: the project's first balance type */
+    balanceType: z.string().min(1).optional(),
+    /** the guest's custom field that holds the level (a scenario writes it on entering a level's segment) */
+    levelField: z.string().min(1).default('Rank'),
+    /** card numbers given on the first sign-in: this prefix, random digits and a Luhn check digit */
+    cardNumberPrefix: z.string().regex(/^\d{0,8}$/, 'must be up to 8 digits').default('29'),
+    cardNumberLength: z.number().int().min(8).max(19).default(13),
+    backgroundColor: colour.default('#1f2430'),
+    foregroundColor: colour.default('#ffffff'),
+    labelColor: colour.default('#e0b84c'),
+  })
+  .strict()
+  .refine((card) => card.cardNumberPrefix.length + 6 <= card.cardNumberLength, { message: 'a card number has at least 5 random digits after the prefix', path: ['cardNumberLength'] });
+
+export type GuestCardSettings = z.output<typeof guestCardSettingsSchema>;
+
 export const projectSettingsSchema = z
   .object({
     timeZone: z
@@ -292,6 +317,7 @@ export const projectSettingsSchema = z
     marketingSmsTo: timeOfDay.default('21:00'),
     /** at most this many marketing SMS per guest in any 7 days (the frequency cap) */
     marketingSmsPer7Days: z.number().int().min(1).max(100).default(2),
+    guestCard: guestCardSettingsSchema.optional(),
   })
   .strict();
 

@@ -102,6 +102,13 @@ function checkReferences(project: ProjectDefinition): ProjectProblem[] {
   });
 
   const templateParameters = recipientParameters(project.customFields.filter((field) => field.entity === 'Customer'));
+  const card = project.settings.guestCard;
+  if (card) {
+    expect(mailings, card.codeMailing, '/settings/guestCard/codeMailing', 'mailing');
+    expect(balanceTypes, card.balanceType, '/settings/guestCard/balanceType', 'balance type');
+    expect(customerFields, card.levelField, '/settings/guestCard/levelField', 'customer field');
+  }
+
   project.mailings.forEach((mailing, i) => {
     expect(connections, mailing.connection, `/mailings/${i}/connection`, 'SMS connection');
     try {

@@ -50,6 +50,14 @@ export function addressGroup(ip: string): string {
   return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
+/**
+ * Requests that cost something (an SMS) from one address, all counted: twenty, then a wait of a minute that doubles
+ * up to 15 minutes; an hour without one starts again.
+ */
+export function addressRequestCounter(ip: string, what: string): Counter {
+  return { key: `requests:${what}:${addressGroup(ip)}`, rule: { freeFailures: 20, firstDelayMs: 60_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 3_600_000 }, clearedBySuccess: false };
+}
+
 function tooManyFailures(until: Date, now: Date): AppError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   return new AppError('rate_limited', `too many failed attempts; try again in ${seconds} s`, { retryAfterSeconds: seconds });
@@ -66,6 +74,11 @@ async function countOnAllOrRefuse(db: Db, counters: Counter[], now: Date): Promi
     }
     counted.push(counter);
   }
+}
+
+/** Counts a request on every counter; throws `rate_limited` with the wait while one of them backs off. */
+export async function countRequest(db: Db, counters: Counter[], now: Date): Promise<void> {
+  await countOnAllOrRefuse(db, counters, now);
 }
 
 /**

@@ -23,6 +23,7 @@ import * as sessionCredentials from './20261205_1427_session_credentials.ts';
 import * as offlineReceivedAndReturnedPayments from './20261205_1435_offline_received_and_returned_payments.ts';
 import * as projectVersions from './20261205_1447_project_versions.ts';
 import * as campaigns from './20261205_1600_campaigns.ts';
+import * as guestSessions from './20261205_1620_guest_sessions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '20261205_1435_offline_received_and_returned_payments': offlineReceivedAndReturnedPayments,
   '20261205_1447_project_versions': projectVersions,
   '20261205_1600_campaigns': campaigns,
+  '20261205_1620_guest_sessions': guestSessions,
 };
