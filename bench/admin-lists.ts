@@ -75,6 +75,7 @@ try {
     config: loadConfig({ LOG_LEVEL: 'silent' }),
     db,
     databaseKind: 'postgres',
+    databaseConnections: () => handle.connections(),
     project: await ProjectStore.open(db, new SecretValues(secrets, {})),
     logger: pino({ level: 'silent' }),
     secrets,

@@ -51,6 +51,7 @@ const envSchema = z.object({
       }
     }, 'must be an IANA time zone, e.g. Europe/Moscow')
     .optional(),
+  REGULARS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   REGULARS_TRUST_PROXY: flag.default(false),
   REGULARS_CLOCK: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2027-01-11T00:05:00Z' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -93,6 +94,8 @@ export interface Config {
   readonly workerPollMs: number;
   /** the time zone the preset gives the project at the first start (then the project's settings.timeZone rules); null: the preset's */
   readonly timeZone: string | null;
+  /** the bearer token of GET /metrics; null: no /metrics (it answers 404) */
+  readonly metricsToken: string | null;
   /** behind a reverse proxy that terminates https and sets X-Forwarded-Proto */
   readonly trustProxy: boolean;
   /** where the server's clock starts (it runs on from there); null: the real time. For tests and demos. */
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smsRetentionDays: e.REGULARS_SMS_RETENTION_DAYS,
     workerPollMs: e.REGULARS_WORKER_POLL_MS,
     timeZone: e.REGULARS_TIMEZONE ?? null,
+    metricsToken: e.REGULARS_METRICS_TOKEN ?? null,
     trustProxy: e.REGULARS_TRUST_PROXY,
     clockStart: e.REGULARS_CLOCK ? new Date(e.REGULARS_CLOCK) : null,
     logLevel: e.LOG_LEVEL,

@@ -61,6 +61,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       config,
       db: database.db,
       databaseKind: database.kind,
+      databaseConnections: () => database.connections(),
       project,
       logger,
       secrets,

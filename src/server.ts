@@ -15,6 +15,7 @@ import { unavailableErrorOf } from './db/errors.ts';
 import type { AdminRoutes } from './http/admin-route.ts';
 import { capConnectionsPerAddress, continueAfterChecks, serverTimeouts } from './http/connections.ts';
 import { answerJsonError, clientErrorOf } from './http/errors.ts';
+import { registerMetricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerGuestCardRoutes } from './guestcard/guestcard.routes.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
@@ -30,6 +31,7 @@ import { operationLogRoutes } from './protocol/mindbox/operation-log.routes.ts';
 import { registerProtocolRoutes } from './protocol/mindbox/protocol.routes.ts';
 import { scenariosRoutes } from './scenarios/scenarios.routes.ts';
 import { segmentsRoutes } from './segments/segments.routes.ts';
+import { createServerMetrics } from './server-metrics.ts';
 import { addressGroup } from './shared/failed-attempts.ts';
 
 /** Every module's /api/admin routes: a module adds its `AdminRoutes` here, and nothing else imports this list. */
@@ -85,16 +87,23 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
 
   server.setNotFoundHandler((request, reply) => reply.status(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
+  // probes come every few seconds: they are logged at warn and above only
+  const probe = { logLevel: 'warn' } as const;
+
   // liveness: the process runs (a restart would not bring the database back)
-  server.get('/health', async () => ({ status: 'ok', database: app.databaseKind }));
+  server.get('/health', probe, async () => ({ status: 'ok', database: app.databaseKind }));
 
   // readiness: the database answers, so calls can be served
-  server.get('/health/ready', async (_request, reply) => {
+  server.get('/health/ready', probe, async (_request, reply) => {
     const reachable = await withDatabaseTimeLimit(READINESS_TIME_LIMIT_MS, () => isDatabaseReachable(app.db));
     return reply.status(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'database unreachable', database: app.databaseKind });
   });
 
-  await registerProtocolRoutes(server, app);
+  // no token, no metrics: /metrics answers 404 as any path the server does not serve (decision 0022)
+  const metrics = app.config.metricsToken ? createServerMetrics(app) : null;
+  if (metrics) registerMetricsRoute(server, { registry: metrics.registry, token: app.config.metricsToken!, addressOf: addressGroup, now: () => app.now().getTime() });
+
+  await registerProtocolRoutes(server, app, metrics?.calls ?? null);
 
   registerDeliveryReportRoutes(server, app);
   registerIncomingSmsRoutes(server, app);

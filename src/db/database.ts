@@ -18,9 +18,21 @@ import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
 
+/** The connections to the database as this process uses them now. */
+export interface ConnectionUse {
+  /** the most it opens: the pool's size, or PGlite's one connection */
+  max: number;
+  inUse: number;
+  /** open and idle (PostgreSQL's pool) */
+  idle: number;
+  /** callers waiting for a connection */
+  waiting: number;
+}
+
 export interface DatabaseHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
+  connections(): ConnectionUse;
   /** the embedded engine, when that is what runs (for snapshots) */
   pglite?: PGlite;
   close(): Promise<void>;
@@ -93,7 +105,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       }
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, reachability) }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const connections = () => ({ max: pool.options.max, inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, kind: 'postgres', connections, close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
@@ -102,8 +115,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  const dialect = new PGliteDialect(pglite);
+  const db = new Kysely<Database>({ dialect });
+  return { db, kind: 'pglite', pglite, connections: () => ({ max: 1, idle: 1 - dialect.connectionUse.inUse, ...dialect.connectionUse }), close: () => db.destroy() };
 }
 
 /**

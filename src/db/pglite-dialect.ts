@@ -17,6 +17,11 @@ class ConnectionGate {
   private queue: Array<() => void> = [];
   private busy = false;
 
+  /** whether the connection is handed out, and how many wait for it (the metrics' database gauges) */
+  get use(): { inUse: number; waiting: number } {
+    return { inUse: this.busy ? 1 : 0, waiting: this.queue.length };
+  }
+
   async enter(): Promise<void> {
     if (!this.busy) {
       this.busy = true;
@@ -50,10 +55,12 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  private readonly gate = new ConnectionGate();
   private readonly connection: PGliteConnection;
 
-  constructor(private readonly pg: PGlite) {
+  constructor(
+    private readonly pg: PGlite,
+    private readonly gate: ConnectionGate,
+  ) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -88,14 +95,21 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
+  private readonly gate = new ConnectionGate();
+
   constructor(private readonly pg: PGlite) {}
+
+  /** the one connection: 1 in use while a query or transaction has it, and the callers queued behind it */
+  get connectionUse(): { inUse: number; waiting: number } {
+    return this.gate.use;
+  }
 
   createAdapter() {
     return new PostgresAdapter();
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.gate);
   }
 
   createQueryCompiler() {

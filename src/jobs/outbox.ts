@@ -166,3 +166,22 @@ export async function retryParkedJobs(db: Db, which: { id: number } | 'all'): Pr
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+export interface QueueState {
+  topic: string;
+  state: 'pending' | 'parked';
+  jobs: number;
+  /** pending only: seconds the longest-waiting due job has waited since it became due; 0 when none is due */
+  oldestDueSeconds: number;
+}
+
+/** The queue as the metrics show it: jobs waiting or parked per topic (each read by its own partial index). */
+export async function outboxQueue(db: Db): Promise<QueueState[]> {
+  const { rows } = await sql<QueueState>`
+    select topic, 'pending' as state, count(*)::int as jobs,
+           coalesce(extract(epoch from now() - min(available_at) filter (where available_at <= now())), 0)::float8 as "oldestDueSeconds"
+      from outbox where status = 'pending' group by topic
+    union all
+    select topic, 'parked', count(*)::int, 0 from outbox where status = 'parked' group by topic`.execute(db);
+  return rows;
+}

@@ -290,3 +290,20 @@ export async function deleteMessagesBefore(db: Db, cutoff: Date, limit: number):
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** SMS created since `since`, per status; and how long the oldest still waiting to leave (queued, sending) has waited. */
+export async function smsStates(db: Db, since: Date, now: Date): Promise<{ recent: { status: MessageStatus; count: number }[]; oldestWaitingSeconds: number }> {
+  const recent = await db
+    .selectFrom('messages')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+    .where('created_at', '>', since)
+    .groupBy('status')
+    .execute();
+  const { rows } = await sql<{ oldest: Date | null }>`
+    select least((select min(created_at) from messages where status = 'queued'), (select min(created_at) from messages where status = 'sending')) as oldest`.execute(db);
+  const oldest = rows[0]?.oldest;
+  return {
+    recent: recent.map((row) => ({ status: row.status, count: Number(row.count) })),
+    oldestWaitingSeconds: oldest ? Math.max(0, (now.getTime() - new Date(oldest).getTime()) / 1000) : 0,
+  };
+}

@@ -85,6 +85,7 @@ async function buildTestApp(database: TestDatabase, sms: SmsInbox | null, option
     config,
     db: database.db,
     databaseKind: database.kind,
+    databaseConnections: () => database.connections(),
     project: await ProjectStore.open(database.db, new SecretValues(secrets, config.environment)),
     logger: pino({ level: 'silent' }),
     secrets,

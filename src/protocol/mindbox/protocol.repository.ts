@@ -250,3 +250,14 @@ export async function deleteFinishedAsyncOperationsBefore(db: Db, cutoff: Date, 
 export async function getOperationLogEntry(db: Db, id: number) {
   return db.selectFrom('operation_log').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** The async calls waiting or parked, and how long the longest-waiting due one has waited (the metrics). */
+export async function asyncCallQueue(db: Db): Promise<{ state: 'pending' | 'parked'; calls: number; oldestDueSeconds: number }[]> {
+  const { rows } = await sql<{ state: 'pending' | 'parked'; calls: number; oldestDueSeconds: number }>`
+    select 'pending' as state, count(*)::int as calls,
+           coalesce(extract(epoch from now() - min(available_at) filter (where available_at <= now())), 0)::float8 as "oldestDueSeconds"
+      from async_operations where status = 'pending'
+    union all
+    select 'parked', count(*)::int, 0 from async_operations where status = 'parked'`.execute(db);
+  return rows;
+}

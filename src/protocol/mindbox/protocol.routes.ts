@@ -18,6 +18,7 @@ import { addressGroup } from '../../shared/failed-attempts.ts';
 import { admitOperation, authenticate, queryText, type AdmittedCall, type CallHeaders } from './admission.ts';
 import { answerFormatOf, encodeAnswer, formatOf, type BodyFormat } from './codec.ts';
 import { errorEnvelope } from './envelope.ts';
+import type { ProtocolCallMetrics } from './call-metrics.ts';
 import { bodyLimitSettingOf, FAILED_AUTHENTICATION } from './limits.ts';
 import { DATABASE_TIME_OF_A_CALL_MS, handleProtocolCall, logCall } from './pipeline.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -30,6 +31,8 @@ interface CallState {
   admitted: AdmittedCall | null;
   /** a shut-out address's refusals are not logged one by one: a flood of them must cost nothing */
   logged: boolean;
+  /** the answer's envelope status, for the metrics */
+  status: string | null;
 }
 
 /** The log keeps at most this much of a refused call's integration point and operation: it is the caller's text. */
@@ -53,13 +56,13 @@ function encoded(request: FastifyRequest, body: Record<string, unknown>, format:
   }
 }
 
-export async function registerProtocolRoutes(server: FastifyInstance, app: AppContext): Promise<void> {
+export async function registerProtocolRoutes(server: FastifyInstance, app: AppContext, metrics: ProtocolCallMetrics | null): Promise<void> {
   const rateLimiter = new RateLimiter();
   const failedAuthentications = new FailureThrottle(FAILED_AUTHENTICATION);
   const calls = new WeakMap<FastifyRequest, CallState>();
 
   async function admit(request: ProtocolRequest, reply: FastifyReply): Promise<void> {
-    const state: CallState = { at: app.now(), started: performance.now(), admitted: null, logged: true };
+    const state: CallState = { at: app.now(), started: performance.now(), admitted: null, logged: true, status: null };
     calls.set(request, state);
     const mode = request.params.mode;
     if (mode !== 'sync' && mode !== 'async') {
@@ -116,6 +119,7 @@ export async function registerProtocolRoutes(server: FastifyInstance, app: AppCo
       requestId: request.id,
     });
     if (answer.retryAfterSeconds) reply.header('retry-after', String(answer.retryAfterSeconds));
+    calls.get(request)!.status = String(answer.body.status);
     const { contentType, payload } = encoded(request, answer.body, answer.format);
     return reply.status(answer.httpStatus).type(contentType).send(payload);
   }
@@ -126,6 +130,7 @@ export async function registerProtocolRoutes(server: FastifyInstance, app: AppCo
     const refusal = isAppError(error) ? error : (unavailableErrorOf(error) ?? clientErrorOf(error, request));
     if (!refusal) request.log.error({ err: error }, 'request failed');
     const envelope = errorEnvelope(refusal ?? error);
+    if (state) state.status = String(envelope.body.status);
     // the rest of a body not read is not wanted: the socket closes after the answer instead of reading it
     if (!request.raw.complete) closeAfterAnswer(request.raw, reply);
     if (refusal?.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
@@ -153,6 +158,19 @@ export async function registerProtocolRoutes(server: FastifyInstance, app: AppCo
 
   await server.register(async (scope) => {
     scope.setErrorHandler(answerRefusal);
+    if (metrics) {
+      scope.addHook('onResponse', async (request, reply) => {
+        const state = calls.get(request);
+        if (!state) return;
+        metrics.record({
+          operation: state.admitted?.operation.systemName ?? null,
+          mode: (request.params as { mode?: string }).mode ?? '',
+          status: state.status,
+          httpStatus: reply.statusCode,
+          seconds: (performance.now() - state.started) / 1000,
+        });
+      });
+    }
     scope.post<{ Params: { mode: string } }>('/v3/operations/:mode', { onRequest: admit, preParsing: readWithinBudget }, handle);
   });
 }
