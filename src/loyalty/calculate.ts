@@ -254,7 +254,8 @@ function coversLine(promotion: PromotionDefinition, line: CartLineInput): boolea
 interface OrderContext {
   input: CartInput;
   customer: CartCustomer | null;
-  clock: { weekday: number; minutes: number };
+  /** the local weekday and minute of `now`, read when a promotion asks: reading them costs more than the rest of a bill */
+  clock: () => { weekday: number; minutes: number };
   /** kopecks after the POS's discounts, before ours: what `minOrderTotal` compares with */
   orderTotalBeforeOurDiscounts: number;
   pointsProcessed: boolean;
@@ -289,10 +290,11 @@ function conditionsHold(promotion: PromotionDefinition, context: OrderContext): 
   if (promotion.pointsOfContact && !(input.pointOfContact !== undefined && promotion.pointsOfContact.includes(input.pointOfContact))) {
     return false;
   }
-  if (promotion.weekdays && !promotion.weekdays.includes(clock.weekday)) return false;
+  if (promotion.weekdays && !promotion.weekdays.includes(clock().weekday)) return false;
   if (promotion.timeOfDay) {
     const { from, to } = promotion.timeOfDay;
-    if (clock.minutes < minutesOf(from) || clock.minutes >= minutesOf(to)) return false;
+    const { minutes } = clock();
+    if (minutes < minutesOf(from) || minutes >= minutesOf(to)) return false;
   }
   if (promotion.minOrderTotal !== undefined && context.orderTotalBeforeOurDiscounts < kopecksOf(promotion.minOrderTotal)) return false;
   return true;
@@ -478,10 +480,11 @@ export function calculateCart(input: CartInput): CartResult {
     }
   }
 
+  let clock: { weekday: number; minutes: number } | undefined;
   const context: OrderContext = {
     input,
     customer,
-    clock: { weekday: localWeekday(input.now, input.timeZone), minutes: minutesOf(localTime(input.now, input.timeZone)) },
+    clock: () => (clock ??= { weekday: localWeekday(input.now, input.timeZone), minutes: minutesOf(localTime(input.now, input.timeZone)) }),
     orderTotalBeforeOurDiscounts: sum(lines.map((line) => line.amount)),
     pointsProcessed,
   };
