@@ -32,6 +32,7 @@ import { registerProtocolRoutes } from './protocol/mindbox/protocol.routes.ts';
 import { scenariosRoutes } from './scenarios/scenarios.routes.ts';
 import { segmentsRoutes } from './segments/segments.routes.ts';
 import { createServerMetrics } from './server-metrics.ts';
+import { simulationRoutes } from './simulation/simulation.routes.ts';
 import { addressGroup } from './shared/failed-attempts.ts';
 
 /** Every module's /api/admin routes: a module adds its `AdminRoutes` here, and nothing else imports this list. */
@@ -47,6 +48,7 @@ const ADMIN_ROUTES: readonly AdminRoutes<AppContext>[] = [
   messagesRoutes,
   operationLogRoutes,
   projectRoutes,
+  simulationRoutes,
   jobsRoutes,
   campaignsRoutes,
 ];

@@ -28,6 +28,11 @@ export async function getCustomer(db: Db, id: number): Promise<CustomerRow | und
   return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export async function getCustomers(db: Db, ids: number[]): Promise<CustomerRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('customers').selectAll().where('id', 'in', ids).execute();
+}
+
 export async function findByPendingPhone(db: Db, phone: string): Promise<CustomerRow[]> {
   return db.selectFrom('customers').selectAll().where('pending_mobile_phone', '=', phone).execute();
 }

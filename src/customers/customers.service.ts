@@ -124,6 +124,11 @@ export async function getCustomerById(db: Db, id: number): Promise<CustomerRow |
   return repository.getCustomer(db, id);
 }
 
+/** These guests, those that exist, in no order. */
+export async function getCustomersByIds(db: Db, ids: number[]): Promise<CustomerRow[]> {
+  return repository.getCustomers(db, ids);
+}
+
 /** The guest, locked until the caller's transaction ends: work on one guest (scenario runs) queues up. */
 export async function lockCustomerById(db: Db, id: number): Promise<CustomerRow | undefined> {
   return repository.getCustomerForUpdate(db, id);

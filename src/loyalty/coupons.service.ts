@@ -64,6 +64,12 @@ export async function couponStatuses(
   });
 }
 
+/** The pool of each of these codes that exists, whatever its uses. */
+export async function couponPoolsOf(db: Db, codes: string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  return new Map((await repository.findCoupons(db, codes, { lock: false })).map((coupon) => [coupon.code, coupon.pool]));
+}
+
 export async function useCoupons(db: Db, codes: string[], customerId: number | null, orderId: number, now: Date): Promise<void> {
   await repository.recordUses(db, codes, customerId, orderId, now);
 }

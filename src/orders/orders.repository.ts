@@ -358,6 +358,45 @@ export async function ordersPerDay(
   return select.groupBy([sql`1`, sql`2`]).orderBy(sql`1`).execute();
 }
 
+export interface PaidOrderToReplay extends Pick<OrderRow, 'id' | 'customer_id' | 'kind' | 'balance_type' | 'point_of_contact' | 'integration_point' | 'coupons' | 'executed_at'> {
+  /** its paid lines (the bill as it was paid), in line order; numbers as the database's numeric text */
+  lines: Array<{
+    lineNumber: number;
+    productId: string | null;
+    quantity: string;
+    basePricePerItem: string;
+    minPricePerItem: string | null;
+    pointsSpent: string;
+    /** the discounts the POS applied itself, as stored among the line's applied promotions */
+    posDiscounts: Array<{ amount: number; promotion: { externalId: string; name: string } }>;
+  }>;
+}
+
+/**
+ * A page of the orders executed in [from, to) that have a paid line, with those lines, in (executed_at, id) order
+ * after `after`: a replay reads them a page at a time along the executed_at index, one statement a page.
+ */
+export async function paidOrdersPage(
+  db: Db,
+  query: { from: Date; to: Date; after: { executedAt: Date; id: number } | null; limit: number },
+): Promise<PaidOrderToReplay[]> {
+  const after = query.after ? sql`and (o.executed_at, o.id) > (${query.after.executedAt}, ${query.after.id})` : sql``;
+  const { rows } = await sql<PaidOrderToReplay>`
+    select o.id, o.customer_id, o.kind, o.balance_type, o.point_of_contact, o.integration_point, o.coupons, o.executed_at, paid.lines
+    from orders o
+    cross join lateral (
+      select json_agg(json_build_object(
+          'lineNumber', l.line_number, 'productId', l.product_id, 'quantity', l.quantity::text,
+          'basePricePerItem', l.base_price_per_item::text, 'minPricePerItem', l.min_price_per_item::text, 'pointsSpent', l.points_spent::text,
+          'posDiscounts', jsonb_path_query_array(l.applied_promotions, '$[*] ? (@.type == "discount" && @.promotion.origin == "external")'))
+        order by l.line_number) as lines
+      from order_lines l where l.order_id = o.id and l.paid_at is not null) paid
+    where o.executed_at >= ${query.from} and o.executed_at < ${query.to} and paid.lines is not null ${after}
+    order by o.executed_at, o.id
+    limit ${query.limit}`.execute(db);
+  return rows;
+}
+
 /** The venues orders came from. */
 export async function pointsOfContact(db: Db): Promise<string[]> {
   const { rows } = await sql<{ point_of_contact: string }>`

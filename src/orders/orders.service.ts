@@ -90,3 +90,7 @@ export async function orderDetails(db: Db, project: ProjectSnapshot, orderId: nu
 export const listOrders = repository.listOrders;
 export const ordersPerDay = repository.ordersPerDay;
 export const pointsOfContact = repository.pointsOfContact;
+
+// Reads of a replay of the paid orders under a proposed program (src/simulation): a page at a time.
+export const paidOrdersPage = repository.paidOrdersPage;
+export type { PaidOrderToReplay } from './orders.repository.ts';

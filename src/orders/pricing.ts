@@ -1,11 +1,13 @@
 // Prices an order: gathers what the pure calculation needs (the guest's rank and segments, the balance,
-// the products' categories, the coupons) and runs `calculateCart`.
+// the products' categories, the coupons) and runs `calculateCart`. `cartInputOf` puts the gathered parts
+// together; a simulation of a proposed program (src/simulation) gathers them its own way and prices with it.
 import { resolveProducts } from '../catalog/catalog.service.ts';
 import type { CustomerRow } from '../customers/customers.service.ts';
 import type { Db } from '../db/database.ts';
-import { calculateCart, type CalculationMode, type CartCoupon, type CartInput, type CartResult } from '../loyalty/calculate.ts';
+import { calculateCart, type CalculationMode, type CartCoupon, type CartCustomer, type CartInput, type CartResult } from '../loyalty/calculate.ts';
 import { couponStatuses } from '../loyalty/coupons.service.ts';
 import type { BalanceTypeDefinition } from '../project/schemas.ts';
+import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { segmentsOfCustomer } from '../segments/segments.service.ts';
 import type { OrderContext, OrderInput } from './order.types.ts';
 
@@ -46,11 +48,49 @@ export async function priceOrder(db: Db, ctx: OrderContext, order: OrderInput, o
       ? Promise.resolve<CartCoupon[]>([])
       : couponStatuses(db, ctx.project, order.coupons, customer?.id ?? null, { lock: options.lockCoupons, exceptOrderId: options.exceptOrderId }),
   ]);
+  const input = cartInputOf({
+    project: ctx.project,
+    order,
+    categories,
+    customer: customer ? { isPhoneConfirmed: customer.is_mobile_phone_confirmed, segments, customFields: (customer.custom_fields ?? {}) as Record<string, unknown> } : null,
+    confirmsPhones: ctx.confirmsPhones,
+    balanceType: options.balanceType,
+    pointsAvailable: options.pointsAvailable,
+    coupons,
+    mode: options.mode,
+    at: options.at,
+  });
+  return { input, result: calculateCart(input), unknownProducts: productIds.filter((id) => !categories.has(id)) };
+}
 
-  const balanceType = customer ? options.balanceType : null;
-  const input: CartInput = {
-    now: options.at,
-    timeZone: ctx.project.settings.timeZone,
+/** What the calculation of an order needs, gathered: the order, its products' categories, the guest as the program sees them. */
+export interface CartParts {
+  /** whose promotions and time zone apply */
+  project: ProjectSnapshot;
+  order: Pick<OrderInput, 'lines' | 'pointOfContact' | 'pointsRequested'>;
+  /** the categories (with their ancestors) of the products the catalogue knows */
+  categories: Map<string, string[]>;
+  /** null: anonymous */
+  customer: CartCustomer | null;
+  /** the caller's integration point confirms phones */
+  confirmsPhones: boolean;
+  balanceType: BalanceTypeDefinition | null;
+  /** balance type minor units the guest may spend on this order */
+  pointsAvailable: number;
+  coupons: CartCoupon[];
+  mode: CalculationMode;
+  /** the moment whose rules apply */
+  at: Date;
+}
+
+/** The input of `calculateCart` for an order: the one way an order, a sample bill and a replayed order are priced. */
+export function cartInputOf(parts: CartParts): CartInput {
+  const { order, categories } = parts;
+  const customer = parts.mode === 'anonymous' ? null : parts.customer;
+  const balanceType = customer ? parts.balanceType : null;
+  return {
+    now: parts.at,
+    timeZone: parts.project.settings.timeZone,
     ...(order.pointOfContact === undefined ? {} : { pointOfContact: order.pointOfContact }),
     lines: order.lines.map((line) => ({
       lineNumber: line.lineNumber,
@@ -63,18 +103,15 @@ export async function priceOrder(db: Db, ctx: OrderContext, order: OrderInput, o
       ...(line.minPricePerItem === undefined ? {} : { minPricePerItem: line.minPricePerItem }),
       requestedPromotions: line.requestedPromotions,
     })),
-    customer: customer
-      ? { isPhoneConfirmed: customer.is_mobile_phone_confirmed, segments, customFields: (customer.custom_fields ?? {}) as Record<string, unknown> }
-      : null,
-    phoneConfirmationRequired: ctx.confirmsPhones,
+    customer,
+    phoneConfirmationRequired: parts.confirmsPhones,
     balanceType: balanceType
       ? { systemName: balanceType.systemName, name: balanceType.name, fractional: balanceType.fractional, lifetimeDays: balanceType.lifetimeDays }
       : null,
-    pointsAvailable: options.pointsAvailable,
-    pointsRequested: options.mode === 'authorized' ? order.pointsRequested : 0,
-    promotions: ctx.project.definition.promotions,
-    coupons,
-    mode: customer ? options.mode : options.mode === 'offline' ? 'offline' : 'anonymous',
+    pointsAvailable: parts.pointsAvailable,
+    pointsRequested: parts.mode === 'authorized' ? order.pointsRequested : 0,
+    promotions: parts.project.definition.promotions,
+    coupons: parts.coupons,
+    mode: customer ? parts.mode : parts.mode === 'offline' ? 'offline' : 'anonymous',
   };
-  return { input, result: calculateCart(input), unknownProducts: productIds.filter((id) => !categories.has(id)) };
 }

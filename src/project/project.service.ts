@@ -201,6 +201,19 @@ export async function planProject(db: Db, input: unknown, options: ChangeOptions
   return planOf(changes, options.secrets);
 }
 
+/** The project a file proposes, as applying it would leave it (nothing is written), with the plan of it. */
+export async function proposeProject(
+  db: Db,
+  input: unknown,
+  options: { secrets?: SecretValues },
+): Promise<{ ok: true; plan: Extract<ProjectPlan, { ok: true }>; proposed: ProjectDefinition } | { ok: false; problems: ProjectProblem[] }> {
+  const validation = validateProject(input);
+  if (!validation.ok) return { ok: false, problems: validation.problems };
+  const { changes, problems, proposed } = compareWithStored(await storedEntities(db), validation.project, { secrets: options.secrets, sealing: 'file', replace: false });
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, plan: planOf(changes, options.secrets), proposed: projectSchema.parse(projectObjectOf(proposed)) };
+}
+
 /** Writes the changes, moves the version on when anything changed, and records the version with its author. */
 async function writeChanges(
   trx: Db,

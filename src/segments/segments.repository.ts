@@ -17,6 +17,12 @@ import { EVENT_TOPIC } from '../jobs/outbox.ts';
 
 const DAY_MS = 86_400_000;
 
+/** `and <column> = …`: the scope's guests, or nothing when it is every guest. */
+function onlyScopeGuests(scope: EvaluationScope, column: string): RawBuilder<unknown> {
+  if (scope.customerIds) return sql`and ${sql.ref(column)} = any(${scope.customerIds}::bigint[])`;
+  return scope.customerId === null ? sql`` : sql`and ${sql.ref(column)} = ${scope.customerId}`;
+}
+
 export interface MembershipChange {
   entered: number;
   left: number;
@@ -24,8 +30,10 @@ export interface MembershipChange {
 
 export interface EvaluationScope {
   now: Date;
-  /** one guest, or every guest when null */
+  /** one guest, or every guest when null (unless `customerIds` names them) */
   customerId: number | null;
+  /** these guests (a simulation's batch) */
+  customerIds?: number[];
   /** merged into every emitted event's `data` (e.g. what caused the evaluation) */
   eventData: Record<string, unknown>;
 }
@@ -64,7 +72,7 @@ class Metrics {
     const queries: Array<[string, RawBuilder<unknown>]> = [];
     for (const [windowDays, { name, counts }] of this.paidWindows) {
       const from = new Date(scope.now.getTime() - windowDays * DAY_MS);
-      const guest = scope.customerId === null ? sql`` : sql`and o.customer_id = ${scope.customerId}`;
+      const guest = onlyScopeGuests(scope, 'o.customer_id');
       const paidLines = sql`from order_lines l join orders o on o.id = l.order_id
         where l.paid_at >= ${from} and o.customer_id is not null ${guest}`;
       queries.push([
@@ -77,7 +85,7 @@ class Metrics {
       ]);
     }
     for (const [balanceType, name] of this.pointTypes) {
-      const guest = scope.customerId === null ? sql`` : sql`and b.customer_id = ${scope.customerId}`;
+      const guest = onlyScopeGuests(scope, 'b.customer_id');
       queries.push([
         name,
         sql`select b.customer_id, b.total - coalesce(sum(l.remaining), 0) as available
@@ -159,7 +167,7 @@ function segmentMembersSql(segment: SegmentDefinition, scope: EvaluationScope, m
   const joined = [...joins].map(
     ([name, kind]) => sql`${sql.raw(kind === 'inner' ? 'join' : 'left join')} ${sql.id(name)} on ${sql.ref(`${name}.customer_id`)} = c.id`,
   );
-  const guest = scope.customerId === null ? sql`` : sql`and c.id = ${scope.customerId}`;
+  const guest = onlyScopeGuests(scope, 'c.id');
   return sql`select c.id as customer_id, ${segment.systemName}::text as segment
     from customers c ${sql.join(joined, sql` `)}
     where (${test}) ${guest}`;
@@ -212,6 +220,60 @@ export async function applyMembership(
       returning 1)
     select (select count(*) from entered)::int as entered, (select count(*) from removed)::int as left`.execute(db);
   return { entered: Number(rows[0].entered), left: Number(rows[0].left) };
+}
+
+/** The membership the segments' definitions give the scope's guests now, read only (a simulation's). */
+export async function wantedMembership(db: Db, segments: SegmentDefinition[], scope: EvaluationScope): Promise<{ customer_id: number; segment: string }[]> {
+  if (segments.length === 0) return [];
+  const metrics = new Metrics();
+  const members = segments.map((segment) => segmentMembersSql(segment, scope, metrics));
+  const ctes = metrics.queries(scope).map(([name, query]) => sql`${sql.id(name)} as (${query})`);
+  const { rows } = await sql<{ customer_id: number; segment: string }>`
+    ${ctes.length ? sql`with ${sql.join(ctes)}` : sql``}
+    ${sql.join(members, sql` union all `)}`.execute(db);
+  return rows;
+}
+
+export interface MembershipDifference {
+  /** the segments of `current` the guests are in, by name */
+  current: string[];
+  /** the segments of `proposed` they would be in */
+  proposed: string[];
+  guests: number;
+  /** the first of those guests by id */
+  sample: number[];
+}
+
+/**
+ * Every guest whose membership of the `current` definitions differs from that of the `proposed` ones, evaluated
+ * now for both, read only: grouped by the two memberships, with a count and the first `sampleSize` guests of each.
+ */
+export async function membershipDifferences(
+  db: Db,
+  current: SegmentDefinition[],
+  proposed: SegmentDefinition[],
+  now: Date,
+  sampleSize: number,
+): Promise<MembershipDifference[]> {
+  const scope: EvaluationScope = { now, customerId: null, eventData: {} };
+  const metrics = new Metrics();
+  const side = (segments: SegmentDefinition[], name: 'current' | 'proposed') =>
+    segments.map((segment) => sql`select customer_id, segment, ${name}::text as side from (${segmentMembersSql(segment, scope, metrics)}) m`);
+  const wanted = [...side(current, 'current'), ...side(proposed, 'proposed')];
+  if (wanted.length === 0) return [];
+  const ctes = metrics.queries(scope).map(([name, query]) => sql`${sql.id(name)} as (${query})`);
+  const { rows } = await sql<{ current: string[]; proposed: string[]; guests: string; sample: number[] }>`
+    with ${sql.join([...ctes, sql`wanted as (${sql.join(wanted, sql` union all `)})`])},
+    per_guest as (
+      select customer_id,
+        coalesce(array_agg(segment order by segment) filter (where side = 'current'), '{}') as current,
+        coalesce(array_agg(segment order by segment) filter (where side = 'proposed'), '{}') as proposed
+      from wanted group by customer_id)
+    select current, proposed, count(*)::text as guests, (array_agg(customer_id order by customer_id))[1:${sampleSize}] as sample
+    from per_guest where current <> proposed
+    group by current, proposed
+    order by count(*) desc`.execute(db);
+  return rows.map((row) => ({ current: row.current, proposed: row.proposed, guests: Number(row.guests), sample: row.sample.map(Number) }));
 }
 
 /**
@@ -268,6 +330,12 @@ export async function lockForCustomer(db: Db, customerId: number): Promise<void>
 export async function isMember(db: Db, customerId: number, segment: string): Promise<boolean> {
   const row = await db.selectFrom('customer_segments').select('customer_id').where('customer_id', '=', customerId).where('segment', '=', segment).executeTakeFirst();
   return row !== undefined;
+}
+
+/** The stored membership of these guests. */
+export async function membershipOfCustomers(db: Db, customerIds: number[]): Promise<{ customer_id: number; segment: string }[]> {
+  if (customerIds.length === 0) return [];
+  return db.selectFrom('customer_segments').select(['customer_id', 'segment']).where('customer_id', 'in', customerIds).execute();
 }
 
 export async function membershipOf(db: Db, customerId: number): Promise<{ segment: string; entered_at: Date }[]> {

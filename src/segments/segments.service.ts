@@ -122,6 +122,27 @@ export async function segmentsOfCustomer(db: Db, customerId: number) {
   return repository.membershipOf(db, customerId);
 }
 
+/** Each guest's stored segments (a guest in none is absent). */
+export async function segmentsOfCustomers(db: Db, customerIds: number[]): Promise<Map<number, string[]>> {
+  return groupByCustomer(await repository.membershipOfCustomers(db, customerIds));
+}
+
+/** The segments these definitions would give each guest now, read only (a guest in none is absent). */
+export async function wantedSegmentsOf(db: Db, segments: SegmentDefinition[], customerIds: number[], now: Date): Promise<Map<number, string[]>> {
+  if (customerIds.length === 0) return new Map();
+  return groupByCustomer(await repository.wantedMembership(db, segments, { now, customerId: null, customerIds, eventData: {} }));
+}
+
+function groupByCustomer(rows: { customer_id: number; segment: string }[]): Map<number, string[]> {
+  const byCustomer = new Map<number, string[]>();
+  for (const row of rows) (byCustomer.get(row.customer_id) ?? byCustomer.set(row.customer_id, []).get(row.customer_id)!).push(row.segment);
+  return byCustomer;
+}
+
+/** Guests whose membership would differ under proposed definitions: see the repository. */
+export const membershipDifferences = repository.membershipDifferences;
+export type { MembershipDifference } from './segments.repository.ts';
+
 export interface RecalculationReport {
   reason: 'daily' | 'definitions' | 'manual';
   localDay: string;
