@@ -1,10 +1,12 @@
 // The project configuration: every entity readable by kind, export, and a safe change: upload a file,
-// see what would be created and changed (a dry run), then apply (both for owners only).
+// see what would be created and changed (a dry run) and what it would do to the guests and the money (the
+// simulation), then apply (an owner or a marketer; the server refuses a marketer's change of the installation).
 import { useState, type ChangeEvent } from 'react';
 import type { PageProps } from '../router.ts';
 import { get, post } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { ErrorBox, Json, Loading, Section, Tag, useLoad } from '../ui.tsx';
+import { Effect } from './Simulation.tsx';
 
 type ProjectFile = Record<string, unknown>;
 
@@ -21,7 +23,7 @@ type Plan = { ok: true; created: string[]; changed: string[]; unchanged: string[
 
 const entityName = (entity: Record<string, unknown>) => String(entity.systemName ?? entity.externalId ?? '');
 
-function Upload({ onApplied }: { onApplied: () => void }) {
+function Upload({ onApplied, levels }: { onApplied: () => void; levels: string[] }) {
   const { t } = useI18n();
   const [content, setContent] = useState<string | null>(null);
   const [fileName, setFileName] = useState('');
@@ -111,6 +113,7 @@ function Upload({ onApplied }: { onApplied: () => void }) {
               </div>
             </details>
           ))}
+          {content && pending.length > 0 && <Effect key={content} content={content} levels={levels} />}
           <button type="button" onClick={apply} disabled={pending.length === 0}>
             {t('applyProject')}
           </button>
@@ -118,6 +121,13 @@ function Upload({ onApplied }: { onApplied: () => void }) {
       )}
     </Section>
   );
+}
+
+/** The segments a level scenario sets the Rank on entering (the preset's RankGold …), for a sample bill. */
+function levelSegments(project: ProjectFile | null): string[] {
+  const scenarios = (project?.scenarios ?? []) as { trigger: { event: string; segments?: string[] }; branches: { steps: { type: string; field?: string }[] }[] }[];
+  const rank = scenarios.find((s) => s.trigger.event === 'enteredSegment' && s.branches.some((b) => b.steps.some((step) => step.type === 'setCustomField' && step.field === 'Rank')));
+  return rank?.trigger.segments ?? [];
 }
 
 export function ProjectPage({ user, params }: PageProps) {
@@ -136,7 +146,7 @@ export function ProjectPage({ user, params }: PageProps) {
           {t('exportJson')}
         </a>
       </p>
-      {user.role === 'owner' ? <Upload onApplied={reload} /> : <p className="muted">{t('ownerOnly')}</p>}
+      {user.role !== 'viewer' ? <Upload onApplied={reload} levels={levelSegments(data)} /> : <p className="muted">{t('ownerOnly')}</p>}
       <ErrorBox error={error} />
       <Loading when={!data && !error}>
         {data && (
