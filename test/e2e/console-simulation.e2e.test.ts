@@ -1,8 +1,9 @@
 // "See the effect" in the console, in a real browser against the real server process (issue 15): a marketer
 // uploads a proposed project (Gold earns 12 % and gets 10 % off, Silver starts at 15 000), sees the paid orders
 // replayed under both programs, the guest who would drop from Silver to Bronze and a sample bill side by side,
-// before anything is applied; a viewer has no upload. Takes docs/console-simulation.png (written to docs/ when
-// REGULARS_UPDATE_SCREENSHOT=1).
+// before anything is applied; then changes the Gold rate in the program's form, sees the effect, applies, and the
+// POS's next preorder earns at the new rate, while a code's SMS text is refused to a marketer; a viewer has no upload. Takes docs/console-simulation.png (written to docs/ when
+// REGULARS_UPDATE_SCREENSHOT=1), and docs/console-program-editor.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -137,6 +138,44 @@ describe('seeing the effect of a proposed program in the console', { skip: brows
 
     const versions = await (await fetch(`${server.url}/api/admin/project/versions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
     assert.equal(versions.items.length, 1, 'nothing was applied');
+    await page.close();
+  });
+
+  test('a marketer changes the Gold earn rate in the form, sees the effect, applies, and the POS earns at it; a code’s text needs an owner', async () => {
+    const page = await context.newPage();
+    await signIn(page, 'mark', 'marketer-password-1');
+    await page.goto(`${server.url}/#/project`);
+    await page.click('button.edit-program');
+
+    // the text of a code is the installation's: the server refuses a marketer's plan of it, naming it
+    const codeText = await page.inputValue('textarea[name=template-AuthorizationCodeSms]');
+    await page.fill('textarea[name=template-AuthorizationCodeSms]', `Ваш ${codeText}`);
+    await page.click('.program-editor button[type=submit]');
+    await page.waitForSelector('[role=alert]');
+    assert.match((await page.textContent('[role=alert]')) ?? '', /need an owner[\s\S]*mailings\/AuthorizationCodeSms/);
+    await page.fill('textarea[name=template-AuthorizationCodeSms]', codeText);
+
+    await page.fill('input[name=rate-EarnGold]', '12');
+    await page.click('.program-editor button[type=submit]');
+    await page.waitForSelector('.plan .change');
+    assert.deepEqual(await page.locator('.plan .change summary code').allTextContents(), ['promotions/EarnGold']);
+    await page.click('.effect button[type=submit]');
+    await page.waitForSelector('.effect-result');
+    // Gold 12 % of 60 000 instead of 10 %: +1 200
+    assert.equal(await text(page, 'tr[data-total=pointsEarned]'), 'Начисленобаллов70908290+1200');
+    const screenshot = join(tmpdir(), `regulars-console-program-editor-${process.pid}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    if (process.env.REGULARS_UPDATE_SCREENSHOT === '1') copyFileSync(screenshot, join(ROOT, 'docs', 'console-program-editor.png'));
+    await page.click('.plan button.apply');
+    await page.waitForSelector('text=Проект применён, версия 2');
+
+    const preorder = await protocol('Offline.AuthorizedPreorder', {
+      customer: { mobilePhone: '79160000001' },
+      order: { ids: { iikoOrderId: 'S-next' }, lines: [{ lineNumber: 1, quantity: 1, basePricePerItem: 1000, product: { ids: { iiko: 'steak' } } }] },
+    });
+    assert.equal(preorder.order.bonusPointsChanges[0].earnedAmount, 120, JSON.stringify(preorder));
+    const versions = await (await fetch(`${server.url}/api/admin/project/versions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    assert.deepEqual([versions.items[0].appliedBy, versions.items[0].changes], ['mark', [{ id: 'promotions/EarnGold', status: 'changed' }]]);
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import type { PageProps } from '../router.ts';
 import { get, post } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { ErrorBox, Json, Loading, Section, Tag, useLoad } from '../ui.tsx';
+import { ProgramEditor } from './ProgramEditor.tsx';
 import { Effect } from './Simulation.tsx';
 
 type ProjectFile = Record<string, unknown>;
@@ -23,51 +24,24 @@ type Plan = { ok: true; created: string[]; changed: string[]; unchanged: string[
 
 const entityName = (entity: Record<string, unknown>) => String(entity.systemName ?? entity.externalId ?? '');
 
-function Upload({ onApplied, levels }: { onApplied: () => void; levels: string[] }) {
+/** A proposed file (uploaded or written by the editor): what it would change, its effect, and apply. */
+function Proposal({ content, fileName, levels, onApplied }: { content: string; fileName: string; levels: string[]; onApplied: (version: number) => void }) {
   const { t } = useI18n();
-  const [content, setContent] = useState<string | null>(null);
-  const [fileName, setFileName] = useState('');
-  const [plan, setPlan] = useState<Plan | null>(null);
+  const { data: plan, error: planError } = useLoad(() => post<Plan>('/api/admin/project/plan', { content }), [content]);
   const [error, setError] = useState<Error | null>(null);
-  const [applied, setApplied] = useState<number | null>(null);
-
-  const choose = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (!file) return;
-    setError(null);
-    setApplied(null);
-    const text = await file.text();
-    setContent(text);
-    setFileName(file.name);
-    try {
-      setPlan(await post<Plan>('/api/admin/project/plan', { content: text }));
-    } catch (failure) {
-      setPlan(null);
-      setError(failure as Error);
-    }
-  };
   const apply = async () => {
-    if (!content) return;
     setError(null);
     try {
       const report = await post<{ version: number }>('/api/admin/project/apply', { content });
-      setApplied(report.version);
-      setPlan(null);
-      onApplied();
+      onApplied(report.version);
     } catch (failure) {
       setError(failure as Error);
     }
   };
   const pending = plan?.ok ? plan.changes.filter((c) => c.status !== 'unchanged') : [];
   return (
-    <Section title={t('uploadProject')}>
-      <input type="file" accept=".yaml,.yml,.json" onChange={choose} aria-label={t('uploadProject')} />
-      <ErrorBox error={error} />
-      {applied !== null && (
-        <p className="good">
-          {t('applied')} {applied}
-        </p>
-      )}
+    <>
+      <ErrorBox error={planError ?? error} />
       {plan && !plan.ok && (
         <div className="error">
           <b>{t('problems')}</b>
@@ -113,11 +87,65 @@ function Upload({ onApplied, levels }: { onApplied: () => void; levels: string[]
               </div>
             </details>
           ))}
-          {content && pending.length > 0 && <Effect key={content} content={content} levels={levels} />}
-          <button type="button" onClick={apply} disabled={pending.length === 0}>
+          {pending.length > 0 && <Effect key={content} content={content} levels={levels} />}
+          <button type="button" className="apply" onClick={apply} disabled={pending.length === 0}>
             {t('applyProject')}
           </button>
         </div>
+      )}
+    </>
+  );
+}
+
+/** A change to the project: a file uploaded, or the program edited in forms; then the proposal. */
+function Change({ project, levels, onApplied }: { project: ProjectFile; levels: string[]; onApplied: () => void }) {
+  const { t } = useI18n();
+  const [proposal, setProposal] = useState<{ content: string; fileName: string } | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [applied, setApplied] = useState<number | null>(null);
+
+  const choose = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    setApplied(null);
+    setProposal({ content: await file.text(), fileName: file.name });
+  };
+  return (
+    <Section title={t('changeProject')}>
+      <p>
+        <label>
+          {t('uploadProject')} <input type="file" accept=".yaml,.yml,.json" onChange={choose} aria-label={t('uploadProject')} />
+        </label>{' '}
+        <button type="button" className="link edit-program" onClick={() => setEditing(!editing)}>
+          {t('editProgram')}
+        </button>
+      </p>
+      {editing && (
+        <ProgramEditor
+          project={project}
+          onPropose={(content) => {
+            setApplied(null);
+            setProposal({ content, fileName: t('programForm') });
+          }}
+        />
+      )}
+      {applied !== null && (
+        <p className="good">
+          {t('applied')} {applied}
+        </p>
+      )}
+      {proposal && (
+        <Proposal
+          key={proposal.content}
+          {...proposal}
+          levels={levels}
+          onApplied={(version) => {
+            setApplied(version);
+            setProposal(null);
+            setEditing(false);
+            onApplied();
+          }}
+        />
       )}
     </Section>
   );
@@ -146,7 +174,7 @@ export function ProjectPage({ user, params }: PageProps) {
           {t('exportJson')}
         </a>
       </p>
-      {user.role !== 'viewer' ? <Upload onApplied={reload} levels={levelSegments(data)} /> : <p className="muted">{t('ownerOnly')}</p>}
+      {user.role === 'viewer' ? <p className="muted">{t('ownerOnly')}</p> : data && <Change project={data} levels={levelSegments(data)} onApplied={reload} />}
       <ErrorBox error={error} />
       <Loading when={!data && !error}>
         {data && (
