@@ -4,6 +4,7 @@
 // It is a loop of its own, not outbox jobs: a sender paced by a rate would hold the worker loop, and the codes
 // behind it, for as long as it waits (decision 0020).
 import type { AppContext } from '../app-context.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { WorkerLoop } from '../jobs/types.ts';
 import { bindReplyConnections, failInterruptedMarketing, GatewayPauses, sendNextMarketingMessage } from '../messaging/marketing-sender.ts';
 import { advanceCampaigns } from './campaigns.service.ts';
@@ -29,7 +30,8 @@ export const marketingLoop: WorkerLoop = {
           pauseMs = await work();
         } catch (error) {
           if (stopping.signal.aborted) return;
-          app.logger.warn({ err: error }, `${what} failed`);
+          // a database that does not answer is logged once by the database layer (decision 0012); the loop waits and tries again
+          if (!isDatabaseUnavailable(error)) app.logger.warn({ err: error }, `${what} failed`);
           pauseMs = IDLE_PAUSE_MS;
         }
         if (pauseMs > 0) await sleeps.sleep(pauseMs);
