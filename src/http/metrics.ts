@@ -33,7 +33,8 @@ export interface ReadGauge<R> {
 /**
  * Gauges whose samples come from one read made at each scrape (one query for several gauges: a scrape starts
  * every gauge's collection at once, so they share the read in flight). A read that fails (the database does not
- * answer) leaves them without samples in that scrape rather than failing the whole scrape; `onFailure` hears
+ * answer) leaves them without samples (NaN for one without labels) in that scrape rather than failing the whole
+ * scrape; `onFailure` hears
  * why, once a read.
  */
 export function readAtScrape<R>(registry: Registry, read: () => Promise<R>, gauges: ReadGauge<R>[], onFailure: (error: unknown) => void): void {
@@ -54,7 +55,11 @@ export function readAtScrape<R>(registry: Registry, read: () => Promise<R>, gaug
       async collect() {
         this.reset();
         const result = await readOnce();
-        if (result === null) return;
+        if (result === null) {
+          // a gauge without labels always has a sample: NaN says it is not known
+          if (!gauge.labelNames?.length) this.set(Number.NaN);
+          return;
+        }
         for (const sample of gauge.samples(result)) this.set(sample.labels, sample.value);
       },
     });

@@ -15,9 +15,11 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { ledgerDiscrepancies } from '../../src/loyalty/ledger.repository.ts';
 import { testDatabaseUrl } from '../support/db.ts';
 import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
+import { readScrape } from '../support/metrics.ts';
 
 const SECRET_KEY = 'e2e-faults-secret-key-0123456789';
 const ADMIN_TOKEN = 'e2e-faults-admin-token-0123456789';
+const METRICS_TOKEN = 'e2e-faults-metrics-token-0123456789';
 /** the POS gives up on a call after this long */
 const POS_TIMEOUT_MS = 3000;
 /** how soon after the database is back the server must serve again */
@@ -269,6 +271,7 @@ describe('database faults against the real server process (PostgreSQL only: the 
       REGULARS_ADMIN_TOKEN: ADMIN_TOKEN,
       REGULARS_SMS_URL: gateway.url,
       REGULARS_RATE_LIMIT_PER_MINUTE: '1000000',
+      REGULARS_METRICS_TOKEN: METRICS_TOKEN,
     });
     server.child.once('exit', (code, signal) => (exitedWith = `exit code ${code}, signal ${signal}`));
   });
@@ -334,6 +337,10 @@ describe('database faults against the real server process (PostgreSQL only: the 
     const liveness = await fetch(`${server.url}/health`);
     const readiness = await fetch(`${server.url}/health/ready`);
     const adminList = await fetch(`${server.url}/api/admin/messages`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const scrapeStarted = performance.now();
+    const scrape = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const scrapeMs = performance.now() - scrapeStarted;
+    const metrics = readScrape(await scrape.text());
     await new Promise((resolve) => setTimeout(resolve, 2800));
     await admin.query(`alter database ${databaseName} allow_connections true`);
     const allowedAt = performance.now();
@@ -361,6 +368,12 @@ describe('database faults against the real server process (PostgreSQL only: the 
     assert.equal(liveness.status, 200, 'liveness does not depend on the database');
     assert.equal(readiness.status, 503, 'readiness does');
     assert.equal(adminList.status, 503);
+    assert.equal(scrape.status, 200, 'the metrics answer during the outage');
+    assert.ok(scrapeMs < 2000, `a scrape took ${Math.round(scrapeMs)} ms`);
+    assert.equal(metrics.value('regulars_database_up'), 0);
+    assert.ok(Number.isNaN(metrics.value('regulars_sms_oldest_waiting_age_seconds')), 'what is read from the database is not known');
+    assert.equal(metrics.value('regulars_sms_last_24h', { state: 'sent' }), undefined, 'and left out');
+    assert.ok(metrics.sum('regulars_protocol_answers_total', { http_status: '503', status: 'InternalServerError' }) > 0, 'the 503s are counted');
     assert.ok(Number(adminList.headers.get('retry-after')) > 0, 'the admin API says when to try again');
     assert.equal((await fetch(`${server.url}/health/ready`)).status, 200);
 
