@@ -6,14 +6,12 @@ import type { Db } from '../db/database.ts';
 export const MAX_CATEGORY_DEPTH = 64;
 
 /**
- * What identifies the category tree of an external system: a digest of every (id, parent) pair, the same
- * whenever the tree is the same (null: no categories). Computed in the statement that reads products, so a
- * lookup knows at once whether a tree it holds in memory is still the tree.
+ * What identifies the category trees: a random value a trigger on catalog_categories sets anew whenever a
+ * statement writes categories (migration 20261205_1640; decision 0204), read in the statement that reads
+ * products, so a lookup knows at once whether a tree it holds in memory is still the tree. Before, this was an
+ * md5 of the whole tree, computed by every lookup.
  */
-const categoryTreeVersion = (externalSystem: string) => sql<string | null>`(
-  select md5(json_agg(json_build_array(c.id, c.parent_id) order by c.id)::text)
-  from catalog_categories c where c.external_system = ${externalSystem}
-)`;
+const categoryTreeVersion = sql<string | null>`(select version from catalog_tree_version)`;
 
 export interface FoundProductRow {
   id: string;
@@ -22,7 +20,7 @@ export interface FoundProductRow {
   is_available: boolean;
   /** the product's own categories */
   category_ids: string[] | null;
-  /** the version of the external system's category tree this statement saw */
+  /** the version of the category trees this statement saw */
   tree_version: string | null;
 }
 
@@ -30,23 +28,23 @@ export interface FoundProductRow {
 export async function findProductsByIds(db: Db, externalSystem: string, productIds: string[]): Promise<FoundProductRow[]> {
   if (productIds.length === 0) return [];
   const result = await sql<FoundProductRow>`
-    select p.id, p.name, p.price, p.is_available, p.category_ids, ${categoryTreeVersion(externalSystem)} as tree_version
+    select p.id, p.name, p.price, p.is_available, p.category_ids, ${categoryTreeVersion} as tree_version
     from catalog_products p
     where p.external_system = ${externalSystem} and p.id = any(${productIds}::text[])
   `.execute(db);
   return result.rows;
 }
 
-/** Every category of an external system with its parent, and the version of that tree (one snapshot). */
+/** Every category of an external system with its parent, and the version of the trees (one snapshot). */
 export async function categoryParents(db: Db, externalSystem: string): Promise<{ version: string | null; parents: Map<string, string | null> }> {
-  const result = await sql<{ id: string; parent_id: string | null; tree_version: string | null }>`
-    select c.id, c.parent_id, ${categoryTreeVersion(externalSystem)} as tree_version
-    from catalog_categories c
-    where c.external_system = ${externalSystem}
+  const result = await sql<{ id: string | null; parent_id: string | null; tree_version: string }>`
+    select c.id, c.parent_id, v.version as tree_version
+    from catalog_tree_version v
+    left join catalog_categories c on c.external_system = ${externalSystem}
   `.execute(db);
   return {
     version: result.rows[0]?.tree_version ?? null,
-    parents: new Map(result.rows.map((row) => [row.id, row.parent_id])),
+    parents: new Map(result.rows.flatMap((row) => (row.id === null ? [] : [[row.id, row.parent_id] as const]))),
   };
 }
 

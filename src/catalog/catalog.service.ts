@@ -18,13 +18,18 @@ export interface ResolvedProduct {
   categoryIds: string[];
 }
 
-/** Category trees held in memory by their version (a digest of the whole tree, so never stale); the newest few. */
+/**
+ * Category trees held in memory by external system and version (the version changes with every write of
+ * categories, and is random, so a tree is never stale, whatever database or process wrote); the newest few.
+ */
 const categoryTrees = new Map<string, Map<string, string | null>>();
 const CATEGORY_TREES_KEPT = 16;
 
-function keepCategoryTree(version: string, parents: Map<string, string | null>): void {
-  categoryTrees.delete(version);
-  categoryTrees.set(version, parents);
+const treeKey = (externalSystem: string, version: string) => `${externalSystem}\n${version}`;
+
+function keepCategoryTree(key: string, parents: Map<string, string | null>): void {
+  categoryTrees.delete(key);
+  categoryTrees.set(key, parents);
   if (categoryTrees.size > CATEGORY_TREES_KEPT) categoryTrees.delete(categoryTrees.keys().next().value!);
 }
 
@@ -50,10 +55,10 @@ export async function resolveProducts(
   for (let attempt = 1; ; attempt++) {
     const rows = await repository.findProductsByIds(db, externalSystem, unique);
     const version = rows[0]?.tree_version ?? null;
-    let parents = version === null ? new Map<string, string | null>() : categoryTrees.get(version);
+    let parents = version === null ? new Map<string, string | null>() : categoryTrees.get(treeKey(externalSystem, version));
     if (!parents) {
       const tree = await repository.categoryParents(db, externalSystem);
-      if (tree.version !== null) keepCategoryTree(tree.version, tree.parents);
+      if (tree.version !== null) keepCategoryTree(treeKey(externalSystem, tree.version), tree.parents);
       if (tree.version !== version && attempt < TREE_READS) continue;
       parents = tree.parents;
     }

@@ -166,6 +166,11 @@ export interface CatalogCategoriesTable {
   updated_at: Timestamp;
 }
 
+/** One row: the version of the category trees, a new random value whenever a statement writes categories (a trigger). */
+export interface CatalogTreeVersionTable {
+  version: string;
+}
+
 export interface CatalogProductsTable {
   external_system: string;
   id: string;
@@ -524,6 +529,7 @@ export interface Database {
   customer_segments: CustomerSegmentsTable;
   segment_recalculations: SegmentRecalculationsTable;
   catalog_categories: CatalogCategoriesTable;
+  catalog_tree_version: CatalogTreeVersionTable;
   catalog_products: CatalogProductsTable;
   ledger_entries: LedgerEntriesTable;
   point_lots: PointLotsTable;

@@ -24,6 +24,7 @@ import * as offlineReceivedAndReturnedPayments from './20261205_1435_offline_rec
 import * as projectVersions from './20261205_1447_project_versions.ts';
 import * as campaigns from './20261205_1600_campaigns.ts';
 import * as guestSessions from './20261205_1620_guest_sessions.ts';
+import * as catalogTreeVersion from './20261205_1640_catalog_tree_version.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '20261205_1447_project_versions': projectVersions,
   '20261205_1600_campaigns': campaigns,
   '20261205_1620_guest_sessions': guestSessions,
+  '20261205_1640_catalog_tree_version': catalogTreeVersion,
 };
