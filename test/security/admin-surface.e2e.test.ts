@@ -98,7 +98,8 @@ describe('the admin surface', () => {
     const slowest = Math.max(...latencies);
     process.stdout.write(`# three plans of ${(Buffer.byteLength(content) / MB).toFixed(2)} MB took ${Math.round(planMs)} ms; /health answered ${latencies.length} times, slowest ${Math.round(slowest)} ms\n`);
     assert.ok(latencies.length >= 10, 'the probe ran while the plans did');
-    assert.ok(slowest < 1000, `/health waited ${Math.round(slowest)} ms`);
+    // a parse on the event loop held /health for as long as the plans took; a busy machine slows both alike
+    assert.ok(slowest < Math.max(1000, planMs / 4), `/health waited ${Math.round(slowest)} ms of the plans' ${Math.round(planMs)} ms`);
   });
 
   test('a sign-in body over 16 KB and an admin body over 4 MB are refused with 413, not read into memory', async () => {
