@@ -5,12 +5,13 @@ import type { Db } from '../../db/database.ts';
 import { exactParkedAt, parkedAfter, type ParkedBound } from '../../jobs/parked.ts';
 import { forLog } from './mask.ts';
 
+/** Whether the key was used, by a finished call or a queued one: one statement (one round trip in the create's transaction). */
 export async function isTransactionKnown(db: Db, transactionId: string): Promise<boolean> {
-  const [done, queued] = await Promise.all([
-    db.selectFrom('protocol_transactions').select('transaction_id').where('transaction_id', '=', transactionId).executeTakeFirst(),
-    db.selectFrom('async_operations').select('id').where('transaction_id', '=', transactionId).executeTakeFirst(),
-  ]);
-  return done !== undefined || queued !== undefined;
+  const { rows } = await sql<{ known: boolean }>`
+    select exists (select 1 from protocol_transactions where transaction_id = ${transactionId})
+        or exists (select 1 from async_operations where transaction_id = ${transactionId}) as known
+  `.execute(db);
+  return rows[0].known;
 }
 
 /**
