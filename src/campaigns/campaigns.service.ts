@@ -26,8 +26,8 @@ const PREPARE_BATCH = 20;
 const WRITTEN_AHEAD = 200;
 /** Guests whose texts make the estimate of the SMS parts. */
 const ESTIMATE_SAMPLE = 20;
-/** Template parameters a campaign cannot give: codes come from scenarios' events. */
-const EVENT_PARAMETERS = /Recipient\s*\.\s*(AuthentificationCode|MobilePhoneConfirmationCode|CodeExpiresAt)\b/;
+/** Template parameters a campaign cannot give: codes and coupons come from scenarios' events. */
+const EVENT_PARAMETERS = /Recipient\s*\.\s*(AuthentificationCode|MobilePhoneConfirmationCode|CodeExpiresAt|CouponCode)\b/;
 
 export interface CampaignInput {
   name: string;
@@ -68,7 +68,7 @@ function checkInput(project: ProjectSnapshot, input: CampaignInput, now: Date): 
   try {
     compileTemplate(input.text, { parameters: recipientParameters(project.customFields('Customer')) });
     const eventParameter = EVENT_PARAMETERS.exec(input.text);
-    if (eventParameter) problems.push({ location: '/text', message: `a campaign carries no ${eventParameter[1]}: codes come with a scenario's event` });
+    if (eventParameter) problems.push({ location: '/text', message: `a campaign carries no ${eventParameter[1]}: codes and coupons come with a scenario's event` });
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     problems.push({ location: '/text', message: error.message });

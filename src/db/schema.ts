@@ -326,6 +326,22 @@ export interface CampaignRecipientsTable {
   updated_at: Timestamp;
 }
 
+export interface ScenarioDailyPassesTable {
+  scenario: string;
+  local_day: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  guests: number | null;
+}
+
+export interface ScenarioDateMarksTable {
+  scenario: string;
+  customer_id: number;
+  /** a birthday: its date that year; otherwise the local day the guest got it */
+  occurrence: string;
+  at: Timestamp;
+}
+
 export interface ScenarioRunsTable {
   id: Generated<number>;
   scenario: string;
@@ -493,6 +509,9 @@ export interface CouponsTable {
   used_by: number | null;
   used_at: Timestamp | null;
   created_at: Timestamp;
+  /** the guest a scenario gave the code to (issueCoupon) */
+  issued_to: number | null;
+  issued_at: Timestamp | null;
 }
 
 export interface CouponUsesTable {
@@ -525,6 +544,8 @@ export interface Database {
   messages: MessagesTable;
   campaigns: CampaignsTable;
   campaign_recipients: CampaignRecipientsTable;
+  scenario_daily_passes: ScenarioDailyPassesTable;
+  scenario_date_marks: ScenarioDateMarksTable;
   scenario_runs: ScenarioRunsTable;
   customer_segments: CustomerSegmentsTable;
   segment_recalculations: SegmentRecalculationsTable;

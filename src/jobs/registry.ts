@@ -18,6 +18,7 @@ import { segmentRecalculationTask } from '../segments/segments.jobs.ts';
 import { pointsExpiryTask } from '../loyalty/loyalty.jobs.ts';
 import { eventTopic } from './outbox.ts';
 import { marketingLoop } from '../campaigns/campaigns.jobs.ts';
+import { dailyScenariosTask } from '../scenarios/daily.ts';
 
 export const jobCatalogue = new JobCatalogue([
   handle(eventTopic, eventJob),
@@ -29,6 +30,7 @@ export const periodicTasks: PeriodicTask[] = [
   operationLogRetention,
   segmentRecalculationTask,
   pointsExpiryTask,
+  dailyScenariosTask,
   // retention of every table that grows with traffic (docs/retention.md)
   idempotencyRetention,
   outboxRetention,

@@ -20,6 +20,22 @@ export async function insertCoupons(db: Db, pool: string, codes: string[], at: D
   return rows.map((row) => row.code);
 }
 
+/** Gives the guest a code of the pool that nobody was given nor used; undefined when none is left. */
+export async function giveCoupon(db: Db, pool: string, customerId: number, at: Date): Promise<string | undefined> {
+  const free = db
+    .selectFrom('coupons')
+    .select('code')
+    .where('pool', '=', pool)
+    .where('issued_to', 'is', null)
+    .where('uses', '=', 0)
+    .orderBy('code')
+    .limit(1)
+    .forUpdate()
+    .skipLocked();
+  const row = await db.updateTable('coupons').set({ issued_to: customerId, issued_at: at }).where('code', '=', free).returning('code').executeTakeFirst();
+  return row?.code;
+}
+
 export async function findCoupons(db: Db, codes: string[], options: { lock: boolean }): Promise<CouponRow[]> {
   if (codes.length === 0) return [];
   let query = db.selectFrom('coupons').select(['code', 'pool', 'uses']).where('code', 'in', codes).orderBy('code');

@@ -36,6 +36,9 @@ export async function issueCoupons(db: Db, project: ProjectSnapshot, pool: strin
   return issued;
 }
 
+/** A code of the pool for this guest alone (a scenario's issueCoupon step); undefined when the pool has none left. */
+export const giveCoupon = repository.giveCoupon;
+
 /**
  * The status of each code for this order: `NotFound`, `Used` (no uses left, not counting this order's
  * own), `Blocked` (a per-guest code on an anonymous order), or `CanBeUsed`. With `lock`, the codes stay

@@ -78,6 +78,8 @@ export interface SmsRequest {
   now: Date;
   /** marketing: only with the guest's consent and under the frequency cap, sent within the project's hours; transactional by default */
   kind?: MessageKind;
+  /** the coupon an issueCoupon step gave the guest (`Recipient.CouponCode`) */
+  coupon?: string;
 }
 
 export interface MailingRequest extends Omit<SmsRequest, 'text'> {
@@ -157,10 +159,14 @@ function codeExpiry(request: SmsRequest): Date | null {
   return carriesCode && request.validUntil ? request.validUntil : null;
 }
 
-/** What a template needs that this message cannot give: a code, or the expiry of one. */
+/** What a template needs that this message cannot give: a code, the expiry of one, or a coupon. */
 function missingEventParameters(template: string, request: SmsRequest): string[] {
-  const given = (name: string) => (name === 'CodeExpiresAt' ? codeExpiry(request) !== null : Boolean(request.parameters?.[name]));
-  return [...CODE_PARAMETERS, 'CodeExpiresAt'].filter((name) => template.includes(`Recipient.${name}`) && !given(name));
+  const given = (name: string) => {
+    if (name === 'CodeExpiresAt') return codeExpiry(request) !== null;
+    if (name === 'CouponCode') return Boolean(request.coupon);
+    return Boolean(request.parameters?.[name]);
+  };
+  return [...CODE_PARAMETERS, 'CodeExpiresAt', 'CouponCode'].filter((name) => template.includes(`Recipient.${name}`) && !given(name));
 }
 
 /** What storing a mailing needs besides the transaction. */
@@ -194,6 +200,7 @@ async function recipientContext(db: Db, project: ProjectSnapshot, request: SmsRe
       BirthDate: recipient.birthDate ? new Date(`${recipient.birthDate}T00:00:00Z`) : null,
       CodeExpiresAt: expiry && wallClockDate(expiry, project.settings.timeZone),
       CustomFields: recipient.customFields,
+      CouponCode: request.coupon ?? '',
       ...request.parameters,
       GetBonusPointsAccount: (systemName: string) => accounts.get(systemName) ?? null,
     },

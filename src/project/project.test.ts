@@ -49,6 +49,9 @@ describe('the iiko preset', () => {
       [
         ['AuthorizationCodeSms', 'Код авторизации: ${Recipient.AuthentificationCode}'],
         ['PhoneConfirmationSms', 'Код подтверждения: ${Recipient.MobilePhoneConfirmationCode}'],
+        ['BirthdaySms', '${ReplaceIfEmpty(Recipient.FirstName, "Дорогой гость")}, с наступающим днём рождения! Дарим вам бонусы: ждём в гости.'],
+        ['WelcomeSms', '${ReplaceIfEmpty(Recipient.FirstName, "Добро пожаловать")}, спасибо, что вы с нами! Копите бонусы с каждого заказа.'],
+        ['WinBackSms', 'Мы соскучились! Ваш промокод ${Recipient.CouponCode} — покажите его при заказе.'],
       ],
     );
     assert.deepEqual(project.operations.map((o) => o.systemName).sort(), [...SEED_OPERATIONS].sort());
@@ -58,7 +61,13 @@ describe('the iiko preset', () => {
       ['Rank', 'enteredSegment'],
       ['AuthorizationCodeSms', 'authorizationCodeRequested'],
       ['PhoneConfirmationSms', 'customerRegistered'],
+      ['BirthdayGift', 'birthday'],
+      ['NewGuestWelcome', 'customerRegistered'],
+      ['WinBack', 'noPaidOrder'],
     ]);
+    // the marketing scenarios start off: a marketer switches them on
+    assert.deepEqual(project.scenarios.filter((s) => !s.enabled).map((s) => s.systemName), ['BirthdayGift', 'NewGuestWelcome', 'WinBack']);
+    assert.deepEqual(project.couponPools.map((p) => p.systemName), ['WinBack']);
     assert.deepEqual(project.scenarios[0].branches.map((b) => b.steps[0]), [
       { type: 'setCustomField', field: 'Rank', value: 'Gold' },
       { type: 'setCustomField', field: 'Rank', value: 'Silver' },

@@ -199,10 +199,22 @@ export const SCENARIO_EVENTS = [
   'orderReturned',
   'enteredSegment',
   'leftSegment',
+  'birthday',
+  'noPaidOrder',
 ] as const;
 export type ScenarioEvent = (typeof SCENARIO_EVENTS)[number];
 
+/** Triggers of a daily pass over the guests they concern (src/scenarios/daily.ts), rather than of something a guest did. */
+export const DATE_TRIGGER_EVENTS = ['birthday', 'noPaidOrder'] as const satisfies readonly ScenarioEvent[];
+export type DateTriggerEvent = (typeof DATE_TRIGGER_EVENTS)[number];
+export const isDateTrigger = (event: ScenarioEvent): event is DateTriggerEvent => (DATE_TRIGGER_EVENTS as readonly string[]).includes(event);
+
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, e.g. 10:00');
+/** What each date trigger may say besides its event, with the defaults a preset starts from. */
+const DATE_TRIGGER_FIELDS: Record<DateTriggerEvent, readonly string[]> = {
+  birthday: ['daysBefore', 'at'],
+  noPaidOrder: ['days', 'notAgainForDays', 'at'],
+};
 
 export const scenarioConditionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('inSegment'), segment: systemName }).strict(),
@@ -218,12 +230,15 @@ export const scenarioStepSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('changeBalance'),
       balanceType: systemName,
-      amount: z.number().refine((n) => n !== 0, 'the amount is not 0'),
+      /** 0: no points (the step is skipped), so a preset's gift can be off until a marketer sets it */
+      amount: z.number(),
       lifetimeDays: z.number().int().positive().optional(),
       reason: z.string().min(1, 'a balance change gives a reason a person can read'),
     })
     .strict(),
   z.object({ type: z.literal('generateAuthorizationCode'), lifetime: codeLifetime.default('5m'), length: codeLength.default(4) }).strict(),
+  /** gives the guest a code of the pool no one has been given, for the next sendMailing (`Recipient.CouponCode`) */
+  z.object({ type: z.literal('issueCoupon'), pool: systemName }).strict(),
   z
     .object({
       type: z.literal('callWebhook'),
@@ -239,10 +254,28 @@ export const scenarioSchema = z
     systemName,
     name: label,
     transactional: z.boolean().default(false),
+    /** a switched-off scenario starts no run; the presets' marketing scenarios start off */
+    enabled: z.boolean().default(true),
     trigger: z
-      .object({ event: z.enum(SCENARIO_EVENTS), segments: z.array(systemName).optional() })
+      .object({
+        event: z.enum(SCENARIO_EVENTS),
+        segments: z.array(systemName).optional(),
+        /** birthday: how many days before the birthday the guest gets it (0: on the day) */
+        daysBefore: z.number().int().min(0).max(60).optional(),
+        /** noPaidOrder: days since the guest's last paid order */
+        days: z.number().int().min(1).max(3650).optional(),
+        /** noPaidOrder: a guest who got it does not get it again for this many days */
+        notAgainForDays: z.number().int().min(1).max(3650).optional(),
+        /** date triggers: the local time (project time zone) of the daily pass */
+        at: timeOfDay.optional(),
+      })
       .strict()
       .superRefine((trigger, ctx) => {
+        const allowed: readonly string[] = isDateTrigger(trigger.event) ? DATE_TRIGGER_FIELDS[trigger.event] : [];
+        for (const field of ['daysBefore', 'days', 'notAgainForDays', 'at'] as const) {
+          if (trigger[field] !== undefined && !allowed.includes(field))
+            ctx.addIssue({ code: 'custom', path: [field], message: `a ${trigger.event} trigger has no ${field}` });
+        }
         const segmentEvent = trigger.event === 'enteredSegment' || trigger.event === 'leftSegment';
         if (segmentEvent && !trigger.segments?.length)
           ctx.addIssue({ code: 'custom', path: ['segments'], message: 'a segment trigger names its segments' });

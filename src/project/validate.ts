@@ -143,6 +143,7 @@ function checkReferences(project: ProjectDefinition): ProjectProblem[] {
         if (step.type === 'sendMailing') expect(mailings, step.mailing, `${path}/mailing`, 'mailing');
         if (step.type === 'setCustomField') expect(customerFields, step.field, `${path}/field`, 'customer field');
         if (step.type === 'changeBalance') expect(balanceTypes, step.balanceType, `${path}/balanceType`, 'balance type');
+        if (step.type === 'issueCoupon') expect(couponPools, step.pool, `${path}/pool`, 'coupon pool');
       });
     });
   });

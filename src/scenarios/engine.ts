@@ -5,7 +5,7 @@ import type { AppContext } from '../app-context.ts';
 import { lockCustomerById } from '../customers/customers.service.ts';
 import { inTransaction } from '../db/database.ts';
 import type { DomainEvent } from '../jobs/outbox.ts';
-import type { ScenarioDefinition } from '../project/schemas.ts';
+import { isDateTrigger, type ScenarioDefinition } from '../project/schemas.ts';
 import { branchMatches } from './conditions.ts';
 import * as repository from './scenarios.repository.ts';
 import { stepRunners } from './steps/index.ts';
@@ -18,9 +18,13 @@ export interface ScenarioRunReport {
   steps: Array<StepResult & { type: string }>;
 }
 
-/** Segment triggers name their segments; every other trigger is the event type alone. */
-export function triggerMatches(trigger: ScenarioDefinition['trigger'], event: DomainEvent): boolean {
+/**
+ * Segment triggers name their segments; a date trigger's event is of its own scenario's daily pass (daily.ts);
+ * every other trigger is the event type alone.
+ */
+export function triggerMatches(trigger: ScenarioDefinition['trigger'], event: DomainEvent, scenario?: string): boolean {
   if (trigger.event !== event.type) return false;
+  if (isDateTrigger(trigger.event)) return event.data?.scenario === scenario;
   if (!trigger.segments) return true;
   return typeof event.data?.segment === 'string' && trigger.segments.includes(event.data.segment);
 }
@@ -47,7 +51,7 @@ export async function runScenariosForEvent(
   const project = app.project.current;
   const reports: ScenarioRunReport[] = [];
   for (const scenario of project.definition.scenarios) {
-    if (!triggerMatches(scenario.trigger, event)) continue;
+    if (!scenario.enabled || !triggerMatches(scenario.trigger, event, scenario.systemName)) continue;
     const now = app.now();
     try {
       reports.push(

@@ -36,6 +36,8 @@ export const RECIPIENT_PARAMETERS: ParameterSchema = {
       MobilePhoneConfirmationCode: 'string',
       /** when the code this message carries expires, local to the project (not a Mindbox name) */
       CodeExpiresAt: 'date',
+      /** the coupon a scenario's issueCoupon step gave the guest for this message (not a Mindbox name) */
+      CouponCode: 'string',
       GetBonusPointsAccount: {
         arguments: ['balanceTypeSystemName'],
         returns: { fields: { Available: 'number', Blocked: 'number', Total: 'number' } },

@@ -78,6 +78,28 @@ export function iikoPreset(options: IikoPresetOptions): ProjectInput {
         connection: 'default',
         template: 'Код подтверждения: ${Recipient.MobilePhoneConfirmationCode}',
       },
+      // the marketing scenarios' texts (scenarios BirthdayGift, NewGuestWelcome, WinBack: off until a marketer switches them on)
+      {
+        systemName: 'BirthdaySms',
+        name: 'SMS ко дню рождения',
+        channel: 'sms',
+        connection: 'default',
+        template: '${ReplaceIfEmpty(Recipient.FirstName, "Дорогой гость")}, с наступающим днём рождения! Дарим вам бонусы: ждём в гости.',
+      },
+      {
+        systemName: 'WelcomeSms',
+        name: 'SMS после регистрации',
+        channel: 'sms',
+        connection: 'default',
+        template: '${ReplaceIfEmpty(Recipient.FirstName, "Добро пожаловать")}, спасибо, что вы с нами! Копите бонусы с каждого заказа.',
+      },
+      {
+        systemName: 'WinBackSms',
+        name: 'SMS тем, кто давно не заходил',
+        channel: 'sms',
+        connection: 'default',
+        template: 'Мы соскучились! Ваш промокод ${Recipient.CouponCode} — покажите его при заказе.',
+      },
     ],
     operations: OPERATIONS.map(([systemName, type, settings]) => ({
       systemName,
@@ -128,8 +150,52 @@ export function iikoPreset(options: IikoPresetOptions): ProjectInput {
           },
         ],
       },
+      {
+        systemName: 'BirthdayGift',
+        name: 'День рождения: бонусы и SMS за 3 дня',
+        enabled: false,
+        trigger: { event: 'birthday' as const, daysBefore: 3, at: '10:00' },
+        branches: [
+          {
+            steps: [
+              { type: 'changeBalance' as const, balanceType: 'Bonus', amount: 300, lifetimeDays: 14, reason: 'Подарок ко дню рождения' },
+              { type: 'sendMailing' as const, mailing: 'BirthdaySms' },
+            ],
+          },
+        ],
+      },
+      {
+        systemName: 'NewGuestWelcome',
+        name: 'Приветствие после регистрации',
+        enabled: false,
+        trigger: { event: 'customerRegistered' as const },
+        branches: [
+          {
+            steps: [
+              // 0: no gift until a marketer sets one
+              { type: 'changeBalance' as const, balanceType: 'Bonus', amount: 0, reason: 'Подарок за регистрацию' },
+              { type: 'sendMailing' as const, mailing: 'WelcomeSms' },
+            ],
+          },
+        ],
+      },
+      {
+        systemName: 'WinBack',
+        name: 'Возврат гостей: 60 дней без оплаченного заказа',
+        enabled: false,
+        trigger: { event: 'noPaidOrder' as const, days: 60, notAgainForDays: 60, at: '12:00' },
+        branches: [
+          {
+            steps: [
+              { type: 'issueCoupon' as const, pool: 'WinBack' },
+              { type: 'sendMailing' as const, mailing: 'WinBackSms' },
+            ],
+          },
+        ],
+      },
     ],
-    couponPools: [],
+    // the win-back scenario's codes: issue them (POST /api/admin/coupon-pools/WinBack/codes) before switching it on
+    couponPools: [{ systemName: 'WinBack', name: 'Промокоды для вернувшихся гостей', usage: 'single' as const }],
     promotions: [
       ...RANKS.map((rank) => ({
         systemName: `Earn${rank.rank}`,

@@ -11,6 +11,8 @@ import { cascadeNote } from './cascade.ts';
 export const changeBalance: StepRunner<'changeBalance'> = async ({ db, project, scenario, event, customer, now }, step) => {
   const balanceType = project.balanceType(step.balanceType);
   if (!balanceType) return { status: 'failed', detail: `balance type "${step.balanceType}" is not defined` };
+  // a preset's gift starts at 0 (off) until a marketer sets it
+  if (step.amount === 0) return { status: 'skipped', detail: 'the amount is 0: no points' };
   const scale = pointScale(balanceType);
   const amount = parseMinor(step.amount, scale);
   if (amount === null || amount === 0) return { status: 'failed', detail: `${step.amount} is not a whole number of ${balanceType.systemName} points` };

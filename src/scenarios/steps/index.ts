@@ -5,6 +5,7 @@ import type { StepRunner } from '../types.ts';
 import { callWebhook } from './call-webhook.ts';
 import { changeBalance } from './change-balance.ts';
 import { generateAuthorizationCode } from './generate-authorization-code.ts';
+import { issueCoupon } from './issue-coupon.ts';
 import { sendMailing } from './send-mailing.ts';
 import { setCustomField } from './set-custom-field.ts';
 
@@ -14,4 +15,5 @@ export const stepRunners: { [T in ScenarioStep['type']]?: StepRunner<T> } = {
   changeBalance,
   generateAuthorizationCode,
   callWebhook,
+  issueCoupon,
 };

@@ -16,6 +16,7 @@ export const sendMailing: StepRunner<'sendMailing'> = async ({ db, project, secr
     to: carried?.to,
     parameters: carried?.parameters,
     validUntil: carried ? new Date(carried.validUntil) : undefined,
+    coupon: typeof event.data?.coupon === 'string' ? event.data.coupon : undefined,
     source: `scenario:${scenario.systemName}`,
     kind: scenario.transactional || carried ? 'transactional' : 'marketing',
     now,
