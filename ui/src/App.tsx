@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, get, post, setCsrfToken, whenSignedOut, type User } from './api.ts';
 import { useI18n, type Key } from './i18n.tsx';
 import { useRoute, type PageProps } from './router.ts';
+import { CampaignPage, CampaignsPage } from './pages/Campaigns.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { GuestPage, GuestsPage } from './pages/Guests.tsx';
 import { MessagesPage } from './pages/Messages.tsx';
@@ -21,6 +22,7 @@ const NAV: { path: string; label: Key }[] = [
   { path: 'project', label: 'project' },
   { path: 'segments', label: 'segments' },
   { path: 'scenarios', label: 'scenarios' },
+  { path: 'campaigns', label: 'campaigns' },
   { path: 'jobs', label: 'parkedWork' },
 ];
 
@@ -103,6 +105,8 @@ function Page({ user }: { user: User }) {
       return <SegmentsPage {...props} />;
     case 'scenarios':
       return <ScenariosPage {...props} />;
+    case 'campaigns':
+      return id ? <CampaignPage {...props} id={Number(id)} /> : <CampaignsPage {...props} />;
     case 'jobs':
       return <ParkedWorkPage {...props} />;
     default:
