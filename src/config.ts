@@ -55,6 +55,15 @@ const envSchema = z.object({
   REGULARS_TRUST_PROXY: flag.default(false),
   REGULARS_CLOCK: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2027-01-11T00:05:00Z' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REGULARS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the https:// address guests reach the server at' }).optional(),
+  REGULARS_APPLE_PASS_TYPE_ID: z.string().regex(/^pass\.[A-Za-z0-9.-]+$/, 'must be a pass type identifier, e.g. pass.ru.example.loyalty').optional(),
+  REGULARS_APPLE_TEAM_ID: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character team identifier').optional(),
+  REGULARS_APPLE_PASS_CERT: z.string().min(1).optional(),
+  REGULARS_APPLE_PASS_KEY: z.string().min(1).optional(),
+  REGULARS_APPLE_PASS_KEY_PASSPHRASE: z.string().min(1).optional(),
+  REGULARS_APPLE_WWDR_CERT: z.string().min(1).optional(),
+  REGULARS_APPLE_PUSH_URL: z.url({ protocol: /^https$/, error: 'must be an https:// address' }).default('https://api.push.apple.com'),
+  REGULARS_APPLE_PUSH_CA: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -101,11 +110,63 @@ export interface Config {
   /** where the server's clock starts (it runs on from there); null: the real time. For tests and demos. */
   readonly clockStart: Date | null;
   readonly logLevel: string;
+  /** the guest's card page and Wallet passes (decision 0023) */
+  readonly guestCard: GuestCardConfig;
   /** the environment as the process started, for project secrets that name a variable (`${env:NAME}`, decision 0008) */
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** Apple Wallet: the pass type's certificate and key (files), Apple's WWDR certificate, and where pushes go. */
+export interface AppleWalletConfig {
+  passTypeIdentifier: string;
+  teamIdentifier: string;
+  certificateFile: string;
+  keyFile: string;
+  keyPassphrase: string | null;
+  wwdrCertificateFile: string;
+  pushUrl: string;
+  /** certificates to trust for the push endpoint instead of the system's (a private relay; tests) */
+  pushCaFile: string | null;
+}
+
+export interface GuestCardConfig {
+  /** the address guests reach the server at (the pass's web service); null: no passes */
+  publicUrl: string | null;
+  apple: AppleWalletConfig | null;
+}
+
 export class ConfigError extends Error {}
+
+const APPLE_SETTINGS = ['REGULARS_APPLE_PASS_TYPE_ID', 'REGULARS_APPLE_TEAM_ID', 'REGULARS_APPLE_PASS_CERT', 'REGULARS_APPLE_PASS_KEY', 'REGULARS_APPLE_WWDR_CERT'] as const;
+
+/** A wallet is on when all of its settings are given (and the public address); some but not all is a mistake said at start. */
+function walletSettings(e: z.output<typeof envSchema>, names: readonly (keyof z.output<typeof envSchema>)[], wallet: string): boolean {
+  const given = names.filter((name) => e[name] !== undefined);
+  if (given.length === 0) return false;
+  const missing = names.filter((name) => e[name] === undefined);
+  if (!e.REGULARS_PUBLIC_URL) missing.push('REGULARS_PUBLIC_URL');
+  if (missing.length) throw new ConfigError(`invalid configuration:\n  ${wallet} passes need ${missing.join(', ')} as well`);
+  return true;
+}
+
+function guestCardConfig(e: z.output<typeof envSchema>): GuestCardConfig {
+  const apple = walletSettings(e, APPLE_SETTINGS, 'Apple Wallet');
+  return {
+    publicUrl: e.REGULARS_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    apple: apple
+      ? {
+          passTypeIdentifier: e.REGULARS_APPLE_PASS_TYPE_ID!,
+          teamIdentifier: e.REGULARS_APPLE_TEAM_ID!,
+          certificateFile: e.REGULARS_APPLE_PASS_CERT!,
+          keyFile: e.REGULARS_APPLE_PASS_KEY!,
+          keyPassphrase: e.REGULARS_APPLE_PASS_KEY_PASSPHRASE ?? null,
+          wwdrCertificateFile: e.REGULARS_APPLE_WWDR_CERT!,
+          pushUrl: e.REGULARS_APPLE_PUSH_URL.replace(/\/+$/, ''),
+          pushCaFile: e.REGULARS_APPLE_PUSH_CA ?? null,
+        }
+      : null,
+  };
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -145,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.REGULARS_TRUST_PROXY,
     clockStart: e.REGULARS_CLOCK ? new Date(e.REGULARS_CLOCK) : null,
     logLevel: e.LOG_LEVEL,
+    guestCard: guestCardConfig(e),
     environment: Object.freeze(present as Record<string, string>),
   });
 }

@@ -17,6 +17,7 @@ import { capConnectionsPerAddress, continueAfterChecks, serverTimeouts } from '.
 import { answerJsonError, clientErrorOf } from './http/errors.ts';
 import { registerMetricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { registerAppleWalletRoutes } from './guestcard/apple-wallet.routes.ts';
 import { registerGuestCardRoutes } from './guestcard/guestcard.routes.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { loyaltyRoutes } from './loyalty/loyalty.routes.ts';
@@ -110,6 +111,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
   registerDeliveryReportRoutes(server, app);
   registerIncomingSmsRoutes(server, app);
   registerGuestCardRoutes(server, app);
+  registerAppleWalletRoutes(server, app);
   registerConsole(server, app);
   await registerAdminApi(server, app, ADMIN_ROUTES);
   return server;

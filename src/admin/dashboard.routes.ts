@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { countCustomersBefore, customFieldDistribution, newCustomersPerDay } from '../customers/customers.service.ts';
 import { adminRoute, invalidInput, type AdminRoutes } from '../http/admin-route.ts';
+import { applePassHolders } from '../guestcard/apple-wallet.service.ts';
 import { countParkedWork } from '../jobs/parked-work.ts';
 import { pointsPerDay } from '../loyalty/ledger.service.ts';
 import { messagesPerDay } from '../messaging/mailings.service.ts';
@@ -57,6 +58,7 @@ export const dashboardResponse = z.object({
   messages: z.object({ perDay: perDay({ sent: count, delivered: count, failed: count, pending: count }) }),
   narrowedByVenue: z.array(z.enum(VENUE_SERIES)).describe('the series the venue filter narrowed; empty without a venue'),
   parkedWork: count.describe('jobs and async calls parked now, whatever the dates (GET /api/admin/jobs lists them)'),
+  walletPasses: count.nullable().describe('guests whose card is in Apple Wallet on some device now, whatever the dates; null: Apple Wallet is not configured'),
 });
 
 export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
@@ -84,7 +86,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
       const balanceType = project.definition.balanceTypes[0];
       const rankField = project.customField('Customer', 'Rank') ? 'Rank' : null;
 
-      const [before, newGuests, orders, venues, points, ranks, messages, parkedWork] = await Promise.all([
+      const [before, newGuests, orders, venues, points, ranks, messages, parkedWork, walletPasses] = await Promise.all([
         countCustomersBefore(app.db, start),
         newCustomersPerDay(app.db, start, end, timeZone),
         ordersPerDay(app.db, { from: start, to: end, timeZone, pointOfContact: query.pointOfContact }),
@@ -93,6 +95,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
         rankField ? customFieldDistribution(app.db, rankField) : Promise.resolve([]),
         messagesPerDay(app.db, start, end, timeZone),
         countParkedWork(app.db),
+        app.config.guestCard.apple ? applePassHolders(app.db) : Promise.resolve(null),
       ]);
 
       let total = before;
@@ -160,6 +163,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
         },
         narrowedByVenue: query.pointOfContact ? [...VENUE_SERIES] : [],
         parkedWork,
+        walletPasses,
       };
     },
   );

@@ -120,3 +120,8 @@ export async function customFieldDistribution(db: Db, field: string): Promise<{ 
     .orderBy('count', 'desc')
     .execute();
 }
+
+/** Guests changed at or after `since`, oldest change first, by the index on updated_at. */
+export async function changedSince(db: Db, since: Date, limit: number): Promise<{ id: number; updated_at: Date }[]> {
+  return db.selectFrom('customers').select(['id', 'updated_at']).where('updated_at', '>=', since).orderBy('updated_at').limit(limit).execute();
+}

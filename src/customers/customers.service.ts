@@ -476,6 +476,15 @@ export async function checkAuthorizationCode(db: Db, ctx: GuestContext, target: 
   return check.ok ? { status: 'Accepted', customer: lookup.customer } : { status: 'Refused', message: codeRefusal(check) };
 }
 
+/**
+ * Guests whose profile or fields changed at or after `since` (at most `limit`, oldest change first), and the time
+ * of the last change read: what the Wallet pass updates go on from.
+ */
+export async function customersChangedSince(db: Db, since: Date, limit: number): Promise<{ customerIds: number[]; lastChange: Date | null }> {
+  const rows = await repository.changedSince(db, since, limit);
+  return { customerIds: rows.map((row) => row.id), lastChange: rows.at(-1)?.updated_at ?? null };
+}
+
 /** Sets one custom field (a scenario step); `null` removes it. */
 export async function setCustomerCustomField(db: Db, customerId: number, field: string, value: unknown, now: Date): Promise<void> {
   await repository.setCustomFieldValue(db, customerId, field, value, now);

@@ -397,6 +397,30 @@ export interface GuestSessionsTable {
   expires_at: Timestamp;
 }
 
+/** An Apple Wallet pass of a guest's card: what it showed when last built, and since when (decision 0023). */
+export interface ApplePassesTable {
+  serial_number: string;
+  customer_id: number;
+  fingerprint: string;
+  updated_at: Timestamp;
+  created_at: Timestamp;
+}
+
+/** A device that registered a pass for updates (PassKit web service), with its push token. */
+export interface ApplePassRegistrationsTable {
+  device_library_id: string;
+  serial_number: string;
+  push_token: string;
+  created_at: Timestamp;
+}
+
+/** How far the pass update task has looked: ledger entries after this id, guests changed since then (one row). */
+export interface ApplePassSyncTable {
+  id: number;
+  ledger_entry_id: number;
+  customers_since: Timestamp;
+}
+
 export interface AdminSessionsTable {
   id_hash: string;
   /** null: a session opened with the admin token */
@@ -531,6 +555,9 @@ export interface Database {
   admin_users: AdminUsersTable;
   admin_sessions: AdminSessionsTable;
   guest_sessions: GuestSessionsTable;
+  apple_passes: ApplePassesTable;
+  apple_pass_registrations: ApplePassRegistrationsTable;
+  apple_pass_sync: ApplePassSyncTable;
   failed_attempts: FailedAttemptsTable;
   protocol_transactions: ProtocolTransactionsTable;
   async_operations: AsyncOperationsTable;

@@ -38,6 +38,7 @@ const TEXT = {
     signOut: 'Выйти',
     other: 'English',
     noCard: 'Карта не найдена.',
+    addToAppleWallet: 'Добавить в Apple Wallet',
   },
   en: {
     signInTitle: 'Sign in to your guest card',
@@ -70,6 +71,7 @@ const TEXT = {
     signOut: 'Sign out',
     other: 'Русский',
     noCard: 'No card found.',
+    addToAppleWallet: 'Add to Apple Wallet',
   },
 } as const;
 
@@ -109,6 +111,7 @@ table{width:100%;border-collapse:collapse}td{padding:6px 0;border-top:1px solid 
 label{display:block;font-size:14px;margin-bottom:6px}input{width:100%;font-size:20px;padding:12px;border:1px solid #c8ccd2;border-radius:10px;margin-bottom:12px}
 button{width:100%;font-size:17px;padding:12px;border:0;border-radius:10px;background:${style.backgroundColor};color:${style.foregroundColor}}
 button.secondary{background:#e7e9ed;color:#1f2430}.consent{display:flex;justify-content:space-between;align-items:center;gap:12px;padding:6px 0}.consent button{width:auto;padding:8px 14px;font-size:15px}
+.wallet{display:block;padding:12px;border-radius:10px;background:#000;color:#fff;text-decoration:none;font-weight:600}
 .error{background:#fde8e8;color:#8a1c1c;border-radius:10px;padding:10px;margin-bottom:12px}.note{background:#eef6ee;border-radius:10px;padding:10px;margin-bottom:12px}
 </style></head><body><main>
 <header><h1>${escapeHtml(title)}</h1><a class="lang" href="/card?lang=${other}">${TEXT[language].other}</a></header>
@@ -149,7 +152,8 @@ function svgOf(bcid: 'qrcode' | 'code128', text: string): string {
   return bwipjs.toSVG({ bcid, text, scale: 3, ...(bcid === 'code128' ? { height: 12, includetext: false } : { eclevel: 'M' }) });
 }
 
-export function cardPage(language: Language, style: PageStyle, card: GuestCardView, timeZone: string): string {
+export function cardPage(language: Language, style: PageStyle, card: GuestCardView, options: { timeZone: string; appleWallet: boolean }): string {
+  const { timeZone } = options;
   const t = TEXT[language];
   const locale = language === 'ru' ? 'ru-RU' : 'en-GB';
   const number = (value: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
@@ -177,7 +181,8 @@ ${
   const codes = card.cardNumber
     ? `<section class="codes"><h2>${t.card}</h2><div class="qr" data-testid="qr">${svgOf('qrcode', card.cardNumber)}</div>
 <div class="bar128" data-testid="barcode">${svgOf('code128', card.cardNumber)}</div>
-<div class="muted">${t.cardNumber}</div><div class="number" data-testid="card-number">${escapeHtml(card.cardNumber)}</div></section>`
+<div class="muted">${t.cardNumber}</div><div class="number" data-testid="card-number">${escapeHtml(card.cardNumber)}</div>
+${options.appleWallet ? `<p><a class="wallet" href="/card/wallet/apple.pkpass" data-testid="apple-wallet">${t.addToAppleWallet}</a></p>` : ''}</section>`
     : '';
 
   const history = `<section><h2>${t.history}</h2>${

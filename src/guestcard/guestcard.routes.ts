@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { overHttps } from '../http/https.ts';
 import { AppError } from '../shared/errors.ts';
+import { appleWalletOf } from './apple-wallet.service.ts';
 import { cardPage, codePage, messages, phonePage, type Language, type PageStyle } from './guestcard.page.ts';
 import {
   CARD_CHANNELS,
@@ -17,14 +18,13 @@ import {
   GUEST_SESSION_LIFETIME_MS,
   guestCard,
   requestSignInCode,
-  sessionGuest,
   signIn,
   signOut,
   switchConsent,
   type CardDeps,
 } from './guestcard.service.ts';
+import { cookieOf, guestOfRequest, SESSION_COOKIE } from './session-cookie.ts';
 
-const SESSION_COOKIE = 'regulars_guest';
 const LANGUAGE_COOKIE = 'regulars_guest_lang';
 /** a phone and a code, or a channel: a form of a few dozen bytes */
 const FORM_BODY_LIMIT_BYTES = 2048;
@@ -37,14 +37,6 @@ const PAGE_HEADERS = {
   // not no-referrer: with it a browser posts forms with `Origin: null`, which the forms' check refuses
   'referrer-policy': 'same-origin',
 } as const;
-
-function cookieOf(request: FastifyRequest, name: string): string | null {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim() || null;
-  }
-  return null;
-}
 
 function languageOf(request: FastifyRequest): Language {
   const asked = (request.query as Record<string, unknown> | undefined)?.lang;
@@ -77,10 +69,7 @@ export function registerGuestCardRoutes(server: FastifyInstance, app: AppContext
     `${name}=${value}; Path=/card; ${httpOnly ? 'HttpOnly; ' : ''}SameSite=Strict; Max-Age=${maxAgeSeconds}${overHttps(request, app.config.trustProxy) ? '; Secure' : ''}`;
   const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
   const back = (reply: FastifyReply) => reply.status(303).headers(PAGE_HEADERS).header('location', '/card').send();
-  const signedIn = async (request: FastifyRequest) => {
-    const sessionId = cookieOf(request, SESSION_COOKIE);
-    return sessionId ? sessionGuest(app.db, sessionId, app.now()) : null;
-  };
+  const signedIn = (request: FastifyRequest) => guestOfRequest(app, request);
   const waitSeconds = (error: unknown) => (error instanceof AppError && error.code === 'rate_limited' ? (error.retryAfterSeconds ?? 60) : null);
 
   server.get('/card', async (request, reply) => {
@@ -92,7 +81,7 @@ export function registerGuestCardRoutes(server: FastifyInstance, app: AppContext
     const project = app.project.current;
     const card = await guestCard(app.db, project, customerId, app.now());
     if (!card) return html(reply, 200, phonePage(language, title(), style(), null));
-    return html(reply, 200, cardPage(language, style(), card, project.settings.timeZone));
+    return html(reply, 200, cardPage(language, style(), card, { timeZone: project.settings.timeZone, appleWallet: appleWalletOf(app) !== null }));
   });
 
   server.post('/card/code', { bodyLimit: FORM_BODY_LIMIT_BYTES }, async (request, reply) => {

@@ -5,6 +5,7 @@ import { handle, JobCatalogue } from './catalogue.ts';
 import { idempotencyRetention, operationLogRetention } from '../protocol/mindbox/retention.ts';
 import { sessionRetention } from '../admin/sessions.retention.ts';
 import { guestSessionRetention } from '../guestcard/retention.ts';
+import { applePassUpdates, applePushJob, applePushTopic } from '../guestcard/apple-wallet.service.ts';
 import { failedAttemptsRetention } from '../shared/failed-attempts.retention.ts';
 import { codeRetention } from '../customers/retention.ts';
 import { messagesRetention } from '../messaging/retention.ts';
@@ -24,6 +25,7 @@ export const jobCatalogue = new JobCatalogue([
   handle(eventTopic, eventJob),
   handle(smsSendTopic, sendSmsJob),
   handle(webhookTopic, webhookJob),
+  handle(applePushTopic, applePushJob),
 ]);
 
 export const periodicTasks: PeriodicTask[] = [
@@ -31,6 +33,7 @@ export const periodicTasks: PeriodicTask[] = [
   segmentRecalculationTask,
   pointsExpiryTask,
   dailyScenariosTask,
+  applePassUpdates,
   // retention of every table that grows with traffic (docs/retention.md)
   idempotencyRetention,
   outboxRetention,

@@ -271,3 +271,13 @@ export async function pointsPerDay(
   // by position: the time zone is a parameter, so the same expression written twice would not match
   return select.groupBy([sql`1`, 'kind']).orderBy(sql`1`).execute();
 }
+
+/** The entries after `afterId`, oldest first: their ids and guests. */
+export async function entriesAfter(db: Db, afterId: number, limit: number): Promise<{ id: number; customer_id: number }[]> {
+  return db.selectFrom('ledger_entries').select(['id', 'customer_id']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+export async function latestEntryId(db: Db): Promise<number> {
+  const row = await db.selectFrom('ledger_entries').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}

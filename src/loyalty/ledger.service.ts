@@ -509,3 +509,17 @@ export async function pointsPerDay(
   // by position: the time zone is a parameter, so the same expression written twice would not match
   return select.groupBy([sql`1`, 'e.kind']).orderBy(sql`1`).execute();
 }
+
+/**
+ * The guests whose balances changed by entries after `afterId` (at most `limit` entries, oldest first), and the
+ * last entry read: what a watcher of balances (the Wallet pass updates) goes on from.
+ */
+export async function customersWithEntriesAfter(db: Db, afterId: number, limit: number): Promise<{ lastId: number; customerIds: number[] }> {
+  const rows = await repository.entriesAfter(db, afterId, limit);
+  return { lastId: rows.at(-1)?.id ?? afterId, customerIds: [...new Set(rows.map((row) => row.customer_id))] };
+}
+
+/** The newest ledger entry's id (0: none yet): where a new watcher of balances starts. */
+export async function latestLedgerEntryId(db: Db): Promise<number> {
+  return repository.latestEntryId(db);
+}

@@ -12,18 +12,25 @@ export const MASTER_KEY_BYTES = 32;
 
 export class SecretBox {
   private readonly key: Buffer;
+  private readonly macKey: Buffer;
   /** names the master key without revealing it: stored in the database to notice a process started with another key */
   readonly fingerprint: string;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== MASTER_KEY_BYTES) throw new Error(`the encryption key must be ${MASTER_KEY_BYTES} bytes`);
     this.key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'regulars secret box v1', 32));
+    this.macKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'regulars mac v1', 32));
     this.fingerprint = createHmac('sha256', masterKey).update('regulars key fingerprint v1').digest('hex').slice(0, 16);
   }
 
   /** A box with a random key, for a throw-away database (tests, memory://). */
   static random(): SecretBox {
     return new SecretBox(randomBytes(MASTER_KEY_BYTES));
+  }
+
+  /** A token only this key makes from `label`, so it needs no storage (a Wallet pass's authentication token). */
+  mac(label: string): string {
+    return createHmac('sha256', this.macKey).update(label).digest('base64url');
   }
 
   seal(plaintext: string): string {

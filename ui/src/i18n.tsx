@@ -266,6 +266,7 @@ const ru = {
   campaign_sending: "идёт",
   campaign_finished: "завершена",
   campaign_cancelled: "остановлена",
+  walletPasses: 'Карт в Apple Wallet',
 } as const;
 
 export type Key = keyof typeof ru;
@@ -535,6 +536,7 @@ const en: Record<Key, string> = {
   campaign_sending: "sending",
   campaign_finished: "finished",
   campaign_cancelled: "stopped",
+  walletPasses: 'Cards in Apple Wallet',
 };
 
 export type Lang = 'ru' | 'en';

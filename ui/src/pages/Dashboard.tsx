@@ -21,6 +21,7 @@ interface Dashboard {
   narrowedByVenue: string[];
   /** jobs and async calls parked now, whatever the dates */
   parkedWork: number;
+  walletPasses: number | null;
 }
 
 const RANK_COLORS: Record<string, string> = { Gold: '#d4a017', Silver: '#9ca3af', Bronze: '#b87333' };
@@ -97,6 +98,12 @@ export function DashboardPage({ params }: PageProps) {
                   <b>
                     {number(sum(data.points.perDay.map((d) => d.earned)))} / {number(sum(data.points.perDay.map((d) => d.spent)))}
                   </b>
+                </div>
+              )}
+              {data.walletPasses !== null && (
+                <div className="card">
+                  <span>{t('walletPasses')}</span>
+                  <b>{number(data.walletPasses)}</b>
                 </div>
               )}
               {data.messages && (
