@@ -25,7 +25,7 @@ test('the retry policy: waits double from the first up to the longest, the last 
 });
 
 test('every topic of the catalogue declares a payload schema and a policy that can work', () => {
-  assert.deepEqual(jobCatalogue.topics.sort(), ['event', 'scenarios.webhook', 'sms.send']);
+  assert.deepEqual(jobCatalogue.topics.sort(), ['event', 'scenarios.webhook', 'sms.send', 'wallet.apple-push']);
   for (const topic of jobCatalogue.topics) assert.ok(jobCatalogue.entry(topic)!.retry.maxAttempts >= 1);
 });
 
