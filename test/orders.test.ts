@@ -397,7 +397,7 @@ describe('coupons', () => {
     const preset = iikoPreset({ phoneConfirmation: true });
     await applyProject(t.app.db, {
       ...preset,
-      couponPools: [{ systemName: 'Welcome', name: 'Приветственный', usage: 'single' }],
+      couponPools: [...(preset.couponPools ?? []), { systemName: 'Welcome', name: 'Приветственный', usage: 'single' }],
       promotions: [...preset.promotions!, { systemName: 'WelcomeDiscount', name: 'Скидка 10 % по купону', kind: 'discount', percent: 10, scope: 'order', couponPool: 'Welcome' }],
     });
     await t.app.project.reload();
