@@ -10,13 +10,14 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { openSecretBox } from '../shared/encryption-key.ts';
+import { testDatabaseUrl } from '../../test/support/db.ts';
 import { claimDataDir, DataDirInUseError } from './backup-socket.ts';
 import { restoreBackup, takeBackup } from './backup.ts';
 
 const fresh = (name: string) => mkdtempSync(join(tmpdir(), `regulars-backup-${name}-`));
 const configFor = (dataDir: string, keyFile?: string) => loadConfig({ REGULARS_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(keyFile ? { REGULARS_KEY_FILE: keyFile } : {}) });
 
-describe('an embedded database with no server running', { skip: Boolean(process.env.TEST_DATABASE_URL) && 'the embedded database only' }, () => {
+describe('an embedded database with no server running', { skip: testDatabaseUrl !== null && 'the embedded database only' }, () => {
   const dataDir = fresh('original');
   const file = join(fresh('file'), 'regulars.backup');
 

@@ -5,10 +5,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { addUser } from '../../src/admin/users.service.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -17,7 +17,7 @@ import { accruePoints, changeBalance, spendPoints } from '../../src/loyalty/ledg
 import { openApp } from '../../src/main.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
 import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
-import { browserSkipReason, CHROMIUM } from '../support/browser.ts';
+import { browserSkipReason, openBrowser } from '../support/browser.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET_KEY = 'e2e-secret-key-0123456789';
@@ -129,16 +129,7 @@ describe('admin console in a browser', { skip: browserSkipReason() }, () => {
       const price = n % 13 === 5 ? 55_000 : n % 7 === 3 ? 12_000 : 900 + ((n * 311) % 2600);
       await offlineOrder(server, `H-${n}`, at, venue, price, n % 4 === 1 ? undefined : guest.phone);
     }
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'regulars-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      locale: 'ru-RU',
-      timezoneId: 'Europe/Moscow',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    // CI runs two test files at once on two cores: give a busy machine time
-    context.setDefaultTimeout(60_000);
+    context = await openBrowser({ viewport: { width: 1400, height: 1000 } });
   });
 
   after(async () => {

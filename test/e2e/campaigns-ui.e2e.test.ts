@@ -5,10 +5,10 @@
 // (written to docs/console-campaigns.png when REGULARS_UPDATE_SCREENSHOT=1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { addUser } from '../../src/admin/users.service.ts';
 import { drainMarketing } from '../../src/campaigns/campaigns.jobs.ts';
@@ -16,7 +16,7 @@ import { closeSmsProviders } from '../../src/messaging/sms-connections.ts';
 import { applyProject } from '../../src/project/project.service.ts';
 import { recalculateAllSegments } from '../../src/segments/segments.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM } from '../support/browser.ts';
+import { browserSkipReason, openBrowser } from '../support/browser.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const GUESTS = [
@@ -61,15 +61,7 @@ describe('campaigns in the console', { skip: browserSkipReason() }, () => {
     await recalculateAllSegments(t.app.db, t.app.project.current, t.clock.now, 'manual');
     await addUser(t.app.db, { name: 'maria', role: 'marketer', password: 'marketer-password-1' });
     url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'regulars-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      locale: 'ru-RU',
-      timezoneId: 'Europe/Moscow',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context.setDefaultTimeout(60_000);
+    context = await openBrowser({ viewport: { width: 1400, height: 900 } });
   });
 
   after(async () => {

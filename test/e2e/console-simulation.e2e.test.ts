@@ -7,10 +7,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import YAML from 'yaml';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { addUser } from '../../src/admin/users.service.ts';
@@ -18,7 +18,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openApp } from '../../src/main.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
 import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
-import { browserSkipReason, CHROMIUM } from '../support/browser.ts';
+import { browserSkipReason, openBrowser } from '../support/browser.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET_KEY = 'e2e-secret-key-0123456789';
@@ -86,15 +86,7 @@ describe('seeing the effect of a proposed program in the console', { skip: brows
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'regulars-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      locale: 'ru-RU',
-      timezoneId: 'Europe/Moscow',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context.setDefaultTimeout(60_000);
+    context = await openBrowser({ viewport: { width: 1400, height: 1000 } });
   });
 
   after(async () => {

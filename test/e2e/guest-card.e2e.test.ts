@@ -5,13 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, devices, type BrowserContext } from 'playwright-core';
+import { devices, type BrowserContext } from 'playwright-core';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
 import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
-import { browserSkipReason, CHROMIUM } from '../support/browser.ts';
+import { browserSkipReason, openBrowser } from '../support/browser.ts';
 import { startSmppGateway, type SmppGateway } from '../support/smpp-gateway.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,15 +53,7 @@ describe('the card page in a browser', { skip: browserSkipReason() }, () => {
       order: { ids: { iikoOrderId: 'card-1' }, totalPrice: 7650, payments: [{ type: 'Cash', amount: 7650 }], lines: [{ product: { ids: { iiko: 'dinner' } }, quantity: 1, basePricePerItem: 7650 }] },
     });
     assert.equal(paid.order?.processingStatus, 'Created', JSON.stringify(paid));
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'regulars-chromium-')), {
-      ...devices['Pixel 7'],
-      executablePath: CHROMIUM,
-      headless: true,
-      locale: 'ru-RU',
-      timezoneId: 'Europe/Moscow',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context.setDefaultTimeout(60_000);
+    context = await openBrowser(devices['Pixel 7']);
   });
 
   after(async () => {

@@ -7,15 +7,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { addUser } from '../../src/admin/users.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM } from '../support/browser.ts';
+import { browserSkipReason, openBrowser } from '../support/browser.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PHONES = ['79005550101', '79005550102'];
@@ -60,16 +60,7 @@ describe('parked work in the console', { skip: browserSkipReason() }, () => {
     await attemptsPass(t, 20);
     await sql`alter table protocol_transactions_away rename to protocol_transactions`.execute(t.app.db);
 
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'regulars-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 800 },
-      locale: 'ru-RU',
-      timezoneId: 'Europe/Moscow',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    // CI runs two test files at once on two cores: give a busy machine time
-    context.setDefaultTimeout(60_000);
+    context = await openBrowser({ viewport: { width: 1400, height: 800 } });
   });
 
   after(async () => {

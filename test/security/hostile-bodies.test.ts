@@ -10,28 +10,14 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { singularOf } from '../../src/protocol/mindbox/codec.ts';
+import { iikoPreset } from '../../src/project/presets/iiko.ts';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../support/app.ts';
 
 const BODIES = 10_000;
 /** Calls sent at once: on PostgreSQL the database works beside the server, and calls racing each other are hostile too. */
 const AT_ONCE = 4;
-const OPERATIONS = [
-  'Offline.RegisterCustomer',
-  'Offline.SendMobilePhoneAuthorizationCode',
-  'Offline.ResendMobilePhoneConfirmationCode',
-  'Offline.CheckCustomer',
-  'Offline.CheckMobilePhoneAuthorizationCode',
-  'Offline.ConfirmMobilePhone',
-  'Offline.AuthorizedPreorder',
-  'Offline.CreateAuthorizedOrder',
-  'Offline.AnonymousPreorder',
-  'Offline.CreateAnonymousOrder',
-  'Offline.SaveOfflineOrder',
-  'Offline.ChangeStatus',
-  'Offline.Return',
-  'Offline.EditCustomer',
-  'Offline.SendProductCatalog',
-];
+/** every operation the iiko preset offers a POS */
+const OPERATIONS = iikoPreset({ phoneConfirmation: true }).operations!.map((operation) => operation.systemName);
 
 // What must never come back in an error, nor stand in clear in the log: each kind is put only where the
 // protocol names it (a phone under mobilePhone, a card under discountCard, …), so the log knows to mask it.
