@@ -1,6 +1,7 @@
 // The only reader of process.env. Parsed once, validated with zod, frozen.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from './shared/time-zone.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -40,17 +41,7 @@ const envSchema = z.object({
   REGULARS_SMS_TEXT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   REGULARS_SMS_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
   REGULARS_WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
-  REGULARS_TIMEZONE: z
-    .string()
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone, e.g. Europe/Moscow')
-    .optional(),
+  REGULARS_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Moscow').optional(),
   REGULARS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   REGULARS_TRUST_PROXY: flag.default(false),
   REGULARS_CLOCK: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2027-01-11T00:05:00Z' }).optional(),

@@ -15,6 +15,7 @@ import type { ProjectSnapshot } from '../project/snapshot.ts';
 import { validationError, type ValidationMessage } from '../shared/errors.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
 import { checkCode, codeRefusal, issueCode, type IssuedCode } from './codes.service.ts';
+import type { CodePurpose } from './codes.ts';
 import * as repository from './customers.repository.ts';
 import type { GuestFields } from '../wire/customer.ts';
 import type { ProfileChanges } from './profile.ts';
@@ -141,10 +142,11 @@ function uniquenessRefusal(error: unknown): never {
   throw error;
 }
 
-async function issueConfirmationCode(db: Db, ctx: GuestContext, customerId: number, phone: string, policy: CodePolicy): Promise<IssuedCode> {
+/** A new code of `purpose` for the guest's phone, within the limits of codes to a phone (refused at /customer/mobilePhone). */
+async function issueGuestCode(db: Db, ctx: GuestContext, purpose: CodePurpose, customerId: number, phone: string, policy: CodePolicy): Promise<IssuedCode> {
   return issueCode(db, ctx.project.settings, {
     customerId,
-    purpose: 'confirmation',
+    purpose,
     phone,
     length: policy.length,
     lifetime: policy.lifetime,
@@ -229,7 +231,7 @@ export async function registerCustomer(db: Db, ctx: GuestContext, guest: NewGues
 
   let confirmation: CodeForSms | null = null;
   if (ctx.confirmsPhones && customer.mobile_phone) {
-    confirmation = { code: await issueConfirmationCode(db, ctx, customer.id, customer.mobile_phone, confirmationCode), phone: customer.mobile_phone };
+    confirmation = { code: await issueGuestCode(db, ctx, 'confirmation', customer.id, customer.mobile_phone, confirmationCode), phone: customer.mobile_phone };
   }
   await emitEvent(db, {
     type: 'customerRegistered',
@@ -321,7 +323,7 @@ export async function editCustomer(db: Db, ctx: GuestContext, target: GuestIdent
   let confirmationSms: ConfirmationSms | null = null;
   if (update.pending_mobile_phone) {
     const pending = update.pending_mobile_phone as string;
-    const code = await issueConfirmationCode(db, ctx, customer.id, pending, confirmation.code);
+    const code = await issueGuestCode(db, ctx, 'confirmation', customer.id, pending, confirmation.code);
     confirmationSms = await sendConfirmationSms(db, ctx, customer, { code, phone: pending }, confirmation.mailing);
   }
   await emitEvent(db, { type: 'customerChanged', customerId: customer.id, ...eventSource(ctx), data: { fields: changedFields } });
@@ -355,7 +357,7 @@ export async function resendConfirmationCode(db: Db, ctx: GuestContext, target: 
   const phone = customer.pending_mobile_phone ?? customer.mobile_phone;
   if (!phone) throw validationError({ location: '/customer/mobilePhone', message: 'the guest has no mobile phone to confirm' });
   if (!customer.pending_mobile_phone && customer.is_mobile_phone_confirmed) return { status: 'AlreadyConfirmed', customer };
-  const code = await issueConfirmationCode(db, ctx, customer.id, phone, confirmation.code);
+  const code = await issueGuestCode(db, ctx, 'confirmation', customer.id, phone, confirmation.code);
   const confirmationSms = confirmation.mailing
     ? await sendConfirmationSms(db, ctx, customer, { code, phone }, confirmation.mailing)
     : ({ status: 'notSent', reason: 'sending is off for this call' } as const);
@@ -404,16 +406,7 @@ export async function requestAuthorizationCode(db: Db, ctx: GuestContext, target
   if (!code) return { status: 'Found', customer: lookup.customer, codeIssued: false };
   const phone = lookup.customer.mobile_phone;
   if (!phone) throw validationError({ location: '/customer/mobilePhone', message: 'the guest has no mobile phone to send a code to' });
-  const issued = await issueCode(db, ctx.project.settings, {
-    customerId: lookup.customer.id,
-    purpose: 'authorization',
-    phone,
-    length: code.length,
-    lifetime: code.lifetime,
-    operation: ctx.source.operation,
-    now: ctx.now,
-    location: '/customer/mobilePhone',
-  });
+  const issued = await issueGuestCode(db, ctx, 'authorization', lookup.customer.id, phone, code);
   await emitEvent(db, {
     type: 'authorizationCodeRequested',
     customerId: lookup.customer.id,
@@ -430,16 +423,7 @@ export async function requestAuthorizationCode(db: Db, ctx: GuestContext, target
 export async function sendAuthorizationCodeSms(db: Db, ctx: GuestContext, customer: CustomerRow, code: CodePolicy, mailing: string): Promise<ConfirmationSms> {
   const phone = customer.mobile_phone;
   if (!phone) return { status: 'notSent', reason: 'the guest has no mobile phone' };
-  const issued = await issueCode(db, ctx.project.settings, {
-    customerId: customer.id,
-    purpose: 'authorization',
-    phone,
-    length: code.length,
-    lifetime: code.lifetime,
-    operation: ctx.source.operation,
-    now: ctx.now,
-    location: '/customer/mobilePhone',
-  });
+  const issued = await issueGuestCode(db, ctx, 'authorization', customer.id, phone, code);
   const outcome = await queueMailing(db, { project: ctx.project, defaultSmsUrl: ctx.defaultSmsUrl, secrets: ctx.secrets }, {
     mailing,
     recipient: mailingRecipient(customer),

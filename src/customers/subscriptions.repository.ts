@@ -27,16 +27,18 @@ export async function subscriptionsOf(db: Db, customerId: number): Promise<Subsc
 
 /** The current value of one consent, its row locked until the caller's transaction ends; undefined: never given. */
 export async function currentValueForUpdate(db: Db, customerId: number, key: SubscriptionKey): Promise<boolean | undefined> {
-  const row = await db
+  return (await consentRow(db, customerId, key).forUpdate().executeTakeFirst())?.is_subscribed;
+}
+
+/** The row of one consent of one guest. */
+function consentRow(db: Db, customerId: number, key: SubscriptionKey) {
+  return db
     .selectFrom('customer_subscriptions')
     .select('is_subscribed')
     .where('customer_id', '=', customerId)
     .where('point_of_contact', '=', key.pointOfContact)
     .where('brand', '=', stored(key.brand))
-    .where('topic', '=', stored(key.topic))
-    .forUpdate()
-    .executeTakeFirst();
-  return row?.is_subscribed;
+    .where('topic', '=', stored(key.topic));
 }
 
 /** Sets one consent and writes the change into the history, in the caller's transaction. */
@@ -103,15 +105,7 @@ function sourceOf(
 }
 
 export async function isSubscribed(db: Db, customerId: number, key: SubscriptionKey): Promise<boolean> {
-  const row = await db
-    .selectFrom('customer_subscriptions')
-    .select('is_subscribed')
-    .where('customer_id', '=', customerId)
-    .where('point_of_contact', '=', key.pointOfContact)
-    .where('brand', '=', stored(key.brand))
-    .where('topic', '=', stored(key.topic))
-    .executeTakeFirst();
-  return row?.is_subscribed === true;
+  return (await consentRow(db, customerId, key).executeTakeFirst())?.is_subscribed === true;
 }
 
 /** Ids of the guests subscribed to one consent, ascending from `afterId`: a walk of the partial index. */

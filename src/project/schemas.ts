@@ -5,6 +5,7 @@ import { getCountries, type CountryCode } from 'libphonenumber-js/mobile';
 import { z } from 'zod';
 import { couponPoolSchema, promotionSchema } from '../loyalty/promotions.schemas.ts';
 import { secretField } from './secret-values.ts';
+import { isTimeZone } from '../shared/time-zone.ts';
 
 /** The countries whose phone numbers libphonenumber knows (RU, KZ, BY, UZ, KG, AM, GE, …). */
 const PHONE_COUNTRIES = getCountries() as [CountryCode, ...CountryCode[]];
@@ -323,17 +324,7 @@ export type GuestCardSettings = z.output<typeof guestCardSettingsSchema>;
 
 export const projectSettingsSchema = z
   .object({
-    timeZone: z
-      .string()
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone, e.g. Europe/Moscow')
-      .default('Europe/Moscow'),
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Moscow').default('Europe/Moscow'),
     /** the country of phone numbers given without their country code (phones: src/customers/phone.ts) */
     defaultCountry: z.enum(PHONE_COUNTRIES, { error: 'must be a country code as in ISO 3166, e.g. RU, KZ, BY, UZ, KG, AM, GE' }).default('RU'),
     codeMaxAttempts: z.number().int().min(1).max(20).default(5),

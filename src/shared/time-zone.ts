@@ -16,6 +16,16 @@ function formatFor(cache: Map<string, Intl.DateTimeFormat>, zone: string, create
   return format;
 }
 
+/** Whether the name is an IANA time zone this runtime knows (Europe/Moscow, Asia/Almaty, UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The local date of an instant, 'YYYY-MM-DD'. */
 export function localDate(instant: Date, zone: string): string {
   return formatFor(dateFormats, zone, () => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(instant);
