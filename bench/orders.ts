@@ -76,7 +76,7 @@ export async function seedOrders(db: Db, kind: TargetKind): Promise<ReportRow[]>
   const preset = iikoPreset({ phoneConfirmation: true });
   await applyProject(db, {
     ...preset,
-    couponPools: [{ systemName: 'BenchPool', name: 'Купоны для нагрузочного теста', usage: 'single' }],
+    couponPools: [...(preset.couponPools ?? []), { systemName: 'BenchPool', name: 'Купоны для нагрузочного теста', usage: 'single' }],
     promotions: [...preset.promotions!, ...benchPromotions()],
   });
   await sql`
