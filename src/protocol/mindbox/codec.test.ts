@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../shared/errors.ts';
-import { decodeBody, type BodyFormat } from './codec.ts';
+import { decodeBody, encodeAnswer, singularOf, type BodyFormat } from './codec.ts';
 
 /** The ProtocolError (400) decoding `raw` refuses it with. */
 function refusal(raw: string, format: BodyFormat): string {
@@ -51,4 +51,12 @@ test('a body that does not parse is refused without quoting it: no phone or code
   assert.match(xml, /^the body is not valid XML: /);
   assert.doesNotMatch(xml, /9001234567/);
   assert.doesNotMatch(refusal('<anna@example.com/>', 'xml'), /anna@example\.com/);
+});
+
+test('a list named like an object method is wrapped by the plain rule, in answers as in requests', () => {
+  assert.equal(singularOf('valueOf'), 'valueOfItem');
+  assert.equal(singularOf('constructors'), 'constructor');
+  assert.equal(singularOf('ids'), 'id');
+  const { payload } = encodeAnswer({ status: 'Success', valueOf: [1, 2] }, 'xml');
+  assert.match(payload, /<valueOf><valueOfItem>1<\/valueOfItem><valueOfItem>2<\/valueOfItem><\/valueOf>/);
 });

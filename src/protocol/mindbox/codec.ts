@@ -24,7 +24,8 @@ const SINGULAR_OVERRIDES: Record<string, string> = {
 };
 
 export function singularOf(wrapper: string): string {
-  if (SINGULAR_OVERRIDES[wrapper]) return SINGULAR_OVERRIDES[wrapper];
+  // own keys only: a wrapper called valueOf or constructor would find Object.prototype's functions
+  if (Object.hasOwn(SINGULAR_OVERRIDES, wrapper)) return SINGULAR_OVERRIDES[wrapper];
   if (wrapper.endsWith('ies')) return `${wrapper.slice(0, -3)}y`;
   if (wrapper.endsWith('sses')) return wrapper.slice(0, -2);
   if (wrapper.endsWith('s')) return wrapper.slice(0, -1);
