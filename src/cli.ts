@@ -8,6 +8,7 @@ import { openApp, startServer } from './main.ts';
 import { registerUsersCommand } from './admin/users.cli.ts';
 import { registerImportCommand } from './catalog/catalog.cli.ts';
 import { registerBackupCommands } from './backup/backup.cli.ts';
+import { backgroundWork } from './background.ts';
 import { registerJobsCommand } from './jobs/jobs.cli.ts';
 import { registerAdminTokenCommand } from './project/admin-token.cli.ts';
 import { addSecretKey, applyProject, exportProject, listSecretKeys, revokeSecretKey } from './project/project.service.ts';
@@ -198,7 +199,7 @@ registerUsersCommand(program, withApp);
 registerAdminTokenCommand(program, withApp);
 registerImportCommand(program, withApp);
 registerBackupCommands(program, config, print);
-registerJobsCommand(program, withApp);
+registerJobsCommand(program, withApp, backgroundWork.catalogue);
 
 program
   .command('pos')

@@ -4,6 +4,7 @@ import type { AppContext } from './app-context.ts';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';
+import { backgroundWork } from './background.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { ProjectStore } from './project/project-store.ts';
 import { OperationLogWriter } from './protocol/mindbox/operation-log-writer.ts';
@@ -101,7 +102,7 @@ export async function startServer(config: Config, options: OpenOptions = {}): Pr
   if (server) {
     url = await server.listen({ port: config.port, host: config.host });
   }
-  const worker: Worker | null = config.role === 'api' ? null : startWorker(app);
+  const worker: Worker | null = config.role === 'api' ? null : startWorker(app, backgroundWork);
   const refresh = setInterval(() => {
     app.project.refreshIfStale().catch((error) => {
       // while the database does not answer, the next refresh simply tries again (the outage is logged once, by the database)

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
 import { registerAdminApi } from './admin/auth.ts';
+import { backgroundWork } from './background.ts';
 import { registerConsole } from './admin/console.ts';
 import { consoleRoutes } from './admin/console.routes.ts';
 import { dashboardRoutes } from './admin/dashboard.routes.ts';
@@ -50,7 +51,7 @@ const ADMIN_ROUTES: readonly AdminRoutes<AppContext>[] = [
   operationLogRoutes,
   projectRoutes,
   simulationRoutes,
-  jobsRoutes,
+  jobsRoutes(backgroundWork.catalogue),
   campaignsRoutes,
 ];
 

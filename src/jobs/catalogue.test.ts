@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { z } from 'zod';
 import { createTestApp } from '../../test/support/app.ts';
+import { backgroundWork } from '../background.ts';
 import { inTransaction } from '../db/database.ts';
 import { smsSendTopic } from '../messaging/mailings.service.ts';
 import { handle, JobCatalogue, JobCatalogueError } from './catalogue.ts';
 import { emitEvent, enqueueJob } from './outbox.ts';
 import { pageOfParkedWork } from './parked-work.ts';
-import { jobCatalogue } from './registry.ts';
 import { afterFailure, retryDelayMs } from './retry-policy.ts';
 import { JobPayloadError, jobTopic } from './topic.ts';
 import { drainWork, startWorker } from './worker.ts';
@@ -25,8 +25,9 @@ test('the retry policy: waits double from the first up to the longest, the last 
 });
 
 test('every topic of the catalogue declares a payload schema and a policy that can work', () => {
-  assert.deepEqual(jobCatalogue.topics.sort(), ['event', 'scenarios.webhook', 'sms.send', 'wallet.apple-push']);
-  for (const topic of jobCatalogue.topics) assert.ok(jobCatalogue.entry(topic)!.retry.maxAttempts >= 1);
+  const { catalogue } = backgroundWork;
+  assert.deepEqual(catalogue.topics.sort(), ['event', 'scenarios.webhook', 'sms.send', 'wallet.apple-push']);
+  for (const topic of catalogue.topics) assert.ok(catalogue.entry(topic)!.retry.maxAttempts >= 1);
 });
 
 test('a catalogue with two handlers for one topic, or a policy that cannot work, is refused when it is built', () => {
@@ -71,7 +72,7 @@ test('a worker reports pending jobs of a topic no handler knows when it starts, 
       { topic: 'loyalty.retired-topic', payload: JSON.stringify({}), available_at: new Date(0) },
       { topic: 'loyalty.retired-topic', payload: JSON.stringify({}), available_at: new Date(0) },
     ]).execute();
-    const worker = startWorker({ ...t.app, logger });
+    const worker = startWorker({ ...t.app, logger }, backgroundWork);
     const deadline = Date.now() + 10_000;
     while (!logged.some((line) => line.level >= 50) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await worker.stop();
@@ -92,8 +93,8 @@ test('a queued job whose payload its topic cannot read (written before the schem
   const t = await createTestApp();
   try {
     await t.app.db.insertInto('outbox').values({ topic: 'sms.send', payload: JSON.stringify({ messageId: 42 }), available_at: new Date(0) }).execute();
-    await drainWork(t.app);
-    const { items } = await pageOfParkedWork(t.app.db, { limit: 10 });
+    await drainWork(t.app, backgroundWork);
+    const { items } = await pageOfParkedWork(t.app.db, { limit: 10 }, backgroundWork.catalogue);
     assert.equal(items.length, 1);
     assert.equal(items[0].attempts, 1, 'one attempt: another cannot help');
     assert.match(items[0].lastError ?? '', /payload of a "sms\.send" job does not match its schema: \/messageId/);

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../shared/errors.ts';
+import type { JobCatalogue } from './catalogue.ts';
 import { pageOfParkedWork, parkedWorkIdOf, parkedWorkIdText, retryAllParkedWork, retryParkedWork } from './parked-work.ts';
 
 type WithApp = <T>(work: (opened: { app: AppContext }) => Promise<T>) => Promise<T>;
@@ -11,7 +12,7 @@ const print = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
 
-export function registerJobsCommand(program: Command, withApp: WithApp): void {
+export function registerJobsCommand(program: Command, withApp: WithApp, catalogue: JobCatalogue): void {
   const jobs = program.command('jobs').description('parked work: jobs and async calls that used up their attempts');
 
   jobs
@@ -20,7 +21,7 @@ export function registerJobsCommand(program: Command, withApp: WithApp): void {
     .option('--limit <n>', 'how many', '50')
     .action(async (options: { limit: string }) =>
       withApp(async ({ app }) => {
-        const { items, next } = await pageOfParkedWork(app.db, { limit: Math.min(500, Number(options.limit) || 50) });
+        const { items, next } = await pageOfParkedWork(app.db, { limit: Math.min(500, Number(options.limit) || 50) }, catalogue);
         if (items.length === 0) print('nothing is parked');
         for (const item of items)
           print(`${parkedWorkIdText(item.id)}  ${item.parkedAt.toISOString()}  ${String(item.attempts).padStart(2)} attempts  ${item.what}${item.lastError ? `  (${item.lastError})` : ''}`);

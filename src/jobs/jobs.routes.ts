@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.ts';
 import { adminRoute, type AdminRoutes } from '../http/admin-route.ts';
 import { beforeCursor } from '../http/pagination.ts';
 import { AppError } from '../shared/errors.ts';
+import type { JobCatalogue } from './catalogue.ts';
 import { pageOfParkedWork, parkedWorkIdOf, parkedWorkIdText, retryAllParkedWork, retryParkedWork, type ParkedWorkCursor } from './parked-work.ts';
 
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)~(.+)$/;
@@ -44,57 +45,60 @@ const parkedWork = z.object({
   parkedAt: z.string(),
 });
 
-export const jobsRoutes: AdminRoutes<AppContext> = (admin, app) => {
-  adminRoute(
-    admin,
-    {
-      method: 'GET',
-      url: '/api/admin/jobs',
-      tag: 'Jobs',
-      summary: 'Parked work: jobs and async calls that used up their attempts, newest parked first',
-      description: 'An SMS the gateway kept refusing, a scenario step that kept failing, a webhook that kept failing, an async call that kept failing: what, why, how often and when.',
-      query: parkedWorkQuery,
-      response: z.object({ items: z.array(parkedWork), next: z.string().nullable() }),
-    },
-    async ({ query }) => {
-      const page = await pageOfParkedWork(app.db, { before: query.before, limit: query.limit });
-      return {
-        items: page.items.map((item) => ({ ...item, id: parkedWorkIdText(item.id), queue: item.id.queue })),
-        next: page.next && cursorText(page.next),
-      };
-    },
-  );
+/** The routes of the parked work; `catalogue` says what each job was for. */
+export const jobsRoutes =
+  (catalogue: JobCatalogue): AdminRoutes<AppContext> =>
+  (admin, app) => {
+    adminRoute(
+      admin,
+      {
+        method: 'GET',
+        url: '/api/admin/jobs',
+        tag: 'Jobs',
+        summary: 'Parked work: jobs and async calls that used up their attempts, newest parked first',
+        description: 'An SMS the gateway kept refusing, a scenario step that kept failing, a webhook that kept failing, an async call that kept failing: what, why, how often and when.',
+        query: parkedWorkQuery,
+        response: z.object({ items: z.array(parkedWork), next: z.string().nullable() }),
+      },
+      async ({ query }) => {
+        const page = await pageOfParkedWork(app.db, { before: query.before, limit: query.limit }, catalogue);
+        return {
+          items: page.items.map((item) => ({ ...item, id: parkedWorkIdText(item.id), queue: item.id.queue })),
+          next: page.next && cursorText(page.next),
+        };
+      },
+    );
 
-  adminRoute(
-    admin,
-    {
-      method: 'POST',
-      url: '/api/admin/jobs/:id/retry',
-      tag: 'Jobs',
-      summary: 'Put one piece of parked work back in its queue, due at once with its attempts anew',
-      params: parkedWorkParams,
-      response: z.object({ retried: z.literal(true) }),
-    },
-    async ({ params, principal }) => {
-      if (!(await retryParkedWork(app.db, params.id))) throw new AppError('not_found', `${parkedWorkIdText(params.id)} is not parked`);
-      app.logger.info({ work: parkedWorkIdText(params.id), by: principal.name }, 'parked work retried');
-      return { retried: true };
-    },
-  );
+    adminRoute(
+      admin,
+      {
+        method: 'POST',
+        url: '/api/admin/jobs/:id/retry',
+        tag: 'Jobs',
+        summary: 'Put one piece of parked work back in its queue, due at once with its attempts anew',
+        params: parkedWorkParams,
+        response: z.object({ retried: z.literal(true) }),
+      },
+      async ({ params, principal }) => {
+        if (!(await retryParkedWork(app.db, params.id))) throw new AppError('not_found', `${parkedWorkIdText(params.id)} is not parked`);
+        app.logger.info({ work: parkedWorkIdText(params.id), by: principal.name }, 'parked work retried');
+        return { retried: true };
+      },
+    );
 
-  adminRoute(
-    admin,
-    {
-      method: 'POST',
-      url: '/api/admin/jobs/retry',
-      tag: 'Jobs',
-      summary: 'Put all parked work back in its queues',
-      response: z.object({ retried: z.number().describe('how many jobs and calls were parked') }),
-    },
-    async ({ principal }) => {
-      const retried = await retryAllParkedWork(app.db);
-      app.logger.info({ retried, by: principal.name }, 'all parked work retried');
-      return { retried };
-    },
-  );
-};
+    adminRoute(
+      admin,
+      {
+        method: 'POST',
+        url: '/api/admin/jobs/retry',
+        tag: 'Jobs',
+        summary: 'Put all parked work back in its queues',
+        response: z.object({ retried: z.number().describe('how many jobs and calls were parked') }),
+      },
+      async ({ principal }) => {
+        const retried = await retryAllParkedWork(app.db);
+        app.logger.info({ retried, by: principal.name }, 'all parked work retried');
+        return { retried };
+      },
+    );
+  };

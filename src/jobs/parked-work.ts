@@ -4,11 +4,10 @@
 // follow one retry policy (./retry-policy.ts) and stay two tables: an async call commits its writes with its
 // "done" mark, an outbox job runs outside any transaction (decision 0013).
 import type { Db } from '../db/database.ts';
-import { countParkedAsyncCalls, parkedAsyncCalls, retryParkedAsyncCalls } from '../protocol/mindbox/protocol.service.ts';
+import { countParkedAsyncCalls, parkedAsyncCalls, retryParkedAsyncCalls } from './call-queue.ts';
 import type { JobCatalogue } from './catalogue.ts';
 import { countParkedJobs, parkedJobs, retryParkedJobs } from './outbox.ts';
 import type { ParkedBound } from './parked.ts';
-import { jobCatalogue } from './registry.ts';
 import { shownError } from './shown-error.ts';
 
 /** An outbox job (`job-<id>`) or an async protocol call (`call-<uuid>`). */
@@ -57,7 +56,7 @@ function newerFirst(a: { parkedAt: string; id: ParkedWorkId }, b: { parkedAt: st
 export async function pageOfParkedWork(
   db: Db,
   page: { before?: ParkedWorkCursor; limit: number },
-  catalogue: JobCatalogue = jobCatalogue,
+  catalogue: JobCatalogue,
 ): Promise<{ items: ParkedWork[]; next: ParkedWorkCursor | null }> {
   const cursor = page.before;
   // at the cursor's parking time the jobs come first: after a job, the calls of that moment are all still to come

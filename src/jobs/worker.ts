@@ -4,12 +4,23 @@
 import type { AppContext } from '../app-context.ts';
 import { retryWhileUnavailable } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
-import { processNextAsyncOperation } from '../protocol/mindbox/async-worker.ts';
 import type { JobCatalogue } from './catalogue.ts';
 import { claimJobs, completeJobs, failJob, pendingJobsOutside, releaseJobs } from './outbox.ts';
-import { jobCatalogue, periodicTasks, workerLoops } from './registry.ts';
 import { afterFailure, isLastAttempt } from './retry-policy.ts';
-import { failureOf } from './types.ts';
+import { failureOf, type PeriodicTask, type WorkerLoop } from './types.ts';
+
+/**
+ * Everything a worker process runs, listed by the composition root (src/background.ts) and handed to the worker:
+ * the worker loop knows queues and schedules, not the modules whose work it runs.
+ */
+export interface BackgroundWork {
+  /** every outbox topic with its handler */
+  catalogue: JobCatalogue;
+  periodicTasks: readonly PeriodicTask[];
+  loops: readonly WorkerLoop[];
+  /** runs the next due async protocol call; false when none was due */
+  runNextAsyncCall(app: AppContext): Promise<boolean>;
+}
 
 const BATCH = 20;
 const LEASE_MS = 5 * 60_000;
@@ -28,7 +39,7 @@ const DONE_MARK_DELAY_MS = 1000;
  * A job that failed because the database went away goes back to the queue with the rest of the batch, costing
  * none of them an attempt; until `stopping` aborts, that bookkeeping waits for the database to come back.
  */
-export async function processOutboxBatch(app: AppContext, catalogue: JobCatalogue = jobCatalogue, stopping?: AbortSignal): Promise<number> {
+export async function processOutboxBatch(app: AppContext, catalogue: JobCatalogue, stopping?: AbortSignal): Promise<number> {
   const jobs = await claimJobs(app.db, catalogue.topics, BATCH, LEASE_MS);
   // without a worker loop to stop it (a test, a one-off drain), the bookkeeping is tried once
   const onceReachable = (work: () => Promise<void>) => retryWhileUnavailable(work, { patienceMs: stopping ? Infinity : 0, signal: stopping });
@@ -66,11 +77,11 @@ export async function processOutboxBatch(app: AppContext, catalogue: JobCatalogu
 }
 
 /** Runs everything due now until nothing is left (tests and `regulars worker --once`). */
-export async function drainWork(app: AppContext, maxRounds = 100): Promise<void> {
+export async function drainWork(app: AppContext, work: BackgroundWork, maxRounds = 100): Promise<void> {
   for (let round = 0; round < maxRounds; round++) {
     let did = 0;
-    while (await processNextAsyncOperation(app)) did++;
-    did += await processOutboxBatch(app);
+    while (await work.runNextAsyncCall(app)) did++;
+    did += await processOutboxBatch(app, work.catalogue);
     if (did === 0) return;
   }
 }
@@ -92,7 +103,8 @@ async function reportUnhandledTopics(app: AppContext, catalogue: JobCatalogue): 
   app.logger.error({ topics: unhandled }, `pending jobs of topics no handler of this worker knows (${unhandled.map((row) => `${row.topic}: ${row.jobs}`).join(', ')}): they wait for a worker that handles them`);
 }
 
-export function startWorker(app: AppContext, catalogue: JobCatalogue = jobCatalogue): Worker {
+export function startWorker(app: AppContext, work: BackgroundWork): Worker {
+  const { catalogue } = work;
   const stopping = new AbortController();
   let wake: (() => void) | null = null;
   let outagePauseMs = 0;
@@ -106,10 +118,10 @@ export function startWorker(app: AppContext, catalogue: JobCatalogue = jobCatalo
           topicsChecked = true;
         }
         let busy = false;
-        for (let i = 0; i < BATCH && !stopping.signal.aborted && (await processNextAsyncOperation(app)); i++) busy = true;
+        for (let i = 0; i < BATCH && !stopping.signal.aborted && (await work.runNextAsyncCall(app)); i++) busy = true;
         if (!stopping.signal.aborted && (await processOutboxBatch(app, catalogue, stopping.signal)) > 0) busy = true;
         const now = Date.now();
-        for (const task of periodicTasks) {
+        for (const task of work.periodicTasks) {
           if (stopping.signal.aborted) break;
           if (now - (lastRun.get(task.name) ?? 0) < task.everyMs) continue;
           lastRun.set(task.name, now);
@@ -139,7 +151,7 @@ export function startWorker(app: AppContext, catalogue: JobCatalogue = jobCatalo
     }
   };
   const running = loop();
-  const loops = workerLoops.map((workerLoop) => workerLoop.start(app));
+  const loops = work.loops.map((workerLoop) => workerLoop.start(app));
   return {
     stop: async () => {
       stopping.abort();

@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../src/app-context.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { backgroundWork } from '../../src/background.ts';
 import { drainWork } from '../../src/jobs/worker.ts';
 import { ProjectStore } from '../../src/project/project-store.ts';
 import { OperationLogWriter } from '../../src/protocol/mindbox/operation-log-writer.ts';
@@ -131,7 +132,7 @@ async function buildTestApp(database: TestDatabase, sms: SmsInbox | null, option
       return { httpStatus: response.statusCode, body: response.body ? JSON.parse(response.body) : null };
     },
     async drain() {
-      await drainWork(app);
+      await drainWork(app, backgroundWork);
       await app.operationLog.flush();
     },
     async close() {

@@ -5,12 +5,13 @@
 import type { AppContext } from '../../app-context.ts';
 import { inTransaction } from '../../db/database.ts';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
+import { claimAsyncOperation, finishAsyncOperation } from '../../jobs/call-queue.ts';
 import { afterFailure, type RetryPolicy } from '../../jobs/retry-policy.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { BodyFormat } from './codec.ts';
 import { errorEnvelope } from './envelope.ts';
 import { executeOperation, executionContextOf, logCall, type ResolvedCall } from './pipeline.ts';
-import * as repository from './protocol.repository.ts';
+import { forLog } from './mask.ts';
 
 /** An async call that fails unexpectedly is tried 8 times, 1 s doubling to 1 min apart, then parked (decision 0013). */
 export const ASYNC_CALL_RETRY: RetryPolicy = { maxAttempts: 8, firstRetryMs: 1000, maxRetryMs: 60_000 };
@@ -24,20 +25,20 @@ interface StoredBody {
 
 /** Processes one due async call; false when there was none. */
 export async function processNextAsyncOperation(app: AppContext): Promise<boolean> {
-  let claimed: Awaited<ReturnType<typeof repository.claimAsyncOperation>>;
+  let claimed: Awaited<ReturnType<typeof claimAsyncOperation>>;
   let resolved: ResolvedCall | null = null;
   const notes: string[] = [];
   const started = performance.now();
   try {
     const outcome = await inTransaction(app.db, async (trx) => {
-      claimed = await repository.claimAsyncOperation(trx);
+      claimed = await claimAsyncOperation(trx);
       if (!claimed) return null;
       const row = claimed;
       const project = app.project.current;
       const integrationPoint = project.integrationPoint(row.integration_point);
       const operation = project.operation(row.operation);
       if (!integrationPoint || !operation) {
-        await repository.finishAsyncOperation(trx, row.id, { status: 'failed', error: `operation "${row.operation}" or integration point "${row.integration_point}" no longer exists` });
+        await finishAsyncOperation(trx, row.id, { status: 'failed', error: `operation "${row.operation}" or integration point "${row.integration_point}" no longer exists` });
         return { row, envelope: null };
       }
       const stored = row.body as unknown as StoredBody;
@@ -49,7 +50,7 @@ export async function processNextAsyncOperation(app: AppContext): Promise<boolea
         decoded: { format: stored.format, xmlRoot: stored.xmlRoot, body: stored.body, raw: stored.raw ?? '' },
       };
       const envelope = await executeOperation(trx, executionContextOf(app), resolved, 'async', notes, async (inner, answer) => {
-        await repository.finishAsyncOperation(inner, row.id, { status: 'done', result: answer.body });
+        await finishAsyncOperation(inner, row.id, { status: 'done', result: forLog(answer.body) });
       });
       return { row, envelope };
     });
@@ -66,14 +67,14 @@ export async function processNextAsyncOperation(app: AppContext): Promise<boolea
     if (!row) throw error;
     const envelope = errorEnvelope(error);
     if (isAppError(error)) {
-      await repository.finishAsyncOperation(app.db, row.id, { status: 'failed', result: envelope.body, error: error.message });
+      await finishAsyncOperation(app.db, row.id, { status: 'failed', result: forLog(envelope.body), error: error.message });
     } else {
       const attempts = row.attempts + 1;
       const next = afterFailure(ASYNC_CALL_RETRY, attempts);
       app.logger.error({ err: error, asyncOperation: row.id, attempts, parked: next.park }, 'async operation failed unexpectedly');
-      await repository.finishAsyncOperation(app.db, row.id, {
+      await finishAsyncOperation(app.db, row.id, {
         status: next.park ? 'parked' : 'pending',
-        result: envelope.body,
+        result: forLog(envelope.body),
         error: (error as Error).message,
         retryInMs: next.park ? 0 : next.retryInMs,
       });

@@ -4,7 +4,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { withDatabaseTimeLimit, type Db } from '../../db/database.ts';
 import { readAtScrape } from '../../http/metrics.ts';
-import { asyncCallQueue } from './protocol.repository.ts';
+import { asyncCallQueue } from '../../jobs/call-queue.ts';
 
 /** Seconds; the POS gives up after 3, so the buckets are fine below it. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30];

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.ts';
 import { inTransaction, withDatabaseTimeLimit, type Db } from '../../db/database.ts';
 import { isUniqueViolation, unavailableErrorOf } from '../../db/errors.ts';
+import { enqueueAsyncOperation } from '../../jobs/call-queue.ts';
 import { operationHandlers, readOnlyOperationTypes } from './operations/index.ts';
 import type { OperationAnswer, OperationCall, OperationDeps } from './operations/types.ts';
 import { performNotingIgnoredFields } from './ignored-fields.ts';
@@ -170,7 +171,7 @@ async function acceptAsync(app: AppContext, resolved: ResolvedCall): Promise<Env
   const handler = operationHandlers[resolved.operation.type]!;
   (handler.intake ?? handler.read)(operationCallOf(resolved, 'async'), { project: app.project.current, now: app.now() });
   try {
-    await repository.enqueueAsyncOperation(app.db, {
+    await enqueueAsyncOperation(app.db, {
       integrationPoint: resolved.integrationPoint.systemName,
       operation: resolved.operation.systemName,
       transactionId: resolved.transactionId,

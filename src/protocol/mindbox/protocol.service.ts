@@ -3,9 +3,6 @@
 import type { AppContext } from '../../app-context.ts';
 import * as repository from './protocol.repository.ts';
 
-/** The async calls parked after their attempts, for the one list of parked work (src/jobs/parked-work.ts). */
-export { countParkedAsyncCalls, parkedAsyncCalls, retryParkedAsyncCalls } from './protocol.repository.ts';
-
 export async function queryOperationLog(app: AppContext, query: repository.OperationLogQuery) {
   await app.operationLog.flush();
   return repository.queryOperationLog(app.db, query);

@@ -2,7 +2,8 @@
 // transactionIds and the async calls that finished.
 import { daysBefore, inBatches } from '../../db/retention.ts';
 import type { PeriodicTask } from '../../jobs/types.ts';
-import { deleteFinishedAsyncOperationsBefore, deleteOperationLogBefore, deleteTransactionsBefore } from './protocol.repository.ts';
+import { deleteFinishedAsyncOperationsBefore } from '../../jobs/call-queue.ts';
+import { deleteOperationLogBefore, deleteTransactionsBefore } from './protocol.repository.ts';
 
 const EVERY_TEN_MINUTES = 10 * 60 * 1000;
 

@@ -1,6 +1,6 @@
-// Counters of failed attempts that nobody failed on for a day remember nothing any more (decision 0502): they go.
+// Counters of failed attempts (staff sign-in, the guest's card page) that nobody failed on for a day remember nothing any more (decision 0502): they go.
 import type { PeriodicTask } from '../jobs/types.ts';
-import { deleteForgottenFailures } from './failed-attempts.ts';
+import { deleteForgottenFailures } from '../shared/failed-attempts.ts';
 
 export const failedAttemptsRetention: PeriodicTask = {
   name: 'failed-attempts-retention',
