@@ -17,6 +17,7 @@ import type { Db } from '../src/db/database.ts';
 import type { ReportRow } from './lib/report.ts';
 import type { BenchScenario } from './lib/scenario.ts';
 import type { BenchServer, TargetKind } from './lib/target.ts';
+import { regularsCommand, spawnArgs } from '../test/support/process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { 'backup-guests': { type: 'string', default: '10000' } }, strict: false });
@@ -47,7 +48,7 @@ async function seedGuests(db: Db): Promise<void> {
 
 function regulars(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
+    const child = spawn(...spawnArgs(regularsCommand([...args])), {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     });

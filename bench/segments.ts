@@ -28,6 +28,7 @@ import { recalculateAllSegments, type RecalculationReport } from '../src/segment
 import { printTable, type ReportRow } from './lib/report.ts';
 import type { BenchScenario } from './lib/scenario.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_SECRET_KEY, operationRequest, prepareTarget, startBenchServer, type BenchServer } from './lib/target.ts';
+import { regularsCommand, spawnArgs } from '../test/support/process.ts';
 
 const DAY = 86_400_000;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -241,7 +242,7 @@ export const rankDelayScenario: BenchScenario = {
 
 /** `regulars start --role worker` on the same database: outbox jobs are shared out with FOR UPDATE SKIP LOCKED. */
 async function startWorkerProcess(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--role', 'worker'], {
+  const child = spawn(...spawnArgs(regularsCommand(['start', '--role', 'worker'])), {
     cwd: join(import.meta.dirname, '..'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', REGULARS_SECRET_KEY: BENCH_SECRET_KEY, REGULARS_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript command line through tsx, so `npx regulars …` works from a checkout.
+// Runs the command line from a checkout (`npx regulars …`): the server compiled into dist/ first when a source is
+// newer than the build (scripts/build-server.mjs), then the compiled program.
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServerBundle, SERVER_BUNDLE } from '../scripts/build-server.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+buildServerBundle();
+const result = spawnSync(process.execPath, ['--enable-source-maps', SERVER_BUNDLE, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

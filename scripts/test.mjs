@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { buildServerBundle } from './build-server.mjs';
 
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['src', 'test'];
 const files = [];
@@ -41,6 +42,9 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
+// the end-to-end tests start the compiled server (test/support/process.ts): build it once, before the files run
+buildServerBundle();
+
 // No --test-force-exit: with concurrency it can drop the last verdicts of a file and still pass
 // (nodejs/node#64833). A test file that leaves a handle open would keep the run waiting instead, so the
 // whole run has a deadline; one test has five minutes.

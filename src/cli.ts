@@ -1,6 +1,5 @@
 // `regulars start | init | apply | export | keys | admin-token | log` — the command line of a Regulars installation.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -213,7 +212,8 @@ program
   .action(async (mode: string | undefined, options: { config?: string; server?: string; key?: string; menu?: string; smsPort?: string }) => {
     const { runPosCommand } = await import('./pos/simulator/command.ts');
     // The demo's own server is this installation's `regulars start`, run as a process of its own.
-    const startCommand = [process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), 'start'];
+    // the same program this one is: the compiled bundle, or the TypeScript through the loader it was started with
+    const startCommand = [process.execPath, ...process.execArgv, process.argv[1], 'start'];
     process.exit(await runPosCommand(mode, options, startCommand));
   });
 

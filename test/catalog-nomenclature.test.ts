@@ -12,7 +12,7 @@ import { initProject } from '../src/project/project.service.ts';
 import { SecretValues } from '../src/project/secret-values.ts';
 import { SecretBox } from '../src/shared/secret-box.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from './support/db.ts';
-import { freshDataDir } from './support/process.ts';
+import { freshDataDir, regularsCommand, spawnArgs } from './support/process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SAMPLE = join(ROOT, 'examples', 'iiko-nomenclature.json');
@@ -69,7 +69,7 @@ describe('iiko nomenclature through the service', () => {
 });
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
+  const child = spawn(...spawnArgs(regularsCommand([...args])), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,11 +5,12 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { openApiDocument, type ApiInfo } from '../http/openapi.ts';
+import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { SESSION_COOKIE } from './auth.ts';
 import { registerSessionRoutes } from './session.routes.ts';
 
-export const UI_DIST = join(import.meta.dirname, '..', '..', 'ui', 'dist');
-const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version;
+export const UI_DIST = join(PACKAGE_ROOT, 'ui', 'dist');
+const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
 
 const API_INFO: ApiInfo = {
   title: 'Regulars admin API',

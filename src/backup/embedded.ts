@@ -5,16 +5,15 @@
 // names, so it comes up as one consistent state at least as new as the backup's start. Other work waits only
 // for the two calls. The key file is never in the backup (decision 0006).
 import { createReadStream } from 'node:fs';
-import { createRequire } from 'node:module';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { storedKeyFingerprint } from '../shared/encryption-key.ts';
+import { startWorkerThread } from '../shared/worker-thread.ts';
 import type { FileWork, FileWorkResult } from './file-work.ts';
 
 /** The first entry of an embedded backup: what it is, and what restoring it needs. */
@@ -129,11 +128,7 @@ class FileWorker {
   #failure: Error | null = null;
 
   constructor() {
-    // tsx runs the worker's TypeScript: a worker thread does not inherit the loader the process was started with
-    const entry = new URL('./file-work.worker.ts', import.meta.url).href;
-    const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-    const start = `import(${JSON.stringify(loader)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-    this.#worker = new Worker(start, { eval: true, execArgv: [] });
+    this.#worker = startWorkerThread(new URL('./file-work.worker.ts', import.meta.url), { execArgv: [] });
     this.#worker.on('message', (result: FileWorkResult) => this.#waiting.shift()?.(result));
     this.#worker.on('error', (error) => {
       this.#failure = error;

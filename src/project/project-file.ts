@@ -1,17 +1,15 @@
 // A project file sent to the server (plan, apply) is read in a worker thread, one file at a time: parsing a
 // large YAML file takes about a second per megabyte, which would stop every other request on the event loop, and
 // a burst of files would take every core. The size is limited before, the time and memory while it is parsed.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/errors.ts';
+import { startWorkerThread } from '../shared/worker-thread.ts';
 import type { ParsedProjectFile } from './project-file.worker.ts';
 
 export const PROJECT_FILE_LIMIT_BYTES = 1024 * 1024;
 const PARSE_TIME_LIMIT_MS = 10_000;
 const PARSER_MEMORY_MB = 256;
 
-const WORKER_MODULE = new URL('./project-file.worker.ts', import.meta.url);
-/** A worker does not inherit tsx's loader, so it registers the loader before it imports its TypeScript. */
-const WORKER_BOOT = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(WORKER_MODULE.href)});`;
 
 const unreadable = (why: string) => new AppError('bad_request', `the file is neither YAML nor JSON: ${why}`);
 
@@ -56,7 +54,7 @@ class ProjectFileReader {
 
   private running(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_BOOT)}`), {
+      this.worker = startWorkerThread(new URL('./project-file.worker.ts', import.meta.url), {
         execArgv: [],
         resourceLimits: { maxOldGenerationSizeMb: PARSER_MEMORY_MB },
       });

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { ledgerDiscrepancies } from '../../src/loyalty/ledger.repository.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
-import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
+import { freshDataDir, startServerProcess, type ServerProcess, regularsCommand, spawnArgs } from '../support/process.ts';
 
 const SECRET_KEY = 'e2e-backup-secret-key-0123456789';
 const ADMIN_TOKEN = 'e2e-backup-admin-token-0123456789';
@@ -38,7 +38,7 @@ async function call(server: ServerProcess, operation: string, body: unknown, tra
 /** `regulars <args>` as an operator runs it beside the server, with the server's environment. */
 function regulars(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
+    const child = spawn(...spawnArgs(regularsCommand([...args])), {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     });

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
-import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
+import { freshDataDir, startServerProcess, type ServerProcess, regularsCommand, spawnArgs } from '../support/process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -106,7 +106,7 @@ describe('the server process', () => {
     const cliEnv = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...(testDatabaseUrl ? env : { REGULARS_DATA_DIR: join(dir, 'data') }) };
     const run = (...args: string[]) => {
       try {
-        return { code: 0, out: execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env: cliEnv, encoding: 'utf8', stdio: 'pipe' }) };
+        return { code: 0, out: execFileSync(...spawnArgs(regularsCommand(args)), { cwd: ROOT, env: cliEnv, encoding: 'utf8', stdio: 'pipe' }) };
       } catch (error) {
         const failed = error as { status: number; stdout: string; stderr: string };
         return { code: failed.status, out: failed.stdout + failed.stderr };

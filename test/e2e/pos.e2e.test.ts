@@ -20,7 +20,7 @@ import { startLossyProxy } from '../support/pos/lossy-proxy.ts';
 import { closedPort } from '../support/pos/scripted-server.ts';
 import { applyProject } from '../../src/project/project.service.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
-import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
+import { freshDataDir, startServerProcess, type ServerProcess, regularsCommand, spawnArgs } from '../support/process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const KEY = 'e2e-pos-secret-key-0123456';
@@ -337,7 +337,7 @@ describe('the POS against the real server process', () => {
     );
     const item = menu.items.find((candidate) => menu.items.filter((other) => other.name.toLowerCase().includes(candidate.name.toLowerCase())).length === 1)!;
     const phoneNumber = newPhone();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'pos', '--config', configPath], {
+    const child = spawn(...spawnArgs(regularsCommand(['pos', '--config', configPath])), {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       stdio: ['pipe', 'pipe', 'pipe'],

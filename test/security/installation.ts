@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { AdminRole } from '../../src/db/schema.ts';
 import { openApp } from '../../src/main.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.ts';
-import { freshDataDir, startServerProcess, type ServerProcess } from '../support/process.ts';
+import { freshDataDir, startServerProcess, type ServerProcess, regularsCommand, spawnArgs } from '../support/process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -105,7 +105,7 @@ export async function startInstallation(env: Record<string, string>, users: { na
       server = null;
     },
     cli(args, extra = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
+      const child = spawn(...spawnArgs(regularsCommand([...args])), {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...base, ...extra },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,19 @@
 // Which POS configuration the simulator runs with: a plugin config file (the bundled example by default),
 // `REGULARS_POS_<KEY>` environment overrides, then `--server` and `--key`.
 
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { loadPosConfig, POS_CONFIG_KEYS, PosConfigError, type PosConfig } from '../config.ts';
 
-export const EXAMPLE_CONFIG = fileURLToPath(new URL('../examples/plugin.config.json', import.meta.url));
-export const SAMPLE_MENU = fileURLToPath(new URL('../../../examples/iiko-nomenclature.json', import.meta.url));
+/** The checkout's root, above this file's place: src/pos/simulator/ run as TypeScript, dist/ in the server's bundle. */
+function checkoutRoot(): string {
+  let directory = import.meta.dirname;
+  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) directory = dirname(directory);
+  return directory;
+}
+
+export const EXAMPLE_CONFIG = join(checkoutRoot(), 'src', 'pos', 'examples', 'plugin.config.json');
+export const SAMPLE_MENU = join(checkoutRoot(), 'examples', 'iiko-nomenclature.json');
 /** where the queue and journal live when the bundled example config is used, relative to the working directory */
 export const EXAMPLE_QUEUE_PATH = 'pos-data';
 
