@@ -6,8 +6,9 @@ import { failedAttemptsRetention } from './admin/failed-attempts.retention.ts';
 import { sessionRetention } from './admin/sessions.retention.ts';
 import { marketingLoop } from './campaigns/campaigns.jobs.ts';
 import { codeRetention } from './customers/retention.ts';
-import { applePassUpdates, applePushJob, applePushTopic } from './guestcard/apple-wallet.service.ts';
+import { applePushJob, applePushTopic } from './guestcard/apple-wallet.service.ts';
 import { guestSessionRetention } from './guestcard/retention.ts';
+import { walletUpdates } from './guestcard/wallet-updates.ts';
 import { handle, JobCatalogue } from './jobs/catalogue.ts';
 import { outboxRetention } from './jobs/outbox-retention.ts';
 import { eventTopic } from './jobs/outbox.ts';
@@ -36,7 +37,7 @@ const periodicTasks = [
   segmentRecalculationTask,
   pointsExpiryTask,
   dailyScenariosTask,
-  applePassUpdates,
+  walletUpdates,
   // retention of every table that grows with traffic (docs/retention.md)
   idempotencyRetention,
   outboxRetention,

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { syncApplePasses } from '../src/guestcard/apple-wallet.service.ts';
+import { syncWalletCards } from '../src/guestcard/wallet-updates.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { makeTestCertificates, readZip, signatureVerifies, startPushDouble, type PushDouble, type TestCertificates } from './support/wallet.ts';
 
@@ -35,7 +35,7 @@ describe('Apple Wallet passes', () => {
       headers: { ...(options.token ? { authorization: `ApplePass ${options.token}` } : {}), ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
       payload: options.body ? JSON.stringify(options.body) : undefined,
     });
-  const sync = () => syncApplePasses(t.app.db, t.app.project.current, t.clock.now);
+  const sync = async () => (await syncWalletCards(t.app.db, t.app.project.current, t.clock.now, { apple: true })).apple;
 
   before(async () => {
     certificates = makeTestCertificates(PASS_TYPE, TEAM);

@@ -414,8 +414,8 @@ export interface ApplePassRegistrationsTable {
   created_at: Timestamp;
 }
 
-/** How far the pass update task has looked: ledger entries after this id, guests changed since then (one row). */
-export interface ApplePassSyncTable {
+/** How far the Wallet update task has looked: ledger entries after this id, guests changed since then (one row). */
+export interface WalletSyncTable {
   id: number;
   ledger_entry_id: number;
   customers_since: Timestamp;
@@ -557,7 +557,7 @@ export interface Database {
   guest_sessions: GuestSessionsTable;
   apple_passes: ApplePassesTable;
   apple_pass_registrations: ApplePassRegistrationsTable;
-  apple_pass_sync: ApplePassSyncTable;
+  wallet_sync: WalletSyncTable;
   failed_attempts: FailedAttemptsTable;
   protocol_transactions: ProtocolTransactionsTable;
   async_operations: AsyncOperationsTable;
