@@ -7,6 +7,7 @@ import { sessionRetention } from './admin/sessions.retention.ts';
 import { marketingLoop } from './campaigns/campaigns.jobs.ts';
 import { codeRetention } from './customers/retention.ts';
 import { applePushJob, applePushTopic } from './guestcard/apple-wallet.service.ts';
+import { googleUpdateJob, googleUpdateTopic } from './guestcard/google-wallet.service.ts';
 import { guestSessionRetention } from './guestcard/retention.ts';
 import { walletUpdates } from './guestcard/wallet-updates.ts';
 import { handle, JobCatalogue } from './jobs/catalogue.ts';
@@ -30,6 +31,7 @@ const catalogue = new JobCatalogue([
   handle(smsSendTopic, sendSmsJob),
   handle(webhookTopic, webhookJob),
   handle(applePushTopic, applePushJob),
+  handle(googleUpdateTopic, googleUpdateJob),
 ]);
 
 const periodicTasks = [

@@ -414,6 +414,15 @@ export interface ApplePassRegistrationsTable {
   created_at: Timestamp;
 }
 
+/** A Google Wallet loyalty object of a guest's card: its id at Google, what it showed when last sent (decision 0024). */
+export interface GoogleWalletObjectsTable {
+  object_id: string;
+  customer_id: number;
+  fingerprint: string;
+  updated_at: Timestamp;
+  created_at: Timestamp;
+}
+
 /** How far the Wallet update task has looked: ledger entries after this id, guests changed since then (one row). */
 export interface WalletSyncTable {
   id: number;
@@ -557,6 +566,7 @@ export interface Database {
   guest_sessions: GuestSessionsTable;
   apple_passes: ApplePassesTable;
   apple_pass_registrations: ApplePassRegistrationsTable;
+  google_wallet_objects: GoogleWalletObjectsTable;
   wallet_sync: WalletSyncTable;
   failed_attempts: FailedAttemptsTable;
   protocol_transactions: ProtocolTransactionsTable;

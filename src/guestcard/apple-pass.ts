@@ -1,11 +1,11 @@
 // The guest's card as an Apple Wallet store card (.pkpass), made and signed by passkit-generator with the pass
 // type certificate the operator configured: the balance and the level on the front, the card number as a QR code
 // and a Code 128 barcode, the project's colours and title, and the web service that keeps it up to date.
-import { readFileSync } from 'node:fs';
 import { PKPass } from 'passkit-generator';
 import type { AppleWalletConfig } from '../config.ts';
 import type { GuestCardSettings } from '../project/schemas.ts';
 import { solidPng } from './png.ts';
+import { readSettingFile } from './setting-file.ts';
 import type { PassContent } from './wallet-content.ts';
 
 export interface AppleSigner {
@@ -16,22 +16,14 @@ export interface AppleSigner {
   pushCa: Buffer | null;
 }
 
-function readSetting(path: string, setting: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new Error(`${setting}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
-
 /** The certificates, read once at start: a missing file stops the start, not a guest's download. */
 export function loadAppleSigner(config: AppleWalletConfig): AppleSigner {
   return {
     config,
-    wwdr: readSetting(config.wwdrCertificateFile, 'REGULARS_APPLE_WWDR_CERT'),
-    signerCert: readSetting(config.certificateFile, 'REGULARS_APPLE_PASS_CERT'),
-    signerKey: readSetting(config.keyFile, 'REGULARS_APPLE_PASS_KEY'),
-    pushCa: config.pushCaFile ? readSetting(config.pushCaFile, 'REGULARS_APPLE_PUSH_CA') : null,
+    wwdr: readSettingFile(config.wwdrCertificateFile, 'REGULARS_APPLE_WWDR_CERT'),
+    signerCert: readSettingFile(config.certificateFile, 'REGULARS_APPLE_PASS_CERT'),
+    signerKey: readSettingFile(config.keyFile, 'REGULARS_APPLE_PASS_KEY'),
+    pushCa: config.pushCaFile ? readSettingFile(config.pushCaFile, 'REGULARS_APPLE_PUSH_CA') : null,
   };
 }
 
