@@ -2,7 +2,8 @@
 // the test: the signed-in guest is sent to Google's save link, whose JWT verifies with the account's public key and
 // carries the card's loyalty object; a paid order makes the worker send the object with the new balance to a local
 // double of Google's objects API, under a token the double's token URL granted for the account's assertion; an
-// object Google does not have yet is inserted. Without the settings there is no button, no route and no job.
+// object Google does not have yet is inserted; the console counts the guests who took the link. Without the
+// settings there is no button, no route, no count and no job.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
@@ -169,6 +170,9 @@ describe('Google Wallet objects', () => {
     const again = readJwt(String((await saveLink()).headers.location).slice(SAVE_URL.length), keys.publicKey);
     assert.equal(again.claims.payload.loyaltyObjects[0].id, objectId);
     assert.equal(google.calls.length, 0, 'nothing is sent to Google until the card changes');
+    const dashboard = (await t.admin('GET', '/api/admin/dashboard')).body;
+    assert.equal(dashboard.googleWalletPasses, 1, 'the console counts the guests who took the save link');
+    assert.equal(dashboard.walletPasses, null, 'Apple Wallet is not configured');
   });
 
   test('a paid order makes the worker send the object with the new balance to Google, under a token Google granted', async () => {
@@ -227,6 +231,7 @@ describe('Google Wallet not configured', () => {
   test('no button, no save link, and a changed card queues no Google job', async () => {
     assert.doesNotMatch((await t.server.inject({ method: 'GET', url: '/card', headers: { cookie } })).body, /google-wallet|Google Wallet/);
     assert.equal((await t.server.inject({ method: 'GET', url: '/card/wallet/google', headers: { cookie } })).statusCode, 404);
+    assert.equal((await t.admin('GET', '/api/admin/dashboard')).body.googleWalletPasses, null);
 
     const wallets = walletsOf(t.app);
     assert.deepEqual(wallets, { apple: false, google: false });

@@ -31,3 +31,9 @@ export async function objectsOfCustomers(db: Db, customerIds: number[]): Promise
 export async function markObjectChanged(db: Db, objectId: string, fingerprint: string, now: Date): Promise<void> {
   await db.updateTable('google_wallet_objects').set({ fingerprint, updated_at: now }).where('object_id', '=', objectId).execute();
 }
+
+/** Guests who took the save link. */
+export async function countHolders(db: Db): Promise<number> {
+  const row = await db.selectFrom('google_wallet_objects').select((eb) => eb.fn.countAll<string>().as('holders')).executeTakeFirstOrThrow();
+  return Number(row.holders);
+}

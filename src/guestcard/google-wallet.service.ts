@@ -49,6 +49,11 @@ export async function googleSaveLinkOfGuest(db: Db, wallet: GoogleWallet, projec
   return saveLink(wallet.signer, loyaltyObject({ objectId: object.object_id, classId: config.classId }, content), wallet.origin, now);
 }
 
+/** Guests who took the card's save link: the console's count (Google does not tell an issuer who saved it). */
+export async function googleWalletHolders(db: Db): Promise<number> {
+  return repository.countHolders(db);
+}
+
 export const googleUpdateTopic = jobTopic<{ objectId: string }>({
   name: 'wallet.google-update',
   payload: z.object({ objectId: z.string().min(1) }),
