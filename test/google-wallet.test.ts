@@ -2,8 +2,8 @@
 // the test: the signed-in guest is sent to Google's save link, whose JWT verifies with the account's public key and
 // carries the card's loyalty object; a paid order makes the worker send the object with the new balance to a local
 // double of Google's objects API, under a token the double's token URL granted for the account's assertion; an
-// object Google does not have yet is inserted; the console counts the guests who took the link. Without the
-// settings there is no button, no route, no count and no job.
+// object Google does not have yet is inserted; a refusal for good is parked; the console counts the guests who
+// took the link. Without the settings there is no button, no route, no count and no job.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
@@ -214,6 +214,19 @@ describe('Google Wallet objects', () => {
     assert.equal(google.objects.get(objectId).loyaltyPoints.balance.string, '482');
     assert.equal(google.issuedTokens.length, 1, 'the token is kept until shortly before it expires');
     assert.ok(google.calls.every((call) => call.authorization === `Bearer ${google.issuedTokens[0]}`));
+  });
+
+  test('an update Google refuses for good is parked with Google’s reason, not retried', async () => {
+    google.refuseWith = 403;
+    const guest = (await t.admin('GET', `/api/admin/customers?q=${PHONE}`)).body.items[0];
+    await t.admin('POST', `/api/admin/customers/${guest.id}/adjustments`, { balanceType: 'Bonus', amount: 10, reason: 'Комплимент' });
+    assert.equal(await sync(), 1);
+    const calls = google.calls.length;
+    await t.drain();
+    google.refuseWith = null;
+    assert.equal(google.calls.length, calls + 1, 'one attempt');
+    const jobs = await t.app.db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).where('topic', '=', 'wallet.google-update').orderBy('id', 'desc').limit(1).execute();
+    assert.deepEqual(jobs, [{ status: 'parked', attempts: 1, last_error: `update of ${objectId}: HTTP 403 (The caller does not have permission)` }]);
   });
 });
 

@@ -14,7 +14,7 @@ const TOKEN_MARGIN_MS = 5 * 60_000;
 const ASSERTION_LIFETIME_S = 3600;
 
 /** `retry`: another attempt may succeed (a timeout, a 5xx, a 429); otherwise only an operator can help. */
-export type SaveOutcome = { ok: true; saved: 'updated' | 'inserted' } | { ok: false; retry: boolean; reason: string };
+export type SaveOutcome = { ok: true } | { ok: false; retry: boolean; reason: string };
 type Answer = { status: number; body: unknown } | { status: null; reason: string };
 
 async function request(method: string, url: string, headers: Record<string, string>, body: string): Promise<Answer> {
@@ -83,20 +83,20 @@ export class GoogleWalletApi {
     const objects = `${this.signer.config.apiUrl}/loyaltyObject`;
     const update = () => request('PUT', `${objects}/${encodeURIComponent(object.id)}`, headers, body);
     let answer = await update();
-    let saved: 'updated' | 'inserted' = 'updated';
+    let step = 'update';
     if (answer.status === 404) {
-      saved = 'inserted';
+      step = 'insert';
       answer = await request('POST', objects, headers, body);
       // saved by the guest in between: it exists now
       if (answer.status === 409) {
-        saved = 'updated';
+        step = 'update after insert';
         answer = await update();
       }
     }
     if (answer.status === null) return { ok: false, retry: true, reason: `${objects}: ${answer.reason}` };
-    if (answer.status === 200) return { ok: true, saved };
+    if (answer.status === 200) return { ok: true };
     // a token Google no longer takes: the next attempt asks for a new one
     if (answer.status === 401) this.token = null;
-    return { ok: false, retry: answer.status === 401 || retryable(answer.status), reason: `${saved === 'inserted' ? 'insert' : 'update'} of ${object.id}: ${refusal(answer)}` };
+    return { ok: false, retry: answer.status === 401 || retryable(answer.status), reason: `${step} of ${object.id}: ${refusal(answer)}` };
   }
 }

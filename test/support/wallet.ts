@@ -159,6 +159,8 @@ export interface GoogleWalletDouble {
   objects: Map<string, any>;
   /** every call to the objects API, answered */
   calls: GoogleApiCall[];
+  /** a status the objects API answers every call with, as Google does when the account may not write the issuer's objects */
+  refuseWith: number | null;
   close(): Promise<void>;
 }
 
@@ -201,6 +203,7 @@ export async function startGoogleWalletDouble(serviceAccount: string, publicKey:
       answer(status, body);
     };
     if (!issuedTokens.some((token) => request.headers.authorization === `Bearer ${token}`)) return record(401, { error: { code: 401, message: 'Request had invalid authentication credentials.' } });
+    if (double.refuseWith) return record(double.refuseWith, { error: { code: double.refuseWith, message: 'The caller does not have permission' } });
     const update = /^\/walletobjects\/v1\/loyaltyObject\/([^/]+)$/.exec(path);
     if (request.method === 'PUT' && update) {
       const id = decodeURIComponent(update[1]);
@@ -218,5 +221,14 @@ export async function startGoogleWalletDouble(serviceAccount: string, publicKey:
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenUrl = `${base}/token`;
-  return { apiUrl: `${base}/walletobjects/v1`, tokenUrl, issuedTokens, objects, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const double: GoogleWalletDouble = {
+    apiUrl: `${base}/walletobjects/v1`,
+    tokenUrl,
+    issuedTokens,
+    objects,
+    calls,
+    refuseWith: null,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  return double;
 }
