@@ -6,8 +6,10 @@ import { failedAttemptsRetention } from './admin/failed-attempts.retention.ts';
 import { sessionRetention } from './admin/sessions.retention.ts';
 import { marketingLoop } from './campaigns/campaigns.jobs.ts';
 import { codeRetention } from './customers/retention.ts';
-import { applePassUpdates, applePushJob, applePushTopic } from './guestcard/apple-wallet.service.ts';
+import { applePushJob, applePushTopic } from './guestcard/apple-wallet.service.ts';
+import { googleUpdateJob, googleUpdateTopic } from './guestcard/google-wallet.service.ts';
 import { guestSessionRetention } from './guestcard/retention.ts';
+import { walletUpdates } from './guestcard/wallet-updates.ts';
 import { handle, JobCatalogue } from './jobs/catalogue.ts';
 import { outboxRetention } from './jobs/outbox-retention.ts';
 import { eventTopic } from './jobs/outbox.ts';
@@ -29,6 +31,7 @@ const catalogue = new JobCatalogue([
   handle(smsSendTopic, sendSmsJob),
   handle(webhookTopic, webhookJob),
   handle(applePushTopic, applePushJob),
+  handle(googleUpdateTopic, googleUpdateJob),
 ]);
 
 const periodicTasks = [
@@ -36,7 +39,7 @@ const periodicTasks = [
   segmentRecalculationTask,
   pointsExpiryTask,
   dailyScenariosTask,
-  applePassUpdates,
+  walletUpdates,
   // retention of every table that grows with traffic (docs/retention.md)
   idempotencyRetention,
   outboxRetention,

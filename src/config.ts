@@ -55,6 +55,15 @@ const envSchema = z.object({
   REGULARS_APPLE_WWDR_CERT: z.string().min(1).optional(),
   REGULARS_APPLE_PUSH_URL: z.url({ protocol: /^https$/, error: 'must be an https:// address' }).default('https://api.push.apple.com'),
   REGULARS_APPLE_PUSH_CA: z.string().min(1).optional(),
+  REGULARS_GOOGLE_ISSUER_ID: z.string().regex(/^\d{1,30}$/, 'must be the issuer id of the Google Pay & Wallet Console (digits)').optional(),
+  REGULARS_GOOGLE_CLASS_ID: z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, 'must be the loyalty class id (<issuer id>.<suffix>) or its suffix: letters, digits, ".", "_", "-"')
+    .optional(),
+  REGULARS_GOOGLE_KEY_FILE: z.string().min(1).optional(),
+  REGULARS_GOOGLE_SERVICE_ACCOUNT: z.email('must be the service account\'s e-mail').optional(),
+  REGULARS_GOOGLE_WALLET_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// address' }).default('https://walletobjects.googleapis.com/walletobjects/v1'),
+  REGULARS_GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// address' }).default('https://oauth2.googleapis.com/token'),
 });
 
 export interface Config {
@@ -120,28 +129,73 @@ export interface AppleWalletConfig {
   pushCaFile: string | null;
 }
 
+/** Google Wallet: the issuer and its loyalty class, the service account's key, and where the API and tokens are. */
+export interface GoogleWalletConfig {
+  issuerId: string;
+  /** the whole id, `<issuer id>.<suffix>` */
+  classId: string;
+  /** the service account's JSON key file (client_email, private_key) or a PEM private key */
+  keyFile: string;
+  /** the service account's e-mail; null: the JSON key file's `client_email` */
+  serviceAccount: string | null;
+  /** the Wallet API's base, `…/walletobjects/v1` */
+  apiUrl: string;
+  tokenUrl: string;
+}
+
 export interface GuestCardConfig {
-  /** the address guests reach the server at (the pass's web service); null: no passes */
+  /** the address guests reach the server at (Apple's web service, the origin of Google's save link); null: no Apple passes */
   publicUrl: string | null;
   apple: AppleWalletConfig | null;
+  google: GoogleWalletConfig | null;
 }
 
 export class ConfigError extends Error {}
 
-const APPLE_SETTINGS = ['REGULARS_APPLE_PASS_TYPE_ID', 'REGULARS_APPLE_TEAM_ID', 'REGULARS_APPLE_PASS_CERT', 'REGULARS_APPLE_PASS_KEY', 'REGULARS_APPLE_WWDR_CERT'] as const;
+type Setting = keyof z.output<typeof envSchema>;
 
-/** A wallet is on when all of its settings are given (and the public address); some but not all is a mistake said at start. */
-function walletSettings(e: z.output<typeof envSchema>, names: readonly (keyof z.output<typeof envSchema>)[], wallet: string): boolean {
-  const given = names.filter((name) => e[name] !== undefined);
+interface WalletSettings {
+  required: readonly Setting[];
+  /** settings that turn the wallet on as well, though it can go without them */
+  optional: readonly Setting[];
+  needsPublicUrl: boolean;
+}
+
+const APPLE_SETTINGS: WalletSettings = {
+  required: ['REGULARS_APPLE_PASS_TYPE_ID', 'REGULARS_APPLE_TEAM_ID', 'REGULARS_APPLE_PASS_CERT', 'REGULARS_APPLE_PASS_KEY', 'REGULARS_APPLE_WWDR_CERT'],
+  optional: [],
+  needsPublicUrl: true,
+};
+
+// the save link names the server's origin when it is known; Google calls nothing back
+const GOOGLE_SETTINGS: WalletSettings = {
+  required: ['REGULARS_GOOGLE_ISSUER_ID', 'REGULARS_GOOGLE_CLASS_ID', 'REGULARS_GOOGLE_KEY_FILE'],
+  optional: ['REGULARS_GOOGLE_SERVICE_ACCOUNT'],
+  needsPublicUrl: false,
+};
+
+/** A wallet is on when all of its settings are given; some but not all is a mistake said at start. */
+function walletSettings(e: z.output<typeof envSchema>, settings: WalletSettings, wallet: string): boolean {
+  const given = [...settings.required, ...settings.optional].filter((name) => e[name] !== undefined);
   if (given.length === 0) return false;
-  const missing = names.filter((name) => e[name] === undefined);
-  if (!e.REGULARS_PUBLIC_URL) missing.push('REGULARS_PUBLIC_URL');
+  const missing: string[] = settings.required.filter((name) => e[name] === undefined);
+  if (settings.needsPublicUrl && !e.REGULARS_PUBLIC_URL) missing.push('REGULARS_PUBLIC_URL');
   if (missing.length) throw new ConfigError(`invalid configuration:\n  ${wallet} passes need ${missing.join(', ')} as well`);
   return true;
 }
 
+/** The loyalty class's whole id: a suffix gets the issuer's id in front; a whole id must be the issuer's. */
+function googleClassId(issuerId: string, classId: string): string {
+  if (!classId.includes('.')) return `${issuerId}.${classId}`;
+  if (!classId.startsWith(`${issuerId}.`) || classId.length === issuerId.length + 1) {
+    throw new ConfigError(`invalid configuration:\n  REGULARS_GOOGLE_CLASS_ID: ${classId} is not a class of issuer ${issuerId} (give <issuer id>.<suffix>, or the suffix alone)`);
+  }
+  return classId;
+}
+
 function guestCardConfig(e: z.output<typeof envSchema>): GuestCardConfig {
   const apple = walletSettings(e, APPLE_SETTINGS, 'Apple Wallet');
+  const google = walletSettings(e, GOOGLE_SETTINGS, 'Google Wallet');
   return {
     publicUrl: e.REGULARS_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     apple: apple
@@ -154,6 +208,16 @@ function guestCardConfig(e: z.output<typeof envSchema>): GuestCardConfig {
           wwdrCertificateFile: e.REGULARS_APPLE_WWDR_CERT!,
           pushUrl: e.REGULARS_APPLE_PUSH_URL.replace(/\/+$/, ''),
           pushCaFile: e.REGULARS_APPLE_PUSH_CA ?? null,
+        }
+      : null,
+    google: google
+      ? {
+          issuerId: e.REGULARS_GOOGLE_ISSUER_ID!,
+          classId: googleClassId(e.REGULARS_GOOGLE_ISSUER_ID!, e.REGULARS_GOOGLE_CLASS_ID!),
+          keyFile: e.REGULARS_GOOGLE_KEY_FILE!,
+          serviceAccount: e.REGULARS_GOOGLE_SERVICE_ACCOUNT ?? null,
+          apiUrl: e.REGULARS_GOOGLE_WALLET_API_URL.replace(/\/+$/, ''),
+          tokenUrl: e.REGULARS_GOOGLE_TOKEN_URL,
         }
       : null,
   };

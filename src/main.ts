@@ -10,6 +10,7 @@ import { ProjectStore } from './project/project-store.ts';
 import { OperationLogWriter } from './protocol/mindbox/operation-log-writer.ts';
 import { initProject, recordUnrecordedVersion, sealStoredSecrets, type InitResult } from './project/project.service.ts';
 import { SecretValues } from './project/secret-values.ts';
+import { walletsOf } from './guestcard/wallet-updates.ts';
 import { buildServer } from './server.ts';
 import { claimDataDir } from './backup/backup-socket.ts';
 import { decodeMasterKey, openSecretBox } from './shared/encryption-key.ts';
@@ -96,6 +97,14 @@ export async function startServer(config: Config, options: OpenOptions = {}): Pr
     throw error;
   });
   const { app } = opened;
+  try {
+    // the Wallet certificates and keys are read now, whatever the role: a bad file stops the start
+    walletsOf(app);
+  } catch (error) {
+    await opened.close();
+    await claim?.release();
+    throw error;
+  }
   claim?.serveBackups(app.db, config.keyFile, app.logger);
   const server = config.role === 'worker' ? null : await buildServer(app);
   let url = '';

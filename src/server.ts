@@ -19,6 +19,7 @@ import { answerJsonError, clientErrorOf } from './http/errors.ts';
 import { registerMetricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerAppleWalletRoutes } from './guestcard/apple-wallet.routes.ts';
+import { registerGoogleWalletRoutes } from './guestcard/google-wallet.routes.ts';
 import { registerGuestCardRoutes } from './guestcard/guestcard.routes.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { loyaltyRoutes } from './loyalty/loyalty.routes.ts';
@@ -113,6 +114,7 @@ export async function buildServer(app: AppContext): Promise<FastifyInstance> {
   registerIncomingSmsRoutes(server, app);
   registerGuestCardRoutes(server, app);
   registerAppleWalletRoutes(server, app);
+  registerGoogleWalletRoutes(server, app);
   registerConsole(server, app);
   await registerAdminApi(server, app, ADMIN_ROUTES);
   return server;

@@ -7,9 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { syncApplePasses } from '../src/guestcard/apple-wallet.service.ts';
+import { syncWalletCards } from '../src/guestcard/wallet-updates.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
-import { makeTestCertificates, readZip, signatureVerifies, startPushDouble, type PushDouble, type TestCertificates } from './support/wallet.ts';
+import { makeTestCertificates, readZip, signatureVerifies, signedInGuest, startPushDouble, type PushDouble, type TestCertificates } from './support/wallet.ts';
 
 const PHONE = '79162223344';
 const PASS_TYPE = 'pass.ru.example.loyalty';
@@ -35,7 +35,7 @@ describe('Apple Wallet passes', () => {
       headers: { ...(options.token ? { authorization: `ApplePass ${options.token}` } : {}), ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
       payload: options.body ? JSON.stringify(options.body) : undefined,
     });
-  const sync = () => syncApplePasses(t.app.db, t.app.project.current, t.clock.now);
+  const sync = async () => (await syncWalletCards(t.app.db, t.app.project.current, t.clock.now, { apple: true, google: false })).apple;
 
   before(async () => {
     certificates = makeTestCertificates(PASS_TYPE, TEAM);
@@ -54,13 +54,7 @@ describe('Apple Wallet passes', () => {
         REGULARS_APPLE_PUSH_CA: certificates.ca,
       },
     });
-    await t.call('Offline.RegisterCustomer', { customer: { mobilePhone: PHONE, firstName: 'Борис' } });
-    const form = (url: string, fields: Record<string, string>) =>
-      t.server.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
-    await form('/card/code', { phone: PHONE });
-    await t.drain();
-    const signedIn = await form('/card/sign-in', { phone: PHONE, code: t.sms.lastCode(PHONE) });
-    cookie = String(signedIn.headers['set-cookie']).split(';')[0];
+    cookie = await signedInGuest(t, PHONE, 'Борис');
     // the update task starts watching from here
     await sync();
   });

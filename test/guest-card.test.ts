@@ -85,6 +85,7 @@ describe('the card page', () => {
     assert.match(card, /data-testid="level"><b>Bronze</);
     assert.match(card, /Ещё 10\s000\s₽ до уровня Silver/);
     assert.match(card, /data-testid="qr"><svg/);
+    assert.doesNotMatch(card, /data-testid="(apple|google)-wallet"/, 'no Wallet is configured: no Wallet buttons');
     // the POS finds the guest by the card number the page gave
     const found = await t.call('Offline.CheckCustomer', { customer: { discountCard: { ids: { number } } } });
     assert.equal(found.body.customer.mobilePhone, PHONE);

@@ -8,6 +8,7 @@ import type { AppContext } from '../app-context.ts';
 import { countCustomersBefore, customFieldDistribution, newCustomersPerDay } from '../customers/customers.service.ts';
 import { adminRoute, invalidInput, type AdminRoutes } from '../http/admin-route.ts';
 import { applePassHolders } from '../guestcard/apple-wallet.service.ts';
+import { googleWalletHolders } from '../guestcard/google-wallet.service.ts';
 import { countParkedWork } from '../jobs/parked-work.ts';
 import { pointsPerDay } from '../loyalty/ledger.service.ts';
 import { messagesPerDay } from '../messaging/mailings.service.ts';
@@ -59,6 +60,9 @@ export const dashboardResponse = z.object({
   narrowedByVenue: z.array(z.enum(VENUE_SERIES)).describe('the series the venue filter narrowed; empty without a venue'),
   parkedWork: count.describe('jobs and async calls parked now, whatever the dates (GET /api/admin/jobs lists them)'),
   walletPasses: count.nullable().describe('guests whose card is in Apple Wallet on some device now, whatever the dates; null: Apple Wallet is not configured'),
+  googleWalletPasses: count
+    .nullable()
+    .describe("guests who took the card's Google Wallet save link, whatever the dates (Google does not tell whether they saved it); null: Google Wallet is not configured"),
 });
 
 export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
@@ -86,7 +90,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
       const balanceType = project.definition.balanceTypes[0];
       const rankField = project.customField('Customer', 'Rank') ? 'Rank' : null;
 
-      const [before, newGuests, orders, venues, points, ranks, messages, parkedWork, walletPasses] = await Promise.all([
+      const [before, newGuests, orders, venues, points, ranks, messages, parkedWork, walletPasses, googleWalletPasses] = await Promise.all([
         countCustomersBefore(app.db, start),
         newCustomersPerDay(app.db, start, end, timeZone),
         ordersPerDay(app.db, { from: start, to: end, timeZone, pointOfContact: query.pointOfContact }),
@@ -96,6 +100,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
         messagesPerDay(app.db, start, end, timeZone),
         countParkedWork(app.db),
         app.config.guestCard.apple ? applePassHolders(app.db) : Promise.resolve(null),
+        app.config.guestCard.google ? googleWalletHolders(app.db) : Promise.resolve(null),
       ]);
 
       let total = before;
@@ -164,6 +169,7 @@ export const dashboardRoutes: AdminRoutes<AppContext> = (admin, app) => {
         narrowedByVenue: query.pointOfContact ? [...VENUE_SERIES] : [],
         parkedWork,
         walletPasses,
+        googleWalletPasses,
       };
     },
   );

@@ -414,8 +414,17 @@ export interface ApplePassRegistrationsTable {
   created_at: Timestamp;
 }
 
-/** How far the pass update task has looked: ledger entries after this id, guests changed since then (one row). */
-export interface ApplePassSyncTable {
+/** A Google Wallet loyalty object of a guest's card: its id at Google, what it showed when last sent (decision 0024). */
+export interface GoogleWalletObjectsTable {
+  object_id: string;
+  customer_id: number;
+  fingerprint: string;
+  updated_at: Timestamp;
+  created_at: Timestamp;
+}
+
+/** How far the Wallet update task has looked: ledger entries after this id, guests changed since then (one row). */
+export interface WalletSyncTable {
   id: number;
   ledger_entry_id: number;
   customers_since: Timestamp;
@@ -557,7 +566,8 @@ export interface Database {
   guest_sessions: GuestSessionsTable;
   apple_passes: ApplePassesTable;
   apple_pass_registrations: ApplePassRegistrationsTable;
-  apple_pass_sync: ApplePassSyncTable;
+  google_wallet_objects: GoogleWalletObjectsTable;
+  wallet_sync: WalletSyncTable;
   failed_attempts: FailedAttemptsTable;
   protocol_transactions: ProtocolTransactionsTable;
   async_operations: AsyncOperationsTable;

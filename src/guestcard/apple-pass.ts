@@ -1,14 +1,12 @@
 // The guest's card as an Apple Wallet store card (.pkpass), made and signed by passkit-generator with the pass
 // type certificate the operator configured: the balance and the level on the front, the card number as a QR code
 // and a Code 128 barcode, the project's colours and title, and the web service that keeps it up to date.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { PKPass } from 'passkit-generator';
 import type { AppleWalletConfig } from '../config.ts';
 import type { GuestCardSettings } from '../project/schemas.ts';
-import { toDecimal } from '../shared/money.ts';
-import type { GuestCardView } from './guestcard.service.ts';
 import { solidPng } from './png.ts';
+import { readSettingFile } from './setting-file.ts';
+import type { PassContent } from './wallet-content.ts';
 
 export interface AppleSigner {
   config: AppleWalletConfig;
@@ -18,53 +16,15 @@ export interface AppleSigner {
   pushCa: Buffer | null;
 }
 
-function readSetting(path: string, setting: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new Error(`${setting}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
-
 /** The certificates, read once at start: a missing file stops the start, not a guest's download. */
 export function loadAppleSigner(config: AppleWalletConfig): AppleSigner {
   return {
     config,
-    wwdr: readSetting(config.wwdrCertificateFile, 'REGULARS_APPLE_WWDR_CERT'),
-    signerCert: readSetting(config.certificateFile, 'REGULARS_APPLE_PASS_CERT'),
-    signerKey: readSetting(config.keyFile, 'REGULARS_APPLE_PASS_KEY'),
-    pushCa: config.pushCaFile ? readSetting(config.pushCaFile, 'REGULARS_APPLE_PUSH_CA') : null,
+    wwdr: readSettingFile(config.wwdrCertificateFile, 'REGULARS_APPLE_WWDR_CERT'),
+    signerCert: readSettingFile(config.certificateFile, 'REGULARS_APPLE_PASS_CERT'),
+    signerKey: readSettingFile(config.keyFile, 'REGULARS_APPLE_PASS_KEY'),
+    pushCa: config.pushCaFile ? readSettingFile(config.pushCaFile, 'REGULARS_APPLE_PUSH_CA') : null,
   };
-}
-
-/** What the pass shows, as text: what changes it is what makes a device fetch it again. */
-export interface PassContent {
-  title: string;
-  name: string | null;
-  balanceLabel: string;
-  balance: string;
-  level: string | null;
-  nextLevel: string | null;
-  cardNumber: string;
-}
-
-const rub = (minor: number) => `${new Intl.NumberFormat('ru-RU').format(Math.ceil(minor / 100))} ₽`;
-
-export function passContent(card: GuestCardView & { cardNumber: string }): PassContent {
-  const balance = card.balance;
-  return {
-    title: card.title,
-    name: card.firstName,
-    balanceLabel: balance?.name ?? 'Баллы',
-    balance: balance ? new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 2 }).format(toDecimal(balance.available, balance.scale)) : '0',
-    level: card.level.current,
-    nextLevel: card.level.next ? `ещё ${rub(card.level.next.missingMinor)} до ${card.level.next.value}` : null,
-    cardNumber: card.cardNumber,
-  };
-}
-
-export function fingerprintOf(content: PassContent): string {
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;

@@ -1,4 +1,4 @@
-// SQL of the Apple Wallet passes, their registrations and the update task's position.
+// SQL of the Apple Wallet passes and their registrations.
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { ApplePassesTable } from '../db/schema.ts';
@@ -77,16 +77,4 @@ export async function pushTokensOf(db: Db, serialNumber: string): Promise<string
 export async function countHolders(db: Db): Promise<number> {
   const row = await db.selectFrom('apple_pass_registrations').select((eb) => eb.fn.count<string>('serial_number').distinct().as('holders')).executeTakeFirstOrThrow();
   return Number(row.holders);
-}
-
-export async function syncPosition(db: Db): Promise<{ ledger_entry_id: number; customers_since: Date } | undefined> {
-  return db.selectFrom('apple_pass_sync').select(['ledger_entry_id', 'customers_since']).where('id', '=', 1).forUpdate().executeTakeFirst();
-}
-
-export async function saveSyncPosition(db: Db, position: { ledgerEntryId: number; customersSince: Date }): Promise<void> {
-  await db
-    .insertInto('apple_pass_sync')
-    .values({ id: 1, ledger_entry_id: position.ledgerEntryId, customers_since: position.customersSince })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ ledger_entry_id: position.ledgerEntryId, customers_since: position.customersSince }))
-    .execute();
 }

@@ -1,32 +1,26 @@
 // Apple Wallet passes of the guest's card (decision 0023): one pass per guest, made on demand from what the card
 // page shows; Apple's PassKit web service (devices register a pass with a push token, ask which passes changed,
-// fetch the latest pass, unregister); and the updates: a periodic task looks at the guests whose ledger or profile
-// changed since its last run, rebuilds the content of their passes and, where it changed, marks the pass updated
-// and queues a push to its devices (the `wallet.apple-push` job), which then fetch it.
+// fetch the latest pass, unregister); and the updates: of the guests whose ledger or profile changed (found by
+// wallet-updates.ts), each pass whose content changed is marked updated and a push is queued to its devices (the
+// `wallet.apple-push` job), which then fetch it.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import type { AppleWalletConfig } from '../config.ts';
-import { customersChangedSince } from '../customers/customers.service.ts';
-import { inTransaction, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import { enqueueJob } from '../jobs/outbox.ts';
 import { jobTopic } from '../jobs/topic.ts';
-import type { JobHandler, PeriodicTask } from '../jobs/types.ts';
-import { customersWithEntriesAfter, latestLedgerEntryId } from '../loyalty/ledger.service.ts';
+import type { JobHandler } from '../jobs/types.ts';
 import type { ProjectSnapshot } from '../project/snapshot.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
 import { pushToDevices } from './apns.ts';
-import { buildApplePass, fingerprintOf, loadAppleSigner, passContent, type AppleSigner, type PassContent } from './apple-pass.ts';
-import { cardSettings, guestCard } from './guestcard.service.ts';
+import { buildApplePass, loadAppleSigner, type AppleSigner } from './apple-pass.ts';
+import { cardSettings } from './guestcard.service.ts';
 import * as repository from './apple-wallet.repository.ts';
+import { fingerprintOf, passContentOf, type PassContent } from './wallet-content.ts';
 
 /** Where the PassKit web service lives under REGULARS_PUBLIC_URL; Apple appends /v1/… */
 export const APPLE_WEB_SERVICE_PATH = '/card/wallet/apple';
-/** entries and guests read per run at most; a backlog is worked off over the next runs */
-const SYNC_BATCH = 2000;
-/** what the last run read is read again: a transaction that took an earlier id or time may commit after the run */
-const RESCAN_ENTRIES = 200;
-const RESCAN_MS = 60_000;
 
 export interface AppleWallet {
   signer: AppleSigner;
@@ -60,14 +54,9 @@ function tokenMatches(wallet: AppleWallet, serialNumber: string, presented: stri
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-async function contentOf(db: Db, project: ProjectSnapshot, customerId: number, now: Date): Promise<PassContent | null> {
-  const card = await guestCard(db, project, customerId, now);
-  return card?.cardNumber ? passContent({ ...card, cardNumber: card.cardNumber }) : null;
-}
-
 /** The guest's pass as it is now (made on the first download); null: the guest has no card number yet. */
 export async function applePassOfGuest(db: Db, wallet: AppleWallet, project: ProjectSnapshot, customerId: number, now: Date): Promise<Buffer | null> {
-  const content = await contentOf(db, project, customerId, now);
+  const content = await passContentOf(db, project, customerId, now);
   if (!content) return null;
   const pass =
     (await repository.passOfCustomer(db, customerId)) ??
@@ -121,7 +110,7 @@ export async function latestPass(
 ): Promise<WebServiceAnswer<{ pass: Buffer; lastModified: Date }>> {
   if (request.passTypeIdentifier !== wallet.signer.config.passTypeIdentifier || !tokenMatches(wallet, request.serialNumber, request.token)) return { status: 'unauthorized' };
   const stored = await repository.passBySerial(db, request.serialNumber);
-  const content = stored ? await contentOf(db, project, stored.customer_id, request.now) : null;
+  const content = stored ? await passContentOf(db, project, stored.customer_id, request.now) : null;
   if (!stored || !content) return { status: 'notFound' };
   return { status: 'ok', value: { pass: buildPass(wallet, stored.serial_number, content, project), lastModified: new Date(stored.updated_at) } };
 }
@@ -150,44 +139,17 @@ export const applePushJob: JobHandler<{ serialNumber: string }> = async (app, { 
   if (failed) throw new Error(`${failed} of ${tokens.length} pushes for a pass failed`);
 };
 
-/**
- * One run of the updates: the guests with ledger entries or profile changes since the last run; each of their
- * passes whose content changed is marked updated, and its devices get a push. Returns the passes updated.
- */
-export async function syncApplePasses(db: Db, project: ProjectSnapshot, now: Date): Promise<number> {
-  return inTransaction(db, async (trx) => {
-    const position = await repository.syncPosition(trx);
-    if (!position) {
-      // the first run starts from now: passes made before carry what they showed then
-      await repository.saveSyncPosition(trx, { ledgerEntryId: await latestLedgerEntryId(trx), customersSince: now });
-      return 0;
-    }
-    const entries = await customersWithEntriesAfter(trx, Math.max(0, position.ledger_entry_id - RESCAN_ENTRIES), SYNC_BATCH);
-    const changed = await customersChangedSince(trx, new Date(new Date(position.customers_since).getTime() - RESCAN_MS), SYNC_BATCH);
-    const passes = await repository.passesOfCustomers(trx, [...new Set([...entries.customerIds, ...changed.customerIds])]);
-    let updated = 0;
-    for (const pass of passes) {
-      const content = await contentOf(trx, project, pass.customer_id, now);
-      if (!content) continue;
-      const fingerprint = fingerprintOf(content);
-      if (fingerprint === pass.fingerprint) continue;
-      await repository.markPassChanged(trx, pass.serial_number, fingerprint, now);
-      if ((await repository.pushTokensOf(trx, pass.serial_number)).length) await enqueueJob(trx, applePushTopic, { serialNumber: pass.serial_number });
-      updated += 1;
-    }
-    // a full batch of guests goes on from the last change read, so none is skipped
-    const customersSince = changed.customerIds.length === SYNC_BATCH && changed.lastChange ? new Date(changed.lastChange) : now;
-    await repository.saveSyncPosition(trx, { ledgerEntryId: Math.max(entries.lastId, position.ledger_entry_id), customersSince });
-    return updated;
-  });
+/** The passes of these guests whose content changed are marked updated, and their devices get a push; returns how many. */
+export async function updateApplePasses(trx: Db, project: ProjectSnapshot, customerIds: number[], now: Date): Promise<number> {
+  let updated = 0;
+  for (const pass of await repository.passesOfCustomers(trx, customerIds)) {
+    const content = await passContentOf(trx, project, pass.customer_id, now);
+    if (!content) continue;
+    const fingerprint = fingerprintOf(content);
+    if (fingerprint === pass.fingerprint) continue;
+    await repository.markPassChanged(trx, pass.serial_number, fingerprint, now);
+    if ((await repository.pushTokensOf(trx, pass.serial_number)).length) await enqueueJob(trx, applePushTopic, { serialNumber: pass.serial_number });
+    updated += 1;
+  }
+  return updated;
 }
-
-export const applePassUpdates: PeriodicTask = {
-  name: 'apple-pass-updates',
-  everyMs: 5000,
-  run: async (app) => {
-    if (!appleWalletOf(app)) return;
-    const updated = await syncApplePasses(app.db, app.project.current, app.now());
-    if (updated) app.logger.info({ updated }, 'Apple Wallet passes updated');
-  },
-};

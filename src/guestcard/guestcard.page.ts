@@ -39,6 +39,7 @@ const TEXT = {
     other: 'English',
     noCard: 'Карта не найдена.',
     addToAppleWallet: 'Добавить в Apple Wallet',
+    addToGoogleWallet: 'Добавить в Google Wallet',
   },
   en: {
     signInTitle: 'Sign in to your guest card',
@@ -72,6 +73,7 @@ const TEXT = {
     other: 'Русский',
     noCard: 'No card found.',
     addToAppleWallet: 'Add to Apple Wallet',
+    addToGoogleWallet: 'Add to Google Wallet',
   },
 } as const;
 
@@ -152,7 +154,7 @@ function svgOf(bcid: 'qrcode' | 'code128', text: string): string {
   return bwipjs.toSVG({ bcid, text, scale: 3, ...(bcid === 'code128' ? { height: 12, includetext: false } : { eclevel: 'M' }) });
 }
 
-export function cardPage(language: Language, style: PageStyle, card: GuestCardView, options: { timeZone: string; appleWallet: boolean }): string {
+export function cardPage(language: Language, style: PageStyle, card: GuestCardView, options: { timeZone: string; appleWallet: boolean; googleWallet: boolean }): string {
   const { timeZone } = options;
   const t = TEXT[language];
   const locale = language === 'ru' ? 'ru-RU' : 'en-GB';
@@ -182,7 +184,8 @@ ${
     ? `<section class="codes"><h2>${t.card}</h2><div class="qr" data-testid="qr">${svgOf('qrcode', card.cardNumber)}</div>
 <div class="bar128" data-testid="barcode">${svgOf('code128', card.cardNumber)}</div>
 <div class="muted">${t.cardNumber}</div><div class="number" data-testid="card-number">${escapeHtml(card.cardNumber)}</div>
-${options.appleWallet ? `<p><a class="wallet" href="/card/wallet/apple.pkpass" data-testid="apple-wallet">${t.addToAppleWallet}</a></p>` : ''}</section>`
+${options.appleWallet ? `<p><a class="wallet" href="/card/wallet/apple.pkpass" data-testid="apple-wallet">${t.addToAppleWallet}</a></p>` : ''}
+${options.googleWallet ? `<p><a class="wallet" href="/card/wallet/google" data-testid="google-wallet">${t.addToGoogleWallet}</a></p>` : ''}</section>`
     : '';
 
   const history = `<section><h2>${t.history}</h2>${

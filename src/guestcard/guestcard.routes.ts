@@ -11,6 +11,7 @@ import type { AppContext } from '../app-context.ts';
 import { overHttps } from '../http/https.ts';
 import { AppError } from '../shared/errors.ts';
 import { appleWalletOf } from './apple-wallet.service.ts';
+import { googleWalletOf } from './google-wallet.service.ts';
 import { cardPage, codePage, messages, phonePage, type Language, type PageStyle } from './guestcard.page.ts';
 import {
   CARD_CHANNELS,
@@ -81,7 +82,7 @@ export function registerGuestCardRoutes(server: FastifyInstance, app: AppContext
     const project = app.project.current;
     const card = await guestCard(app.db, project, customerId, app.now());
     if (!card) return html(reply, 200, phonePage(language, title(), style(), null));
-    return html(reply, 200, cardPage(language, style(), card, { timeZone: project.settings.timeZone, appleWallet: appleWalletOf(app) !== null }));
+    return html(reply, 200, cardPage(language, style(), card, { timeZone: project.settings.timeZone, appleWallet: appleWalletOf(app) !== null, googleWallet: googleWalletOf(app) !== null }));
   });
 
   server.post('/card/code', { bodyLimit: FORM_BODY_LIMIT_BYTES }, async (request, reply) => {

@@ -26,7 +26,7 @@ test('the retry policy: waits double from the first up to the longest, the last 
 
 test('every topic of the catalogue declares a payload schema and a policy that can work', () => {
   const { catalogue } = backgroundWork;
-  assert.deepEqual(catalogue.topics.sort(), ['event', 'scenarios.webhook', 'sms.send', 'wallet.apple-push']);
+  assert.deepEqual(catalogue.topics.sort(), ['event', 'scenarios.webhook', 'sms.send', 'wallet.apple-push', 'wallet.google-update']);
   for (const topic of catalogue.topics) assert.ok(catalogue.entry(topic)!.retry.maxAttempts >= 1);
 });
 

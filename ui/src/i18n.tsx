@@ -267,6 +267,7 @@ const ru = {
   campaign_finished: "завершена",
   campaign_cancelled: "остановлена",
   walletPasses: 'Карт в Apple Wallet',
+  googleWalletPasses: 'Карт в Google Wallet',
 } as const;
 
 export type Key = keyof typeof ru;
@@ -537,6 +538,7 @@ const en: Record<Key, string> = {
   campaign_finished: "finished",
   campaign_cancelled: "stopped",
   walletPasses: 'Cards in Apple Wallet',
+  googleWalletPasses: 'Cards in Google Wallet',
 };
 
 export type Lang = 'ru' | 'en';

@@ -27,6 +27,8 @@ import * as guestSessions from './20261205_1620_guest_sessions.ts';
 import * as catalogTreeVersion from './20261205_1640_catalog_tree_version.ts';
 import * as dateTriggers from './20261205_1659_date_triggers.ts';
 import * as applePasses from './20261205_1704_apple_passes.ts';
+import * as walletSync from './20261205_1915_wallet_sync.ts';
+import * as googleWalletObjects from './20261205_1920_google_wallet_objects.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -55,4 +57,6 @@ export const migrations: Record<string, Migration> = {
   '20261205_1640_catalog_tree_version': catalogTreeVersion,
   '20261205_1659_date_triggers': dateTriggers,
   '20261205_1704_apple_passes': applePasses,
+  '20261205_1915_wallet_sync': walletSync,
+  '20261205_1920_google_wallet_objects': googleWalletObjects,
 };

@@ -22,6 +22,7 @@ interface Dashboard {
   /** jobs and async calls parked now, whatever the dates */
   parkedWork: number;
   walletPasses: number | null;
+  googleWalletPasses: number | null;
 }
 
 const RANK_COLORS: Record<string, string> = { Gold: '#d4a017', Silver: '#9ca3af', Bronze: '#b87333' };
@@ -104,6 +105,12 @@ export function DashboardPage({ params }: PageProps) {
                 <div className="card">
                   <span>{t('walletPasses')}</span>
                   <b>{number(data.walletPasses)}</b>
+                </div>
+              )}
+              {data.googleWalletPasses !== null && (
+                <div className="card">
+                  <span>{t('googleWalletPasses')}</span>
+                  <b>{number(data.googleWalletPasses)}</b>
                 </div>
               )}
               {data.messages && (
