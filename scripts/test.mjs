@@ -17,7 +17,10 @@ const walk = (path) => {
   }
 };
 for (const root of roots) walk(root);
-files.sort();
+// The end-to-end files (server processes, restarts, backups) take a minute or more each: they start first, so the
+// run does not end with one of them alone on a core while the other has nothing left to do.
+const isEndToEnd = (file) => file.includes('.e2e.');
+files.sort((a, b) => Number(isEndToEnd(b)) - Number(isEndToEnd(a)) || a.localeCompare(b));
 
 // REGULARS_TESTS=database (CI's second pass, on PostgreSQL) runs only the tests whose outcome can depend on the
 // database: the first pass ran every test on PGlite, and a test that opens no database, starts no server and drives
