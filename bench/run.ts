@@ -2,7 +2,7 @@
 // over HTTP on loopback, on PGlite and (when a URL is given) on PostgreSQL. Bare Fastify servers give the
 // scale (bench/baseline.ts): an operation's req/s is printed as a share of its baseline's, measured on the
 // same database before and after the scenarios. Add a scenario in bench/<name>.ts and list it in SCENARIOS.
-//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog,segments,backup,simulation] [--concurrency 32] [--requests 3000] [--seconds 30] [--backup-guests 10000]
+//   npm run bench -- [--postgres postgres://…] [--only pglite|postgres] [--scenarios orders,catalog,segments,backup,simulation,campaigns] [--concurrency 32] [--requests 3000] [--seconds 30] [--backup-guests 10000]
 // TEST_DATABASE_URL is used for PostgreSQL when --postgres is not given.
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,12 +12,13 @@ import { catalogScenario } from './catalog.ts';
 import { rankDelayScenario } from './segments.ts';
 import { backupScenario } from './backup.ts';
 import { simulationScenario } from './simulation.ts';
+import { campaignsScenario } from './campaigns.ts';
 import { mb, processMemory } from './lib/memory.ts';
 import { printTable, type ReportRow } from './lib/report.ts';
 import type { BenchLimits, BenchScenario } from './lib/scenario.ts';
 import { prepareTarget, startBenchServer, type TargetKind } from './lib/target.ts';
 
-const SCENARIOS: BenchScenario[] = [ordersScenario, catalogScenario, rankDelayScenario, backupScenario, simulationScenario];
+const SCENARIOS: BenchScenario[] = [ordersScenario, catalogScenario, rankDelayScenario, backupScenario, simulationScenario, campaignsScenario];
 
 const { values } = parseArgs({
   options: {
