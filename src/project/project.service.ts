@@ -86,11 +86,17 @@ export function commandLineAuthor(): VersionAuthor {
 
 type StoredMap = Map<string, { kind: EntityKind | 'settings'; key: string; definition: Record<string, unknown> }>;
 
-/** Kind and key of the entities of a project, settings first, in file order. */
-function entitiesOf(project: ProjectDefinition): { kind: EntityKind | 'settings'; key: string; index: number | null; definition: Record<string, unknown> }[] {
-  const entities: { kind: EntityKind | 'settings'; key: string; index: number | null; definition: Record<string, unknown> }[] = [
-    { kind: SETTINGS_KIND, key: SETTINGS_KEY, index: null, definition: project.settings },
-  ];
+/**
+ * Kind and key of the entities of a project, settings first, in file order. `withSettings` false: the file said
+ * nothing of the settings (its project holds their defaults), so they are not among its entities.
+ */
+function entitiesOf(
+  project: ProjectDefinition,
+  withSettings = true,
+): { kind: EntityKind | 'settings'; key: string; index: number | null; definition: Record<string, unknown> }[] {
+  const entities: { kind: EntityKind | 'settings'; key: string; index: number | null; definition: Record<string, unknown> }[] = withSettings
+    ? [{ kind: SETTINGS_KIND, key: SETTINGS_KEY, index: null, definition: project.settings }]
+    : [];
   for (const kind of ENTITY_KIND_NAMES) {
     const keyOf = ENTITY_KINDS[kind] as (entity: unknown) => string;
     (project[kind] as Record<string, unknown>[]).forEach((entity, index) => entities.push({ kind, key: keyOf(entity), index, definition: entity }));
@@ -109,23 +115,28 @@ function projectObjectOf(entities: StoredMap): Record<string, unknown> {
   return project;
 }
 
+/** Whether a project file names its settings: one that does not leaves the stored settings as they are. */
+const namesSettings = (input: unknown): boolean => typeof input === 'object' && input !== null && 'settings' in input;
+
 /** How a secret field of the proposed project becomes its stored form: sealed from a file, or as a version kept it. */
 type Sealing = 'file' | 'version';
 
 /**
  * What writing a validated project over the stored entities would do, entity by entity (the one comparison apply,
  * plan, simulate and restore share). Secret fields are sealed first, as they would be stored (decision 0008). A
- * file adds to what is stored; a restored version replaces it, so what it lacks is removed.
+ * file adds to what is stored; a restored version replaces it, so what it lacks is removed. A file without settings
+ * leaves the stored ones alone (its project holds the defaults, which a first apply stores).
  */
 function compareWithStored(
   stored: StoredMap,
   project: ProjectDefinition,
-  options: { secrets: SecretValues | undefined; sealing: Sealing; replace: boolean },
+  options: { secrets: SecretValues | undefined; sealing: Sealing; replace: boolean; namesSettings?: boolean },
 ): { changes: PlannedChange[]; problems: ProjectProblem[]; proposed: StoredMap } {
   const changes: Omit<PlannedChange, 'scope'>[] = [];
   const problems: ProjectProblem[] = [];
   const proposed: StoredMap = options.replace ? new Map() : new Map(stored);
-  for (const { kind, key, index, definition } of entitiesOf(project)) {
+  const withSettings = options.replace || options.namesSettings !== false || !stored.has(`${SETTINGS_KIND}/${SETTINGS_KEY}`);
+  for (const { kind, key, index, definition } of entitiesOf(project, withSettings)) {
     const id = `${kind}/${key}`;
     const before = stored.get(id)?.definition;
     let after = definition;
@@ -195,7 +206,7 @@ export interface ChangeOptions {
 export async function planProject(db: Db, input: unknown, options: ChangeOptions = {}): Promise<ProjectPlan> {
   const validation = validateProject(input);
   if (!validation.ok) return { ok: false, problems: validation.problems };
-  const { changes, problems } = compareWithStored(await storedEntities(db), validation.project, { secrets: options.secrets, sealing: 'file', replace: false });
+  const { changes, problems } = compareWithStored(await storedEntities(db), validation.project, { secrets: options.secrets, sealing: 'file', replace: false, namesSettings: namesSettings(input) });
   if (problems.length) return { ok: false, problems };
   refuseOutOfScope(changes, options.right ?? 'everything');
   return planOf(changes, options.secrets);
@@ -209,7 +220,7 @@ export async function proposeProject(
 ): Promise<{ ok: true; plan: Extract<ProjectPlan, { ok: true }>; proposed: ProjectDefinition } | { ok: false; problems: ProjectProblem[] }> {
   const validation = validateProject(input);
   if (!validation.ok) return { ok: false, problems: validation.problems };
-  const { changes, problems, proposed } = compareWithStored(await storedEntities(db), validation.project, { secrets: options.secrets, sealing: 'file', replace: false });
+  const { changes, problems, proposed } = compareWithStored(await storedEntities(db), validation.project, { secrets: options.secrets, sealing: 'file', replace: false, namesSettings: namesSettings(input) });
   if (problems.length) return { ok: false, problems };
   return { ok: true, plan: planOf(changes, options.secrets), proposed: projectSchema.parse(projectObjectOf(proposed)) };
 }
@@ -253,7 +264,7 @@ export async function applyProject(db: Db, input: unknown, options: ChangeOption
   const project = validation.project;
   return inTransaction(db, async (trx) => {
     await repository.lockProjectState(trx);
-    const { changes, problems, proposed } = compareWithStored(await storedEntities(trx), project, { secrets: options.secrets, sealing: 'file', replace: false });
+    const { changes, problems, proposed } = compareWithStored(await storedEntities(trx), project, { secrets: options.secrets, sealing: 'file', replace: false, namesSettings: namesSettings(input) });
     if (problems.length) throw projectProblems(problems);
     refuseOutOfScope(changes, options.right ?? 'everything');
     return writeChanges(trx, changes, proposed, { preset: options.preset, author: options.author ?? commandLineAuthor() });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase } from '../../test/support/db.ts';
 import { iikoPreset } from './presets/iiko.ts';
 import { adminTokenIdOf } from './admin-tokens.ts';
-import { addSecretKey, applyProject, exportProject, initProject, loadProject, revokeSecretKey, verifySecretKey } from './project.service.ts';
+import { addSecretKey, applyProject, exportProject, initProject, loadProject, planProject, revokeSecretKey, verifySecretKey } from './project.service.ts';
 import { validateProject } from './validate.ts';
 import { SecretValues } from './secret-values.ts';
 import { isAppError } from '../shared/errors.ts';
@@ -155,6 +155,25 @@ describe('applying a project file', () => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+  test('a file that says nothing of the settings leaves them as they are; one that names them changes them', async () => {
+    const database = await createTestDatabase();
+    try {
+      const preset = iikoPreset({ phoneConfirmation: true });
+      await applyProject(database.db, { ...preset, settings: { ...preset.settings, timeZone: 'Asia/Yekaterinburg', marketingSmsFrom: '10:00' } });
+      const pointsOnly = { integrationPoints: preset.integrationPoints };
+      const plan = await planProject(database.db, pointsOnly);
+      assert.ok(plan.ok && !plan.changes.some((change) => change.id.startsWith('settings/')), 'the plan does not list the settings');
+      const report = await applyProject(database.db, pointsOnly);
+      assert.deepEqual([report.created, report.changed], [[], []]);
+      const kept = (await loadProject(database.db)).settings;
+      assert.deepEqual([kept.timeZone, kept.marketingSmsFrom], ['Asia/Yekaterinburg', '10:00']);
+      const named = await applyProject(database.db, { settings: { timeZone: 'Europe/Moscow' } });
+      assert.deepEqual(named.changed, ['settings/project']);
+      assert.equal((await loadProject(database.db)).settings.marketingSmsFrom, '09:00', 'named settings are the whole settings: what they omit takes its default');
+    } finally {
+      await database.close();
     }
   });
 });
