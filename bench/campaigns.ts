@@ -7,7 +7,7 @@
 // configured rate (within 5 %); the server's resident memory meanwhile (flat). The campaign is stopped then:
 // sending all of it would take 100 000 / rate seconds.
 //   npm run bench -- --scenarios campaigns [--only pglite|postgres]
-import { request } from 'node:http';
+import http, { request } from 'node:http';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/database.ts';
 import { applyProject, loadProject } from '../src/project/project.service.ts';
@@ -17,7 +17,8 @@ import { withCpu } from './lib/cpu.ts';
 import { mb, processMemory } from './lib/memory.ts';
 import type { ReportRow } from './lib/report.ts';
 import type { BenchScenario } from './lib/scenario.ts';
-import type { BenchServer, TargetKind } from './lib/target.ts';
+import { loopbackUrl, send } from './lib/load.ts';
+import { operationRequest, type BenchServer, type TargetKind } from './lib/target.ts';
 
 const CONSENTING = Number(process.env.BENCH_CAMPAIGN_GUESTS ?? 100_000);
 /** guests of the audience without a "yes" to Sms: half said no, half never answered */
@@ -116,6 +117,17 @@ async function run(server: BenchServer): Promise<ReportRow[]> {
     // as queued, or skipped with the reason) and the campaign's resolved_at is set
     const started = performance.now();
     await admin('POST', `/api/admin/campaigns/${id}/start`);
+    // a cashier's calls meanwhile, one after another: what the POS waits while the audience resolves
+    const cashier = { resolving: true, latencies: [] as number[], failed: 0 };
+    const cashierAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const checking = (async () => {
+      for (let guest = 1; cashier.resolving; guest++) {
+        const call = performance.now();
+        const answer = await send(cashierAgent, loopbackUrl(server.url), operationRequest(server, 'Offline.CheckCustomer', { customer: { mobilePhone: `7995${String(guest).padStart(7, '0')}` } })).catch(() => null);
+        if (answer?.status === 200) cashier.latencies.push(performance.now() - call);
+        else cashier.failed += 1;
+      }
+    })();
     let view: any;
     // a poll waits while the embedded database is busy with a batch; a new connection each time (agent: false)
     let unanswered = 0;
@@ -133,6 +145,11 @@ async function run(server: BenchServer): Promise<ReportRow[]> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const resolvedMs = performance.now() - started;
+    cashier.resolving = false;
+    await checking;
+    cashierAgent.destroy();
+    const cashierSorted = [...cashier.latencies].sort((a, b) => a - b);
+    const cashierAt = (share: number) => cashierSorted[Math.min(cashierSorted.length - 1, Math.floor(share * cashierSorted.length))] ?? 0;
     const atResolution = { ...view.counts, skippedBy: view.skippedBy, received: gateway.received.length };
 
     // the sending: submits the double took, sampled each second with the server's resident memory
@@ -174,6 +191,10 @@ async function run(server: BenchServer): Promise<ReportRow[]> {
           `${count(audience)} guests in ${seconds(resolvedMs)} from start (≤ 10 s asked): every one has its recipient row, ` +
           `${count(atResolution.queued)} queued (pending; messages are written 200 ahead of the sender), ${count(atResolution.skipped)} skipped (${skipped}); ` +
           `${count(atResolution.sent + atResolution.delivered)} sent by then; ${unanswered} polls unanswered (408 or reset); resident memory ${memoryBefore ? mb(memoryBefore.now) : '?'} before the start`,
+      },
+      {
+        name: 'campaign: a cashier meanwhile',
+        note: `${count(cashierSorted.length)} CheckCustomer calls one after another while the audience resolved: p50 ${cashierAt(0.5).toFixed(0)} ms, p99 ${cashierAt(0.99).toFixed(0)} ms, max ${(cashierSorted.at(-1) ?? 0).toFixed(0)} ms (the POS gives up after 3 s); ${cashier.failed} not answered`,
       },
       {
         name: `campaign: sending at ${RATE}/s (SMPP loopback)`,
